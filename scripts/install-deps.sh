@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every Debian package that culprit's build, tests and demo need.
+# Idempotent and non-interactive; runs apt-get as root or through sudo.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config git ccache clang-format
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  libgit2-dev libsqlite3-dev sqlite3 libcli11-dev nlohmann-json3-dev libfmt-dev libre2-dev
+  libexpected-dev libssl-dev libtomlplusplus-dev libxxhash-dev
+  libcapstone-dev libdw-dev libelf-dev
+  clang libclang-rt-14-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,125 @@
+// The decision engine: given a commit DAG, the known bad (and good) commits and the evidence so
+// far, it answers "what to do next" or "what we concluded". Pure logic: no git, no processes,
+// no clocks, no global randomness. Its state is a function of the evidence recorded, so a
+// resumed job rebuilds it by replaying stored builds and runs.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/outcome.h"
+#include "base/result.h"
+#include "decide/dag.h"
+
+namespace culprit::decide {
+
+enum class Mode {
+  kCause,  ///< find the first commit where the target crash appears
+  kFix,    ///< find the first commit where it no longer appears
+};
+
+enum class StrategyKind {
+  kBayes,   ///< default: posterior over candidates, information per unit cost
+  kSyzbot,  ///< syzkaller's bisection rules (the baseline)
+  kGit,     ///< plain git bisect: k runs, first crash = bad, untestable = skip
+};
+
+struct EngineOptions {
+  StrategyKind strategy = StrategyKind::kBayes;
+  /// Runs per test for kGit, and the base count for kSyzbot (it doubles to 20 as documented).
+  int runs_per_test = 10;
+  /// kBayes stops when the culprit's posterior reaches this.
+  double confidence_target = 0.99;
+  /// 0 = unlimited. When reached, kBayes concludes with what it has and says so.
+  int max_builds = 0;
+  int max_runs = 0;
+  /// Cost of one new build measured in runs (a kernel build is worth ~10-30 VM runs).
+  double build_cost = 10.0;
+  /// Optional prior weight per commit index (empty = uniform). Commits touching files in the
+  /// crash's stack may get more. Must not hurt accuracy when wrong: it is mixed with uniform.
+  std::vector<double> commit_prior;
+  uint64_t seed = 1;
+};
+
+/// The problem statement. In kCause mode: `bad` crashes, `good` (maybe empty) do not; if `good`
+/// is empty the engine first searches release tags older than `bad` for a good start.
+/// In kFix mode: `bad` crashes (the old commit), `good` holds one newer commit where the crash is
+/// expected to be gone (the pipeline defaults it to the branch head).
+struct Problem {
+  CommitIndex bad = kNoCommit;
+  std::vector<CommitIndex> good;
+  Mode mode = Mode::kCause;
+};
+
+/// Per-commit evidence, for strategies and for reports.
+struct BuildEvidence {
+  bool ok = false;        ///< false: the build failed (the commit is untestable)
+  std::string signature;  ///< hash of the built artifacts when ok
+};
+
+struct Action {
+  enum class Kind {
+    kBuild,  ///< build the commit (and report its signature) before deciding how many runs
+    kTest,   ///< run the reproducer `runs` more times on the (already built) commit
+  };
+  Kind kind = Kind::kBuild;
+  CommitIndex commit = kNoCommit;
+  int runs = 0;                 ///< for kTest
+  bool release_search = false;  ///< part of the good-start search ("testing release vX.Y")
+};
+
+enum class ConclusionKind { kFound, kInconclusive, kHorizon, kError };
+
+struct Candidate {
+  CommitIndex commit = kNoCommit;
+  double probability = 0;
+};
+
+struct Flags {
+  bool noop = false;     ///< the culprit's signature equals its (first) parent's
+  bool merge = false;    ///< the culprit has several parents
+  bool release = false;  ///< the culprit is a release tag
+};
+
+struct Conclusion {
+  ConclusionKind kind = ConclusionKind::kError;
+  /// kFound: the culprit. kHorizon: the oldest tested release (cause) or the newest commit (fix).
+  CommitIndex culprit = kNoCommit;
+  double confidence = 0;               ///< probability that `culprit` is right (kFound)
+  std::vector<Candidate> candidates;   ///< kInconclusive: every commit that may be it, by prob.
+  Flags flags;
+  std::string stop_reason;  ///< "confidence target reached", "run budget exhausted", ...
+  std::string error;        ///< kError: e.g. "the crash was not reproduced on the bad commit"
+};
+
+/// Where the search stands, for progress lines and "Bisecting: N revisions left" logs.
+struct Progress {
+  int candidates_left = 0;  ///< commits that may still be the culprit
+  int steps_left = 0;       ///< rough number of further tests (log2 of candidates)
+  bool release_search = false;
+};
+
+using Decision = std::variant<Action, Conclusion>;
+
+/// One strategy behind one interface. Not thread-safe; deterministic for a given seed and
+/// evidence (order of recording does not change the decision).
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  /// The next action, or the conclusion once the search is over. Calling it again without
+  /// recording anything returns the same answer.
+  virtual Decision Next() = 0;
+  virtual void RecordBuild(CommitIndex commit, const BuildEvidence& build) = 0;
+  virtual void RecordRun(CommitIndex commit, Outcome outcome) = 0;
+  virtual Progress progress() const = 0;
+};
+
+/// Fails (kBadInput) on an inconsistent problem: bad out of range, good equal to bad, a good
+/// commit that is a descendant of bad in cause mode (or not newer in fix mode).
+Result<std::unique_ptr<Engine>> MakeEngine(const CommitDag& dag, const Problem& problem,
+                                           const EngineOptions& options);
+
+}  // namespace culprit::decide

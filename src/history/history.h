@@ -1,0 +1,109 @@
+// The project's git history, read through libgit2: revisions, commits, trailers, release tags,
+// the commit DAG of a bisection range, and a private worktree for checkouts. The user's
+// checkout, index and refs are never written.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace culprit::history {
+
+struct Person {
+  std::string name;
+  std::string email;
+};
+
+struct Trailer {
+  std::string key;    ///< "Signed-off-by", "Reviewed-by", "Acked-by", "Tested-by", "Reported-by",
+                      ///< "Link", "Cc", ...
+  std::string value;  ///< "Jens Axboe <axboe@kernel.dk>"
+};
+
+struct CommitInfo {
+  std::string id;  ///< full hex hash
+  std::string tree_id;
+  std::vector<std::string> parents;
+  std::string title;    ///< first line of the message
+  std::string message;  ///< the whole message
+  Person author;
+  Person committer;
+  int64_t author_time = 0;  ///< seconds since the epoch
+  int author_offset_minutes = 0;
+  std::vector<Trailer> trailers;
+};
+
+struct FileStat {
+  std::string path;
+  int insertions = 0;
+  int deletions = 0;
+};
+
+/// A release tag: vX.Y, vX.Y.Z or vX.Y-rcN.
+struct ReleaseTag {
+  std::string name;
+  std::string commit;  ///< the commit it points to (peeled)
+  int major = 0, minor = 0, patch = 0;
+  int rc = 0;  ///< 0 = final release; an rc sorts below its release
+};
+
+/// Parses a tag name; nullopt for anything that is not a release ("v1.foo", "vv4.1", "v5").
+std::optional<ReleaseTag> ParseReleaseTag(const std::string& name);
+/// Version order: v5.13-rc1 < v5.13-rc7 < v5.13 < v5.13.1 < v5.14-rc1.
+bool ReleaseLess(const ReleaseTag& a, const ReleaseTag& b);
+
+/// One node of a bisection graph, in topological order (parents before children).
+struct GraphCommit {
+  std::string id;
+  std::vector<std::string> parents;  ///< only parents inside the graph, first parent first
+  std::string title;
+  std::string release;  ///< release tag name if one points here
+};
+
+class Repository {
+ public:
+  virtual ~Repository() = default;
+
+  /// "HEAD", a branch, a tag, a (short) hash -> the full commit hash. kNotFound names the
+  /// revision and how to list valid ones.
+  virtual Result<std::string> Resolve(const std::string& rev) = 0;
+  virtual Result<CommitInfo> Commit(const std::string& id) = 0;
+  /// Files changed against the first parent (or the empty tree for a root commit).
+  virtual Result<std::vector<FileStat>> DiffStat(const std::string& id) = 0;
+  /// Release tags, sorted oldest to newest by version.
+  virtual Result<std::vector<ReleaseTag>> Releases() = 0;
+  virtual Result<bool> IsAncestor(const std::string& ancestor, const std::string& descendant) = 0;
+  virtual Result<std::vector<std::string>> MergeBases(const std::string& a,
+                                                      const std::string& b) = 0;
+  /// Every commit reachable from `tips`, but not from `stops` (their ancestors excluded, the
+  /// stops themselves included), in topological order; at most `limit` commits (kBadInput
+  /// beyond, naming the limit). Release tags pointing into the set are marked.
+  virtual Result<std::vector<GraphCommit>> Graph(const std::vector<std::string>& tips,
+                                                 const std::vector<std::string>& stops,
+                                                 size_t limit) = 0;
+  /// Contents of `path` at commit `id` (for MAINTAINERS); kNotFound if absent.
+  virtual Result<std::string> ReadFile(const std::string& id, const std::string& path) = 0;
+  virtual std::filesystem::path path() const = 0;
+};
+
+/// Opens the repository at or above `path`. kNotFound: "no git repository at PATH ...".
+Result<std::unique_ptr<Repository>> OpenRepository(const std::filesystem::path& path);
+
+/// A checkout directory owned by culprit (under the state directory). Checking out moves it
+/// from one tree to another touching only changed files, so make and ccache see stable paths
+/// and mtimes. Survives being killed mid-checkout: the next Checkout starts clean.
+class Worktree {
+ public:
+  virtual ~Worktree() = default;
+  virtual Result<void> Checkout(const std::string& commit_id) = 0;
+  virtual std::filesystem::path path() const = 0;
+};
+
+Result<std::unique_ptr<Worktree>> OpenWorktree(Repository& repo, const std::filesystem::path& dir);
+
+}  // namespace culprit::history

@@ -1,0 +1,48 @@
+// Runs a reproducer (untrusted code) once against a built commit, isolated and bounded: its
+// own process group, a timeout, an output cap, resource limits and no network where the machine
+// allows. Returns what happened (exit status, signal, log, limits hit); knows nothing of crashes.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+
+namespace culprit::run {
+
+struct RunSpec {
+  std::string command;               ///< run with /bin/sh -c
+  std::filesystem::path work_dir;    ///< created if missing; the run's cwd
+  std::filesystem::path log_path;    ///< combined stdout+stderr, at most `max_output_bytes`
+  std::map<std::string, std::string> env;  ///< CULPRIT_COMMIT, CULPRIT_OUT, CULPRIT_RUN, ...
+  std::chrono::duration<double> timeout{300};
+  uint64_t max_output_bytes = 64ull << 20;
+  uint64_t max_memory_bytes = 8ull << 30;  ///< address-space limit; 0 = none
+  bool isolate_network = true;             ///< a private network namespace when permitted
+};
+
+struct RunRecord {
+  int exit_code = -1;         ///< -1 when killed by a signal
+  int signal = 0;             ///< the terminating signal, 0 if it exited
+  bool timed_out = false;     ///< killed at the timeout
+  bool output_truncated = false;
+  bool network_isolated = false;
+  std::chrono::duration<double> duration{0};
+};
+
+class Runner {
+ public:
+  virtual ~Runner() = default;
+  /// A reproducer that crashes, hangs or floods output still yields a RunRecord; an Error means
+  /// culprit could not run it at all (spawn failed, log not writable).
+  virtual Result<RunRecord> Run(const RunSpec& spec) = 0;
+};
+
+/// The real sandboxed process runner.
+std::unique_ptr<Runner> MakeProcessRunner();
+
+}  // namespace culprit::run
