@@ -14,8 +14,9 @@ declare -A allowed=(
   [store]="base decide store"
   [report]="base decide crash history report"
   [sim]="base decide sim"
-  [job]="base decide crash history process build run store report job"
-  [cli]="base decide crash history process build run store report job sim cli"
+  [symbolize]="base symbolize"
+  [job]="base decide crash history process build run store report symbolize job"
+  [cli]="base decide crash history process build run store report symbolize job sim cli"
 )
 status=0
 for dir in "$root"/src/*/; do

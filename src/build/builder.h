@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "base/result.h"
@@ -12,19 +13,19 @@
 namespace culprit::build {
 
 struct BuildSpec {
-  std::string command;                ///< run with /bin/sh -c in `source_dir`
-  std::filesystem::path source_dir;   ///< the checkout
-  std::filesystem::path out_dir;      ///< created empty; exported as CULPRIT_OUT
-  std::filesystem::path log_path;     ///< combined stdout+stderr of the build
+  std::string command;                     ///< run with /bin/sh -c in `source_dir`
+  std::filesystem::path source_dir;        ///< the checkout
+  std::filesystem::path out_dir;           ///< created empty; exported as CULPRIT_OUT
+  std::filesystem::path log_path;          ///< combined stdout+stderr of the build
   std::map<std::string, std::string> env;  ///< extra variables (CULPRIT_COMMIT, ...)
   std::chrono::seconds timeout{3600};
 };
 
 struct BuildRecord {
-  bool ok = false;          ///< exit 0 within the timeout
-  int exit_code = -1;       ///< -1 if killed by a signal or the timeout
+  bool ok = false;     ///< exit 0 within the timeout
+  int exit_code = -1;  ///< -1 if killed by a signal or the timeout
   bool timed_out = false;
-  std::string signature;    ///< SHA-256 hex over CULPRIT_OUT when ok (see Signature)
+  std::string signature;  ///< SHA-256 hex over CULPRIT_OUT when ok (see Signature)
   std::chrono::duration<double> duration{0};
 };
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -29,17 +30,24 @@ struct CommitInfo {
   std::string id;  ///< full hex hash
   std::string tree_id;
   std::vector<std::string> parents;
-  std::string title;    ///< first line of the message
+  std::string title;    ///< first line of the message (first paragraph, as `git log --oneline`)
   std::string message;  ///< the whole message
   Person author;
   Person committer;
   int64_t author_time = 0;  ///< seconds since the epoch
   int author_offset_minutes = 0;
-  std::vector<Trailer> trailers;
+  int64_t commit_time = 0;  ///< committer date, seconds since the epoch
+  int commit_offset_minutes = 0;
+  std::vector<Trailer> trailers;  ///< in message order
 };
 
+/// The trailers of a commit message: the `Key: value` lines of its last paragraph, when that
+/// paragraph is a trailer block by git's rules (`git interpret-trailers`), in message order.
+std::vector<Trailer> ParseTrailers(std::string_view message);
+
 struct FileStat {
-  std::string path;
+  std::string path;  ///< the new path; "old => new" for a rename
+  bool binary = false;
   int insertions = 0;
   int deletions = 0;
 };
@@ -52,7 +60,8 @@ struct ReleaseTag {
   int rc = 0;  ///< 0 = final release; an rc sorts below its release
 };
 
-/// Parses a tag name; nullopt for anything that is not a release ("v1.foo", "vv4.1", "v5").
+/// Parses a tag name; nullopt for anything that is not a release ("v1.foo", "vv4.1", "v5",
+/// "v5.13-rc"). Also accepts vX.Y.Z-rcN, the 2.6-era kernel rcs (v2.6.39-rc1).
 std::optional<ReleaseTag> ParseReleaseTag(const std::string& name);
 /// Version order: v5.13-rc1 < v5.13-rc7 < v5.13 < v5.13.1 < v5.14-rc1.
 bool ReleaseLess(const ReleaseTag& a, const ReleaseTag& b);
@@ -65,6 +74,7 @@ struct GraphCommit {
   std::string release;  ///< release tag name if one points here
 };
 
+/// Real: OpenRepository (libgit2). Not thread-safe: one Repository per thread.
 class Repository {
  public:
   virtual ~Repository() = default;
@@ -82,7 +92,11 @@ class Repository {
                                                       const std::string& b) = 0;
   /// Every commit reachable from `tips`, but not from `stops` (their ancestors excluded, the
   /// stops themselves included), in topological order; at most `limit` commits (kBadInput
-  /// beyond, naming the limit). Release tags pointing into the set are marked.
+  /// beyond, naming the limit). Release tags pointing into the set are marked. The order is
+  /// deterministic for a given repository.
+  /// With no `stops` the graph is not an error past `limit`: it holds the `limit` newest
+  /// commits by commit date, each linked to a tip inside the graph (the release search reads
+  /// only recent history; the walk stops there, so a huge history costs O(limit)).
   virtual Result<std::vector<GraphCommit>> Graph(const std::vector<std::string>& tips,
                                                  const std::vector<std::string>& stops,
                                                  size_t limit) = 0;
@@ -97,13 +111,24 @@ Result<std::unique_ptr<Repository>> OpenRepository(const std::filesystem::path& 
 /// A checkout directory owned by culprit (under the state directory). Checking out moves it
 /// from one tree to another touching only changed files, so make and ccache see stable paths
 /// and mtimes. Survives being killed mid-checkout: the next Checkout starts clean.
+/// Layout of `dir`: `src/` the checked-out files (path()), `index` a private git index (what
+/// src/ holds, with stat data: the next checkout's baseline), `tree` the marker naming the tree
+/// in src/ (absent during a checkout; missing or garbled = wipe src/ and check out in full).
+/// Untracked files (build outputs) in src/ survive checkouts. The user's checkout, index and refs
+/// are never written: the user's repository is only read.
 class Worktree {
  public:
   virtual ~Worktree() = default;
+  /// Makes path() hold the tree of `commit_id` (any revision). Files deleted between the
+  /// trees disappear; tracked files the build modified are restored.
   virtual Result<void> Checkout(const std::string& commit_id) = 0;
+  /// The checkout directory: `dir`/src.
   virtual std::filesystem::path path() const = 0;
 };
 
+/// Opens (creating it if needed) the worktree at `dir`, reading objects from `repo`'s
+/// repository (through its own libgit2 handle). kBadInput if `dir` would contain the user's
+/// checkout or lie inside its .git directory.
 Result<std::unique_ptr<Worktree>> OpenWorktree(Repository& repo, const std::filesystem::path& dir);
 
 }  // namespace culprit::history

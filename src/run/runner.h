@@ -15,20 +15,21 @@
 namespace culprit::run {
 
 struct RunSpec {
-  std::string command;               ///< run with /bin/sh -c
-  std::filesystem::path work_dir;    ///< created if missing; the run's cwd
-  std::filesystem::path log_path;    ///< combined stdout+stderr, at most `max_output_bytes`
+  std::string command;                     ///< run with /bin/sh -c
+  std::filesystem::path work_dir;          ///< created if missing; the run's cwd
+  std::filesystem::path log_path;          ///< combined stdout+stderr, at most `max_output_bytes`
   std::map<std::string, std::string> env;  ///< CULPRIT_COMMIT, CULPRIT_OUT, CULPRIT_RUN, ...
   std::chrono::duration<double> timeout{300};
   uint64_t max_output_bytes = 64ull << 20;
   uint64_t max_memory_bytes = 8ull << 30;  ///< address-space limit; 0 = none
   bool isolate_network = true;             ///< a private network namespace when permitted
+  uint64_t max_file_bytes = 1ull << 30;    ///< largest file the run may write; 0 = none
 };
 
 struct RunRecord {
-  int exit_code = -1;         ///< -1 when killed by a signal
-  int signal = 0;             ///< the terminating signal, 0 if it exited
-  bool timed_out = false;     ///< killed at the timeout
+  int exit_code = -1;      ///< -1 when killed by a signal
+  int signal = 0;          ///< the terminating signal, 0 if it exited
+  bool timed_out = false;  ///< killed at the timeout
   bool output_truncated = false;
   bool network_isolated = false;
   std::chrono::duration<double> duration{0};

@@ -1,0 +1,18 @@
+// The subcommands of `culprit`. Each registers itself on the CLI11 app; its callback stores the
+// process exit status in *exit_code. Only cli/ prints errors and picks exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace culprit::cli {
+
+void AddBisectCommand(CLI::App& app, int* exit_code);
+void AddResumeCommand(CLI::App& app, int* exit_code);
+void AddDemoCommand(CLI::App& app, int* exit_code);
+void AddSimulateCommand(CLI::App& app, int* exit_code);
+void AddParseCommand(CLI::App& app, int* exit_code);
+
+/// Prints "culprit: MESSAGE" to stderr and returns 1, the exit status of every error.
+int ReportError(const std::string& message);
+
+}  // namespace culprit::cli

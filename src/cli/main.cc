@@ -1,0 +1,41 @@
+// culprit: finds the commit that introduced (or fixed) a crash.
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace culprit::cli {
+
+int ReportError(const std::string& message) {
+  std::cerr << "culprit: " << message << "\n";
+  return 1;
+}
+
+}  // namespace culprit::cli
+
+namespace {
+
+// The table of subcommands, in the order `culprit --help` lists them.
+using AddCommand = void (*)(CLI::App&, int*);
+constexpr AddCommand kCommands[] = {
+    culprit::cli::AddBisectCommand, culprit::cli::AddResumeCommand, culprit::cli::AddDemoCommand,
+    culprit::cli::AddSimulateCommand, culprit::cli::AddParseCommand,
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "culprit finds the commit that introduced a crash (cause bisection) or fixed it (fix "
+      "bisection), with flaky reproducers and broken builds taken into account."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "culprit 0.1.0");
+  int exit_code = 0;
+  for (AddCommand add : kCommands) add(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 1;
+  }
+  return exit_code;
+}

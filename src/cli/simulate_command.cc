@@ -1,0 +1,160 @@
+// `culprit simulate`: runs many seeded bisections per strategy on generated histories and prints
+// how often each finds the planted culprit and what it costs, beside the lower bound on runs.
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "decide/engine.h"
+#include "sim/history.h"
+#include "sim/sweep.h"
+
+namespace culprit::cli {
+namespace {
+
+struct SimulateFlags {
+  std::string history = "kernel";
+  std::vector<int> n = {1024};
+  std::vector<double> p = {1, 0.5, 0.3, 0.1};
+  int trials = 200;
+  std::vector<std::string> strategies = {"bayes", "syzbot", "git"};
+  uint64_t seed = 1;
+  std::string mode = "cause";
+  bool release_search = false;
+  double untestable_fraction = 0;
+  double other_crash_rate = 0;
+  double infra_rate = 0;
+  double same_binary_fraction = 0;
+  double build_cost = 10;
+  double confidence = 0.99;
+  int runs_per_test = 10;
+  bool json = false;
+};
+
+Result<decide::StrategyKind> ParseStrategyName(const std::string& name) {
+  if (name == "bayes") return decide::StrategyKind::kBayes;
+  if (name == "syzbot") return decide::StrategyKind::kSyzbot;
+  if (name == "git") return decide::StrategyKind::kGit;
+  return Fail(ErrorKind::kBadInput, "unknown strategy '" + name + "' (use bayes, syzbot or git)");
+}
+
+double Percent(int part, int whole) { return whole > 0 ? 100.0 * part / whole : 0.0; }
+
+void PrintHeader(const SimulateFlags& f, int n, double p, double bound) {
+  std::printf("\n%s history, N=%d, p=%g, %d trials, seed %llu: lower bound %.1f runs\n",
+              f.history.c_str(), n, p, f.trials, static_cast<unsigned long long>(f.seed), bound);
+  std::printf("%-8s %7s %8s %7s %7s %8s %8s %10s\n", "strategy", "right%", "honest%", "wrong%",
+              "error%", "builds", "runs", "runs/bound");
+}
+
+void PrintRow(const std::string& strategy, const sim::SweepRow& r, double bound) {
+  std::printf("%-8s %7.1f %8.1f %7.1f %7.1f %8.1f %8.1f %10.2f\n", strategy.c_str(),
+              Percent(r.right, r.trials), Percent(r.honest, r.trials), Percent(r.wrong, r.trials),
+              Percent(r.failed, r.trials), r.mean_builds, r.mean_runs,
+              bound > 0 ? r.mean_runs / bound : 0.0);
+  std::fflush(stdout);
+}
+
+void PrintJson(const SimulateFlags& f, int n, double p, const std::string& strategy,
+               const sim::SweepRow& r, double bound) {
+  nlohmann::json row = {{"history", f.history},
+                        {"n", n},
+                        {"p", p},
+                        {"strategy", strategy},
+                        {"mode", f.mode},
+                        {"trials", r.trials},
+                        {"seed", f.seed},
+                        {"right_pct", Percent(r.right, r.trials)},
+                        {"honest_pct", Percent(r.honest, r.trials)},
+                        {"wrong_pct", Percent(r.wrong, r.trials)},
+                        {"error_pct", Percent(r.failed, r.trials)},
+                        {"mean_builds", r.mean_builds},
+                        {"mean_runs", r.mean_runs},
+                        {"runs_bound", bound},
+                        {"untestable_fraction", f.untestable_fraction},
+                        {"other_crash_rate", f.other_crash_rate},
+                        {"infra_rate", f.infra_rate},
+                        {"same_binary_fraction", f.same_binary_fraction},
+                        {"release_search", f.release_search}};
+  std::cout << row.dump() << "\n" << std::flush;
+}
+
+int RunSimulate(const SimulateFlags& f) {
+  std::vector<decide::StrategyKind> kinds;
+  for (const std::string& s : f.strategies) {
+    auto kind = ParseStrategyName(s);
+    if (!kind) return ReportError(kind.error().message);
+    kinds.push_back(*kind);
+  }
+  if (f.mode != "cause" && f.mode != "fix") {
+    return ReportError("unknown mode '" + f.mode + "' (use cause or fix)");
+  }
+  for (int n : f.n) {
+    auto spec = sim::ParseHistorySpec(f.history + " " + std::to_string(n));
+    if (!spec) return ReportError(spec.error().message);
+    spec->seed = f.seed;
+    decide::CommitDag dag = sim::MakeHistory(*spec);
+    for (double p : f.p) {
+      if (p <= 0 || p > 1) return ReportError("--p values must be in (0, 1]");
+      double bound = sim::RunsLowerBound(n, p, f.confidence);
+      if (!f.json) PrintHeader(f, n, p, bound);
+      for (size_t i = 0; i < kinds.size(); ++i) {
+        sim::SweepSpec sweep{.crash_p = p,
+                             .trials = f.trials,
+                             .seed = f.seed,
+                             .untestable_fraction = f.untestable_fraction,
+                             .other_crash_rate = f.other_crash_rate,
+                             .infra_rate = f.infra_rate,
+                             .same_binary_fraction = f.same_binary_fraction,
+                             .release_search = f.release_search,
+                             .mode = f.mode == "fix" ? decide::Mode::kFix : decide::Mode::kCause};
+        sweep.options.strategy = kinds[i];
+        sweep.options.build_cost = f.build_cost;
+        sweep.options.confidence_target = f.confidence;
+        sweep.options.runs_per_test = f.runs_per_test;
+        sim::SweepRow row = sim::RunSweep(dag, sweep);
+        if (f.json) {
+          PrintJson(f, n, p, f.strategies[i], row, bound);
+        } else {
+          PrintRow(f.strategies[i], row, bound);
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddSimulateCommand(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<SimulateFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "simulate", "Measure strategies on simulated histories with a planted culprit");
+  cmd->add_option("--history", flags->history, "linear or kernel (merge-heavy)")
+      ->check(CLI::IsMember({"linear", "kernel"}));
+  cmd->add_option("--n", flags->n, "number of commits (list: --n 1024,8192)")->delimiter(',');
+  cmd->add_option("--p", flags->p, "per-run crash probability (list)")->delimiter(',');
+  cmd->add_option("--trials", flags->trials, "bisections per strategy and scenario");
+  cmd->add_option("--strategies", flags->strategies, "bayes,syzbot,git")->delimiter(',');
+  cmd->add_option("--seed", flags->seed, "seed of histories and worlds");
+  cmd->add_option("--mode", flags->mode, "cause or fix");
+  cmd->add_flag("--release-search", flags->release_search,
+                "give no good commit: search release tags first");
+  cmd->add_option("--untestable-fraction", flags->untestable_fraction,
+                  "fraction of commits in build- or boot-broken stretches");
+  cmd->add_option("--other-crash-rate", flags->other_crash_rate,
+                  "chance a run shows an unrelated crash");
+  cmd->add_option("--infra-rate", flags->infra_rate, "chance a run hits an infrastructure error");
+  cmd->add_option("--same-binary-fraction", flags->same_binary_fraction,
+                  "fraction of commits whose binary equals their parent's");
+  cmd->add_option("--build-cost", flags->build_cost, "cost of a build in runs (bayes)");
+  cmd->add_option("--confidence", flags->confidence, "confidence target (bayes)");
+  cmd->add_option("--runs-per-test", flags->runs_per_test, "runs per test (git, syzbot)");
+  cmd->add_flag("--json", flags->json, "one JSON object per row");
+  cmd->callback([flags, exit_code] { *exit_code = RunSimulate(*flags); });
+}
+
+}  // namespace culprit::cli

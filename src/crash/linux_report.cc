@@ -1,0 +1,618 @@
+// Linux oops parsing, after syzkaller's pkg/report/linux.go: find the first oops line, gather
+// the report (same console context, prefixes stripped), pick the format whose title regex
+// matches earliest, take the frame from the stack, then check the report for corruption.
+#include "crash/linux_report.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "crash/console_line.h"
+#include "crash/lines.h"
+#include "crash/linux_formats.h"
+#include "crash/needle_set.h"
+#include "crash/stack_frames.h"
+#include "crash/title_normalize.h"
+
+namespace culprit::crash {
+namespace {
+
+std::string Expand(std::string_view re) {
+  static constexpr std::pair<std::string_view, std::string_view> kTemplates[] = {
+      {"{{ADDR}}", "0x[0-9a-f]+"},
+      {"{{PC}}", R"(\[<?(?:0x)?[0-9a-f]+>?\])"},
+      {"{{FUNC}}", R"(([a-zA-Z0-9_]+)(?:\.|\+))"},
+      {"{{SRC}}", R"(([a-zA-Z0-9_/.-]+\.[a-z]+:[0-9]+))"},
+  };
+  std::string s(re);
+  for (const auto& [from, to] : kTemplates) {
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+      s.replace(at, from.size(), to);
+  }
+  return s;
+}
+
+std::unique_ptr<RE2> Compile(std::string_view re) {
+  if (re.empty()) return nullptr;
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(64 << 20);
+  auto compiled = std::make_unique<RE2>(Expand(re), options);
+  return compiled;
+}
+
+std::unique_ptr<RE2> CompileAny(const std::vector<std::string_view>& res) {
+  if (res.empty()) return nullptr;
+  std::string joined;
+  for (std::string_view re : res) {
+    if (!joined.empty()) joined += "|";
+    joined += "(?:" + Expand(re) + ")";
+  }
+  return Compile(joined);
+}
+
+struct CompiledStack {
+  std::vector<std::unique_ptr<RE2>> parts;  // null = parse frames here
+  std::vector<std::unique_ptr<RE2>> parts2;
+  std::unique_ptr<RE2> skip;
+  FrameChoice choice;
+};
+
+struct CompiledFormat {
+  const OopsFormat* spec;
+  std::unique_ptr<RE2> title, report;
+  std::unique_ptr<CompiledStack> stack;
+};
+
+struct CompiledOops {
+  const OopsSpec* spec;
+  std::unique_ptr<RE2> suppressions;
+  std::unique_ptr<RE2> confirm;
+  std::vector<CompiledFormat> formats;
+};
+
+std::vector<std::unique_ptr<RE2>> CompileParts(const std::vector<std::string_view>& parts) {
+  std::vector<std::unique_ptr<RE2>> out;
+  for (std::string_view p : parts) out.push_back(p == kStackHere ? nullptr : Compile(p));
+  return out;
+}
+
+const std::vector<CompiledOops>& Oopses() {
+  static const auto* oopses = [] {
+    auto* out = new std::vector<CompiledOops>;
+    for (const OopsSpec& spec : LinuxOopsSpecs()) {
+      CompiledOops c{&spec, CompileAny(spec.suppressions), Compile(spec.confirm), {}};
+      for (const OopsFormat& f : spec.formats) {
+        CompiledFormat cf{&f, Compile(f.title), Compile(f.report), nullptr};
+        if (f.has_stack) {
+          std::vector<std::string_view> skip = GenericFrameSkips();
+          skip.insert(skip.end(), f.stack.skip.begin(), f.stack.skip.end());
+          cf.stack = std::make_unique<CompiledStack>(
+              CompiledStack{CompileParts(f.stack.parts), CompileParts(f.stack.parts2),
+                            CompileAny(skip), f.stack.choice});
+        }
+        c.formats.push_back(std::move(cf));
+      }
+      out->push_back(std::move(c));
+    }
+    return out;
+  }();
+  return *oopses;
+}
+
+// The oops whose header is on `line` (and that is not a known false positive), or null.
+// `following` is the log from the line on (for headers that need a look ahead).
+const CompiledOops* MatchOops(std::string_view line, std::string_view following = {}) {
+  for (const CompiledOops& oops : Oopses()) {
+    if (line.find(oops.spec->header) == std::string_view::npos) continue;
+    if (oops.suppressions && RE2::PartialMatch(line, *oops.suppressions)) continue;
+    if (oops.spec->line_start && !SplitConsoleLine(line).text.starts_with(oops.spec->header))
+      continue;
+    if (oops.confirm) {
+      std::string_view window = following.substr(0, 8 << 10);
+      if (!RE2::PartialMatch(re2::StringPiece(window.data(), window.size()), *oops.confirm))
+        continue;
+    }
+    return &oops;
+  }
+  return nullptr;
+}
+
+const NeedleSet& HeaderNeedles() {
+  static const NeedleSet* headers = [] {
+    std::vector<std::string_view> h;
+    for (const OopsSpec& spec : LinuxOopsSpecs()) h.push_back(spec.header);
+    return new NeedleSet(std::move(h));
+  }();
+  return *headers;
+}
+
+// The report as parsed: stripped lines of the oops' console context.
+struct Gathered {
+  std::string text;
+  size_t end = 0;       // log offset just past the last oops header line of this report
+  size_t text_end = 0;  // log offset just past the last line gathered
+};
+
+constexpr size_t kMaxReportLines = 4000;
+constexpr size_t kMaxReportBytes = 1 << 20;
+constexpr int kPrefixLines = 5;
+
+bool SameContext(std::string_view oops_context, std::string_view line_context) {
+  return oops_context.empty() || oops_context == line_context;
+}
+
+// Up to kPrefixLines lines of the same context before the oops (syzkaller keeps them too).
+std::string PrefixLines(std::string_view log, size_t pos, std::string_view context,
+                        bool stamped) {
+  std::vector<std::string_view> lines;
+  size_t end = pos;
+  for (int scanned = 0; end > 0 && scanned < 200 && lines.size() < kPrefixLines; ++scanned) {
+    Line line = LineAt(log, end - 1);
+    end = line.pos;
+    ConsoleLine c = SplitConsoleLine(line.text);
+    if (c.context != context || c.stamped != stamped || c.text.empty() ||
+        IsQuestionableFrame(c.text))
+      continue;
+    lines.push_back(c.text);
+  }
+  std::string out;
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) out.append(*it).push_back('\n');
+  return out;
+}
+
+bool IsStackStart(std::string_view line);
+
+// After the first oops line, another oops header starts a second report, except the panic
+// line that ends the first one.
+bool IsSecondReport(std::string_view text) {
+  return text.find("Kernel panic - not syncing") == std::string_view::npos;
+}
+
+Gathered Gather(std::string_view log, size_t pos, bool questionable) {
+  Gathered g;
+  Line first = LineAt(log, pos);
+  std::string_view context = SplitConsoleLine(first.text).context;
+  bool stamped = SplitConsoleLine(first.text).stamped;
+  const CompiledOops* first_oops = MatchOops(first.text, log.substr(pos));
+  bool seen_stack = false;
+  g.text = PrefixLines(log, pos, context, stamped);
+  LineCursor cursor(log, pos);
+  Line line;
+  size_t count = 0;
+  // Header candidates come from one scan; only lines holding one are checked in full.
+  size_t next_header = HeaderNeedles().Find(log, pos).pos;
+  while (cursor.Next(&line) && count < kMaxReportLines && g.text.size() < kMaxReportBytes) {
+    ConsoleLine c = SplitConsoleLine(line.text);
+    const CompiledOops* oops = nullptr;
+    if (next_header < line.end()) {
+      oops = MatchOops(line.text, log.substr(line.pos));
+      next_header = HeaderNeedles().Find(log, PastLine(log, line.end())).pos;
+    }
+    // With timestamps on the oops line, unstamped lines are program output, not the kernel's.
+    if (!SameContext(context, c.context) || (stamped && !c.stamped)) continue;
+    bool is_oops = oops != nullptr;
+    // Another oops of the same kind starts a second report; other kinds ("invalid opcode"
+    // after "kernel BUG", the final "Kernel panic") belong to this one.
+    // (Only once this report has shown a stack: a garbled first header is often repeated.)
+    if (line.pos != pos && oops == first_oops && seen_stack && IsSecondReport(c.text)) break;
+    if (!seen_stack && IsStackStart(c.text)) seen_stack = true;
+    ++count;
+    if (is_oops) g.end = PastLine(log, line.end());
+    g.text_end = PastLine(log, line.end());
+    if (!questionable && IsQuestionableFrame(c.text)) continue;
+    g.text.append(c.text).push_back('\n');
+  }
+  return g;
+}
+
+const RE2& ArmFrameLineRe() {
+  static const RE2 re(Expand(R"(^ *{{PC}} \(([a-zA-Z0-9_.]+)\) from {{PC}} \({{FUNC}})"));
+  return re;
+}
+const RE2& StackStartRe() {
+  static const RE2 re(
+      R"(Call (?:T|t)race|Allocated:|Allocated by task [0-9]+:|Freed:|Freed by task [0-9]+:|[^k] backtrace(?: \(crc [0-9a-f]+\))?:|Backtrace:|Uninit was stored to memory at)");
+  return re;
+}
+
+// All capture groups of `re` matched somewhere in `text` ("" for groups that did not take part).
+bool Groups(const RE2& re, std::string_view text, std::vector<std::string>* groups,
+            size_t* match_start = nullptr) {
+  int n = re.NumberOfCapturingGroups();
+  std::vector<re2::StringPiece> sub(n + 1);
+  if (!re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED,
+                sub.data(), n + 1))
+    return false;
+  groups->clear();
+  for (int i = 1; i <= n; ++i) groups->emplace_back(sub[i].data(), sub[i].size());
+  if (match_start != nullptr) *match_start = sub[0].data() - text.data();
+  return true;
+}
+
+// A stack keyword line ("Call Trace:", "Freed by task 1:", ...); literals gate the regex.
+bool IsStackStart(std::string_view line) {
+  static constexpr std::string_view kHints[] = {"race", "Allocated", "Freed",
+                                                "acktrace", "Uninit was stored"};
+  bool hinted = false;
+  for (std::string_view h : kHints) hinted = hinted || line.find(h) != std::string_view::npos;
+  return hinted && RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), StackStartRe());
+}
+
+// `^ *(?:{{PC}} ){0,2}{{FUNC}}` by hand (it runs on every line of a stack), plus ARM's
+// "[<pc>] (func) from [<pc>] (caller+0x1/0x2)" which names two frames.
+bool FrameLine(std::string_view line, std::vector<std::string>* groups) {
+  size_t i = 0;
+  while (i < line.size() && line[i] == ' ') ++i;
+  for (int pcs = 0; pcs < 2 && i < line.size() && line[i] == '['; ++pcs) {
+    size_t j = i + 1;
+    if (j < line.size() && line[j] == '<') ++j;
+    if (line.substr(j, 2) == "0x") j += 2;
+    size_t hex = j;
+    while (j < line.size() &&
+           ((line[j] >= '0' && line[j] <= '9') || (line[j] >= 'a' && line[j] <= 'f')))
+      ++j;
+    if (j == hex) break;
+    if (j < line.size() && line[j] == '>') ++j;
+    if (j + 1 >= line.size() || line[j] != ']' || line[j + 1] != ' ') break;
+    i = j + 2;
+  }
+  size_t name = i;
+  while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_'))
+    ++i;
+  if (i > name && i < line.size() && (line[i] == '.' || line[i] == '+')) {
+    groups->assign(1, std::string(line.substr(name, i - name)));
+    return true;
+  }
+  return line.find(") from [") != std::string_view::npos && Groups(ArmFrameLineRe(), line, groups);
+}
+
+class StackWalk {
+ public:
+  StackWalk(std::string_view text, const RE2* skip) : text_(text), cursor_(text), skip_(skip) {}
+
+  // Frames captured by `re` groups (or the frame regexes), minus skipped ones.
+  void Append(const std::vector<std::string>& captured, std::vector<std::string>* frames) {
+    for (const std::string& f : captured) {
+      // Groups such as {{SRC}} are not frames.
+      if (f.empty() || f.find_first_of("/:") != std::string::npos) continue;
+      if (IsSkipped(f)) continue;
+      frames->push_back(f);
+    }
+  }
+
+  // The same generic frames recur in every report: remember the skip decision per thread.
+  bool IsSkipped(const std::string& frame) const {
+    if (skip_ == nullptr) return false;
+    thread_local std::unordered_map<const RE2*, std::unordered_map<std::string, bool>> cache;
+    auto& decisions = cache[skip_];
+    if (decisions.size() > 50000) decisions.clear();
+    auto [it, inserted] = decisions.try_emplace(frame, false);
+    if (inserted) it->second = RE2::PartialMatch(FrameSpellings(frame)[0], *skip_);
+    return it->second;
+  }
+
+  // Runs syzkaller's part sequence: a regex part consumes lines up to its first match; a stack
+  // part consumes frames up to the next stack start (or the next part's match).
+  std::vector<std::vector<std::string>> Run(const std::vector<std::unique_ptr<RE2>>& parts) {
+    std::vector<std::vector<std::string>> stacks(1);
+    std::vector<std::string> groups;
+    bool ran_stack = false;
+    Line line;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (parts[i] != nullptr) {
+        // Part regexes never span lines: one search over the rest finds the first line.
+        size_t start = 0;
+        std::string_view rest = text_.substr(std::min(cursor_.pos(), text_.size()));
+        if (!Groups(*parts[i], rest, &groups, &start)) {
+          cursor_ = LineCursor(text_, text_.size());
+          continue;
+        }
+        Append(groups, &stacks.back());
+        size_t line_end = rest.find('\n', start);
+        cursor_ =
+            LineCursor(text_, line_end == std::string_view::npos ? text_.size()
+                                                                 : cursor_.pos() + line_end + 1);
+        continue;
+      }
+      // A second run of frames (KMSAN's origin stack) is kept apart.
+      if (ran_stack) stacks.emplace_back();
+      ran_stack = true;
+      bool any_frame = false;
+      while (cursor_.Next(&line)) {
+        // A stack start before this run's first frame opens it; after, it ends it.
+        if (IsStackStart(line.text)) {
+          if (any_frame) break;
+          continue;
+        }
+        if (i + 1 < parts.size() && parts[i + 1] != nullptr &&
+            Groups(*parts[i + 1], line.text, &groups)) {
+          Append(groups, &stacks.back());
+          ++i;
+          break;
+        }
+        if (FrameLine(line.text, &groups)) {
+          any_frame = true;
+          Append(groups, &stacks.back());
+        }
+      }
+    }
+    return stacks;
+  }
+
+ private:
+  std::string_view text_;
+  LineCursor cursor_;
+  const RE2* skip_;
+};
+
+ChosenFrame ChooseFrame(const std::vector<std::string>& frames, FrameChoice choice) {
+  if (frames.empty()) return {};
+  switch (choice) {
+    case FrameChoice::kFirst:
+      return {frames[0], ""};
+    case FrameChoice::kStall: {
+      ChosenFrame f = StallFrame(frames);
+      return f.frame.empty() ? ChosenFrame{frames[0], ""} : f;
+    }
+    case FrameChoice::kHang:
+      return HangFrame(frames);
+  }
+  return {};
+}
+
+struct StackResult {
+  std::string frame;     // original spelling (or bucket); "" if none
+  std::string original;  // the frame a bucket replaced, if any
+  std::string second;    // first frame of a second stack (KMSAN origin), if any
+};
+
+StackResult ExtractStack(std::string_view text, const CompiledStack& stack) {
+  StackResult r;
+  for (const auto* parts : {&stack.parts, &stack.parts2}) {
+    if (parts->empty()) continue;
+    StackWalk walk(text, stack.skip.get());
+    auto stacks = walk.Run(*parts);
+    ChosenFrame chosen = ChooseFrame(stacks[0], stack.choice);
+    r.frame = chosen.name();
+    if (!chosen.bucket.empty()) r.original = chosen.frame;
+    if (stacks.size() > 1 && !stacks[1].empty()) r.second = stacks[1][0];
+    if (!r.frame.empty()) return r;
+  }
+  return r;
+}
+
+std::string Format(std::string_view fmt, const std::vector<std::string>& args) {
+  std::string out;
+  for (size_t i = 0; i < fmt.size(); ++i) {
+    if (fmt[i] == '{' && i + 2 < fmt.size() && fmt[i + 2] == '}' && fmt[i + 1] >= '1' &&
+        fmt[i + 1] <= '9') {
+      size_t n = fmt[i + 1] - '1';
+      if (n < args.size()) out += args[n];
+      i += 2;
+      continue;
+    }
+    out.push_back(fmt[i]);
+  }
+  return out;
+}
+
+struct Description {
+  std::string title;
+  std::vector<std::string> alts;
+  std::string frame;
+  bool corrupted = false;
+  const CompiledFormat* format = nullptr;
+};
+
+// Formats the title and alternative titles with every spelling of the frame.
+void FormatTitles(const CompiledFormat& f, std::vector<std::string> args, const std::string& frame,
+                  const std::string& original, const std::string& second, Description* d) {
+  std::vector<std::string> spellings =
+      f.stack ? FrameSpellings(frame) : std::vector<std::string>{""};
+  if (!original.empty()) spellings.push_back(original);
+  auto with = [&](const std::string& spelling) {
+    std::vector<std::string> a = args;
+    if (f.stack) a.push_back(spelling);
+    if (!second.empty()) a.push_back(second);
+    return a;
+  };
+  d->title = Format(f.spec->fmt, with(spellings[0]));
+  d->frame = f.stack ? spellings[0] : "";
+  d->alts.clear();
+  for (size_t i = 0; i < spellings.size(); ++i) {
+    if (i > 0) d->alts.push_back(Format(f.spec->fmt, with(spellings[i])));
+    for (std::string_view alt : f.spec->alt) {
+      if (alt.find("{") != std::string_view::npos && second.empty() &&
+          alt.find("origin") != std::string_view::npos)
+        continue;
+      d->alts.push_back(Format(alt, with(spellings[i])));
+    }
+  }
+}
+
+// Groups of `re` matched exactly at `pos` of `text`.
+bool GroupsAt(const RE2& re, std::string_view text, size_t pos, std::vector<std::string>* groups) {
+  int n = re.NumberOfCapturingGroups();
+  std::vector<re2::StringPiece> sub(n + 1);
+  if (!re.Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::ANCHOR_START,
+                sub.data(), n + 1))
+    return false;
+  groups->clear();
+  for (int i = 1; i <= n; ++i) groups->emplace_back(sub[i].data(), sub[i].size());
+  return true;
+}
+
+// syzkaller's extractDescription: the format whose title matches earliest wins (ties: table
+// order); a format whose report regex or stack fails gives way to the next one. Every title
+// regex starts with its oops header, so matches are tried only where the header occurs.
+Description Describe(std::string_view text, const CompiledOops& oops) {
+  std::string_view header = oops.spec->header;
+  for (size_t at = text.find(header); at != std::string_view::npos;
+       at = text.find(header, at + 1)) {
+    // "divide error:" and "divide_error:" share formats whose regex starts at the line's word.
+    std::vector<std::string> groups;
+    bool matched_title = false;
+    for (const CompiledFormat& f : oops.formats) {
+      if (!GroupsAt(*f.title, text, at, &groups)) continue;
+      matched_title = true;
+      if (f.report != nullptr && !Groups(*f.report, text, &groups)) continue;
+      Description d;
+      std::string frame, original, second;
+      if (f.stack) {
+        StackResult sr = ExtractStack(text.substr(at), *f.stack);
+        frame = sr.frame;
+        original = sr.original;
+        second = sr.second;
+        if (frame.empty()) {
+          frame = "corrupted";
+          d.corrupted = true;
+        }
+      }
+      FormatTitles(f, groups, frame, original, second, &d);
+      d.corrupted = d.corrupted || f.spec->corrupted;
+      d.format = &f;
+      return d;
+    }
+    if (matched_title) break;
+  }
+  // A title matched but no report regex or stack did, or nothing matched: the first line.
+  Description d;
+  d.corrupted = true;
+  size_t at = text.find(header);
+  if (at != std::string_view::npos) d.title = std::string(LineAt(text, at).text);
+  return d;
+}
+
+// syzkaller's isCorrupted: a report that must have a stack needs a stack keyword, and the first
+// line with each keyword needs a frame within the next 15 lines (before another keyword).
+bool LacksStack(std::string_view text) {
+  static const auto* keywords = new std::vector<std::unique_ptr<RE2>>([] {
+    std::vector<std::unique_ptr<RE2>> res;
+    for (const char* re : {R"(Call (?:T|t)race)", R"(Allocated:)", R"(Allocated by task [0-9]+:)",
+                           R"(Freed:)", R"(Freed by task [0-9]+:)", R"([^k] backtrace(?: \(crc [0-9a-f]+\))?:)",
+                           R"(Backtrace:)", R"(Uninit was stored to memory at)"})
+      res.push_back(std::make_unique<RE2>(re));
+    return res;
+  }());
+  bool any = false;
+  std::vector<std::string> groups;
+  for (const auto& keyword : *keywords) {
+    size_t at = 0;
+    if (!Groups(*keyword, text, &groups, &at)) continue;
+    any = true;
+    LineCursor ahead(text, PastLine(text, LineAt(text, at).end()));
+    Line next;
+    bool found = false;
+    for (int i = 0; i < 15 && ahead.Next(&next); ++i) {
+      if (IsStackStart(next.text)) break;
+      if (next.text.find("(stack is not available)") != std::string_view::npos ||
+          FrameLine(next.text, &groups)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return true;
+  }
+  return !any;
+}
+
+bool IsCorrupted(std::string_view log, std::string_view text, const Description& d) {
+  if (d.corrupted) return true;
+  static const RE2 timestamp(R"(\[ *[0-9]+\.[0-9]+\]|\[ *[TC][0-9]+\])");
+  if (RE2::PartialMatch(d.title, timestamp)) return true;
+  if (log.find("serialport: VM disconnected.") != std::string_view::npos) return true;
+  if (d.format == nullptr || d.format->spec->no_stack_trace) return false;
+  // A fault-injection frame means the report shows an injected failure, not the bug.
+  if (d.format->stack && text.find("should_fail") != std::string_view::npos) {
+    static const RE2 should_fail(R"((?m)^ *(?:\[<[0-9a-f]+>\] )?should_fail)");
+    if (RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), should_fail)) return true;
+  }
+  return LacksStack(text);
+}
+}  // namespace
+
+std::vector<std::string_view> LinuxOopsHeaders() {
+  std::vector<std::string_view> headers;
+  for (const OopsSpec& spec : LinuxOopsSpecs()) headers.push_back(spec.header);
+  return headers;
+}
+
+bool IsLinuxOopsLine(std::string_view log, size_t line_pos) {
+  return MatchOops(LineAt(log, line_pos).text, log.substr(line_pos)) != nullptr;
+}
+
+size_t FindLinuxOops(std::string_view log, size_t from) {
+  while (from < log.size()) {
+    NeedleSet::Hit hit = HeaderNeedles().Find(log, from);
+    if (hit.pos == std::string_view::npos) return hit.pos;
+    Line line = LineAt(log, hit.pos);
+    if (MatchOops(line.text, log.substr(line.pos)) != nullptr) return line.pos;
+    from = PastLine(log, line.end());
+  }
+  return std::string_view::npos;
+}
+
+Report ParseLinuxOops(std::string_view log, size_t pos) {
+  Report r;
+  Line first = LineAt(log, pos);
+  const CompiledOops* oops = MatchOops(first.text, log.substr(first.pos));
+  if (oops == nullptr) return r;
+  Gathered g = Gather(log, pos, /*questionable=*/false);
+  Description d = Describe(g.text, *oops);
+  if (d.frame == "corrupted") {
+    // Retry with the unwinder's unsure ("?") frames before giving up on the frame.
+    Gathered gq = Gather(log, pos, /*questionable=*/true);
+    Description dq = Describe(gq.text, *oops);
+    if (dq.frame != "corrupted" && !dq.title.empty()) {
+      d = std::move(dq);
+      g = std::move(gq);
+    }
+  }
+  r.crashed = true;
+  r.corrupted = IsCorrupted(log, g.text, d);
+  r.title = NormalizeTitle(d.title);
+  for (const std::string& alt : d.alts) {
+    std::string a = NormalizeTitle(alt);
+    if (a != r.title) r.alt_titles.push_back(a);
+  }
+  std::sort(r.alt_titles.begin(), r.alt_titles.end());
+  r.alt_titles.erase(std::unique(r.alt_titles.begin(), r.alt_titles.end()), r.alt_titles.end());
+  r.type = TitleToType(r.title);
+  r.frame = d.frame;
+  r.start = first.pos;
+  r.end = std::max(g.end, PastLine(log, first.end()));
+  r.report = g.text;
+  r.guilty_file = GuiltyFileForTitle(r.title, g.text);
+  return r;
+}
+
+std::vector<std::string> LinuxFormatErrors() {
+  std::vector<std::string> errors;
+  auto check = [&errors](const RE2* re) {
+    if (re != nullptr && !re->ok()) errors.push_back(re->pattern() + ": " + re->error());
+  };
+  for (const CompiledOops& oops : Oopses()) {
+    check(oops.suppressions.get());
+    for (const CompiledFormat& f : oops.formats) {
+      check(f.title.get());
+      check(f.report.get());
+      if (!f.stack) continue;
+      check(f.stack->skip.get());
+      for (const auto& p : f.stack->parts) check(p.get());
+      for (const auto& p : f.stack->parts2) check(p.get());
+    }
+  }
+  return errors;
+}
+
+bool LinuxPanicked(std::string_view log) {
+  return log.find("Kernel panic - not syncing") != std::string_view::npos;
+}
+
+}  // namespace culprit::crash

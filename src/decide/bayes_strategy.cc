@@ -1,0 +1,248 @@
+// The default strategy: keeps a Posterior over culprits and picks the test (commit, runs) with
+// the most expected information per unit of cost (a new build costs options.build_cost runs).
+// Information of k runs on c about the culprit: the Z-channel H(u*Q) - u*H(Q), u = posterior
+// mass under which c crashes, Q = 1 - (1 - p)^k averaged over p's posterior. Near known untestable
+// commits the information is discounted by an estimated chance that the commit is testable
+// (untestable commits come in clusters), so the search moves to other regions.
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "decide/posterior.h"
+#include "decide/strategy.h"
+
+namespace culprit::decide {
+namespace {
+
+// Prior of "the crash is outside the range": small when the far end was asserted by the user,
+// larger when it was itself tested (a release or fix end judged on finitely many runs), in which
+// case its runs weigh against it in the posterior like any other evidence.
+constexpr double kOutsidePriorAsserted = 1e-3;
+constexpr double kOutsidePriorTested = 0.02;
+constexpr double kMinInfoBits = 1e-3;  // below this, no test is worth running
+constexpr int kMaxRunsOnBad = 80;      // runs on bad before "not reproduced"
+// Crashes wanted on bad before bisecting: they pin down p, without which every clean run
+// elsewhere is weak evidence (the crash might just have been missed).
+constexpr int kCrashesOnBad = 5;
+constexpr int kRunChoices[] = {1, 2, 4, 8, 16, 32};
+constexpr int kFar = 1 << 30;
+
+struct Choice {
+  CommitIndex commit = kNoCommit;
+  int runs = 0;
+  double info = 0;
+  double score = 0;
+};
+
+class BayesStrategy : public Strategy {
+ public:
+  explicit BayesStrategy(const Context& ctx) : ctx_(ctx) {}
+
+  Judgement Judge(CommitIndex c, const Evidence& ev, bool is_bad) const override {
+    const CommitEvidence& e = ev.at(c);
+    if (e.build == BuildState::kUnknown) return Judgement::Build();
+    if (e.Untestable()) return Judgement::Of(Verdict::kSkip);
+    if (is_bad) {
+      if (e.target >= kCrashesOnBad || e.runs() >= kMaxRunsOnBad) {
+        return Judgement::Of(e.target > 0 ? Verdict::kCrash : Verdict::kNoCrash);
+      }
+      return Judgement::Runs(std::min(kCrashesOnBad - e.target, kMaxRunsOnBad - e.runs()));
+    }
+    if (e.target > 0) return Judgement::Of(Verdict::kCrash);
+    // A probe (release, merge base, fix end) is clean once enough OK runs make a missed crash
+    // unlikely (1%) at the crash rate seen on the bad commit; the posterior may ask for more
+    // runs on it later (see kOutsidePriorTested).
+    const CommitEvidence& b = ev.at(ctx_.problem.bad);
+    double p = std::max(0.02, static_cast<double>(b.target) / (b.target + b.ok + 1));
+    int need = std::clamp(static_cast<int>(std::ceil(std::log(0.01) / std::log1p(-p))), 2, 100);
+    if (e.ok >= need) return Judgement::Of(Verdict::kNoCrash);
+    if (e.runs() >= 3 * need) return Judgement::Of(Verdict::kSkip);
+    return Judgement::Runs(need - e.ok);
+  }
+
+  Decision Bisect(const SearchRange& range, const Evidence& ev) override {
+    if (!posterior_ || range.newest != range_.newest || range.olds != range_.olds) Reset(range);
+    posterior_->Update(ev);
+    const Posterior& post = *posterior_;
+    size_t top = 0;
+    for (size_t i = 1; i < post.hyps().size(); ++i) {
+      if (post.mass(i) > post.mass(top)) top = i;
+    }
+    UpdateProgress(post.hyps().empty() ? 0.0 : post.mass(top));
+    const double target = ctx_.options.confidence_target;
+    if (post.outside() >= target) return Outside(range);
+    if (post.not_reproducible() >= target) {
+      return ErrorConclusion("the crash does not reproduce (the crashes seen look accidental)");
+    }
+    if (!post.hyps().empty() && post.mass(top) >= target) {
+      return Found(post.hyps()[top], post.mass(top), "confidence target reached");
+    }
+    if (ctx_.options.max_builds > 0 && ev.builds() >= ctx_.options.max_builds) {
+      return Conclude(top, "build budget exhausted");
+    }
+    if (ctx_.options.max_runs > 0 && ev.runs() >= ctx_.options.max_runs) {
+      return Conclude(top, "run budget exhausted");
+    }
+    Choice best = Choose(range, ev);
+    if (best.commit == kNoCommit || best.info < kMinInfoBits) {
+      return Conclude(top, "no informative testable commit left");
+    }
+    if (!ev.at(best.commit).built()) {
+      return Action{.kind = Action::Kind::kBuild, .commit = best.commit};
+    }
+    return Action{.kind = Action::Kind::kTest, .commit = best.commit, .runs = best.runs};
+  }
+
+  Progress progress() const override { return progress_; }
+
+ private:
+  void Reset(const SearchRange& range) {
+    range_ = range;
+    // The far end was tested by a probe (fix end, release) unless the user gave good commits;
+    // decided from the problem alone so that a replay resets the same way.
+    const bool tested = ctx_.problem.mode == Mode::kFix || ctx_.problem.good.empty();
+    const double outside = tested ? kOutsidePriorTested : kOutsidePriorAsserted;
+    std::vector<uint8_t> cand = MarkCandidates(ctx_, range);
+    std::vector<CommitIndex> hyps;
+    for (CommitIndex c = 0; c < ctx_.dag.size(); ++c) {
+      if (cand[static_cast<size_t>(c)]) hyps.push_back(c);
+    }
+    // The optional prior is mixed 50/50 with uniform so a wrong one costs at most a factor 2.
+    const std::vector<double>& given = ctx_.options.commit_prior;
+    double given_sum = 0;
+    if (given.size() == static_cast<size_t>(ctx_.dag.size())) {
+      for (CommitIndex c : hyps) given_sum += std::max(0.0, given[static_cast<size_t>(c)]);
+    }
+    std::vector<double> prior(hyps.size());
+    const double n = static_cast<double>(hyps.size());
+    for (size_t i = 0; i < hyps.size(); ++i) {
+      double u = 1.0 / n;
+      double g = given_sum > 0 ? std::max(0.0, given[static_cast<size_t>(hyps[i])]) / given_sum : u;
+      prior[i] = (1 - outside) * (0.5 * u + 0.5 * g);
+    }
+    posterior_.emplace(ctx_.dag, ctx_.problem.mode, std::move(hyps), std::move(prior), outside);
+  }
+
+  Choice Choose(const SearchRange& range, const Evidence& ev) {
+    const Posterior& post = *posterior_;
+    const auto& grid = Posterior::Grid();
+    // Chance Q[k] that k runs on a crashing commit show the crash, over p's posterior. The
+    // information about the culprit (not about p) is H(u Q) - u H(Q).
+    std::array<double, std::size(kRunChoices)> q{}, r{};
+    for (size_t j = 0; j < std::size(kRunChoices); ++j) {
+      for (size_t g = 0; g < Posterior::kGrid; ++g) {
+        q[j] += post.p_marginal()[g] * (1 - std::pow(1 - grid[g], kRunChoices[j]));
+      }
+      r[j] = BinaryEntropy(q[j]);
+    }
+    post.MassByCommit(&w_);
+    ctx_.mass.Compute(w_, &m_);
+    std::vector<CommitIndex> untestable;
+    for (CommitIndex c : ev.built()) {
+      if (ev.at(c).Untestable()) untestable.push_back(c);
+    }
+    Choice best;
+    auto consider = [&](CommitIndex c) {
+      const CommitEvidence& e = ev.at(c);
+      if (e.Untestable()) return;
+      double u = ctx_.problem.mode == Mode::kCause
+                     ? m_[static_cast<size_t>(c)] + post.outside()
+                     : 1.0 - m_[static_cast<size_t>(c)] - post.not_reproducible();
+      u = std::clamp(u, 0.0, 1.0);
+      if (u < 1e-5 || u > 1 - 1e-5) return;
+      const bool built = e.built();
+      const double fixed_cost = built ? 0.0 : ctx_.options.build_cost;
+      const double testable = built ? 1.0 : ChanceTestable(c, untestable);
+      // The information is at most H(u) <= 2 sqrt(u (1 - u)) (Lin 1991): skip hopeless ones
+      // before paying for logarithms. This keeps a step linear with a small constant.
+      if (testable * 2 * std::sqrt(u * (1 - u)) <= best.score * (fixed_cost + 1)) return;
+      double last = -1;
+      for (size_t j = 0; j < std::size(kRunChoices); ++j) {
+        double info = testable * (BinaryEntropy(u * q[j]) - u * r[j]);
+        double score = info / (fixed_cost + kRunChoices[j]);
+        if (score > best.score) best = {c, kRunChoices[j], info, score};
+        if (score < last) break;  // the score is unimodal in k
+        last = score;
+      }
+    };
+    for (CommitIndex c : post.hyps()) consider(c);
+    for (CommitIndex c : range.olds) consider(c);
+    return best;
+  }
+
+  // Untestable commits come in clusters: a commit d commits away from the nearest known
+  // untestable one is testable with chance about 1 - 0.9 * exp(-d / 3).
+  static double ChanceTestable(CommitIndex c, const std::vector<CommitIndex>& untestable) {
+    if (untestable.empty()) return 1.0;
+    auto it = std::lower_bound(untestable.begin(), untestable.end(), c);
+    int d = kFar;
+    if (it != untestable.end()) d = std::min(d, *it - c);
+    if (it != untestable.begin()) d = std::min(d, c - *std::prev(it));
+    return 1.0 - 0.9 * std::exp(-d / 3.0);
+  }
+
+  Decision Outside(const SearchRange& range) const {
+    Conclusion c;
+    c.kind = ConclusionKind::kHorizon;
+    c.culprit = ctx_.problem.mode == Mode::kFix ? range.newest : range.olds.front();
+    c.confidence = posterior_->outside();
+    c.stop_reason = ctx_.problem.mode == Mode::kFix ? "the newest commit still crashes"
+                                                    : "the good commit crashes too";
+    return c;
+  }
+
+  static Conclusion Found(CommitIndex culprit, double confidence, const char* reason) {
+    Conclusion c;
+    c.kind = ConclusionKind::kFound;
+    c.culprit = culprit;
+    c.confidence = confidence;
+    c.stop_reason = reason;
+    return c;
+  }
+
+  // Found if the target is reached, else the smallest set holding the target mass.
+  Conclusion Conclude(size_t top, const char* reason) const {
+    const Posterior& post = *posterior_;
+    const double target = ctx_.options.confidence_target;
+    if (!post.hyps().empty() && post.mass(top) >= target) {
+      return Found(post.hyps()[top], post.mass(top), reason);
+    }
+    std::vector<size_t> order(post.hyps().size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return post.mass(a) > post.mass(b); });
+    Conclusion c;
+    c.kind = ConclusionKind::kInconclusive;
+    c.stop_reason = reason;
+    double sum = 0;
+    for (size_t i : order) {
+      if (sum >= target * (1 - post.outside())) break;
+      c.candidates.push_back({post.hyps()[i], post.mass(i)});
+      sum += post.mass(i);
+    }
+    return c;
+  }
+
+  void UpdateProgress(double top) {
+    const Posterior& post = *posterior_;
+    int left = 0;
+    for (size_t i = 0; i < post.hyps().size(); ++i) left += post.mass(i) >= 1e-3 * top;
+    int steps = 0;
+    while ((1 << steps) < left) ++steps;
+    progress_ = {.candidates_left = left, .steps_left = steps};
+  }
+
+  const Context& ctx_;
+  SearchRange range_;
+  std::optional<Posterior> posterior_;
+  std::vector<double> w_, m_;
+  Progress progress_;
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> MakeBayesStrategy(const Context& ctx) {
+  return std::make_unique<BayesStrategy>(ctx);
+}
+
+}  // namespace culprit::decide

@@ -1,0 +1,209 @@
+// The engine's common phases, the same for every strategy: check that the bad commit crashes,
+// check the fix end (fix mode), test merge bases of good commits that are not ancestors of bad
+// (as git does), search releases for a good start (cause mode without good), then let the
+// strategy bisect. Every phase is re-derived from the evidence on each Next().
+#include "decide/engine.h"
+
+#include <utility>
+
+#include "decide/release_search.h"
+#include "decide/strategy.h"
+
+namespace culprit::decide {
+namespace {
+
+std::string Name(const CommitDag& dag, CommitIndex c) {
+  const CommitNode& n = dag.node(c);
+  if (!n.release.empty()) return n.release;
+  return n.id.substr(0, 12);
+}
+
+std::optional<Action> AsAction(const Judgement& j, CommitIndex c) {
+  if (j.kind == Judgement::Kind::kBuild) return Action{.kind = Action::Kind::kBuild, .commit = c};
+  if (j.kind == Judgement::Kind::kRuns) {
+    return Action{.kind = Action::Kind::kTest, .commit = c, .runs = j.runs};
+  }
+  return std::nullopt;
+}
+
+std::vector<uint8_t> MakeUniverse(const CommitDag& dag, const Problem& problem) {
+  std::vector<uint8_t> u =
+      MarkAncestors(dag, {problem.mode == Mode::kFix ? problem.good[0] : problem.bad});
+  if (problem.mode == Mode::kFix) {
+    std::vector<uint8_t> desc = MarkDescendants(dag, problem.bad);
+    for (size_t c = 0; c < u.size(); ++c) u[c] = u[c] && desc[c];
+  }
+  return u;
+}
+
+Context MakeContext(const CommitDag& dag, const Problem& problem, const EngineOptions& options) {
+  std::vector<uint8_t> universe = MakeUniverse(dag, problem);
+  AncestorMass mass(dag, universe);
+  return Context{dag, problem, options, std::move(universe), std::move(mass)};
+}
+
+class BisectEngine : public Engine {
+ public:
+  BisectEngine(const CommitDag& dag, const Problem& problem, const EngineOptions& options)
+      : ctx_(MakeContext(dag, problem, options)), ev_(dag.size()) {
+    // Good commits that are not ancestors of bad: their merge bases with bad are tested first.
+    if (problem.mode == Mode::kCause) {
+      for (CommitIndex g : problem.good) {
+        if (dag.IsAncestor(g, problem.bad)) continue;
+        for (CommitIndex base : MergeBases(dag, problem.bad, g)) merge_bases_.push_back({base, g});
+      }
+    }
+    switch (options.strategy) {
+      case StrategyKind::kBayes:
+        strategy_ = MakeBayesStrategy(ctx_);
+        break;
+      case StrategyKind::kSyzbot:
+        strategy_ = MakeSyzbotStrategy(ctx_);
+        break;
+      case StrategyKind::kGit:
+        strategy_ = MakeGitStrategy(ctx_);
+        break;
+    }
+  }
+
+  Decision Next() override {
+    release_search_ = false;
+    Decision d = Decide();
+    if (auto* a = std::get_if<Action>(&d)) {
+      release_search_ = a->release_search;
+      if (auto over = OverBudget(*a)) return *over;
+    }
+    if (auto* c = std::get_if<Conclusion>(&d)) AddFlags(c);
+    return d;
+  }
+
+  void RecordBuild(CommitIndex commit, const BuildEvidence& build) override {
+    ev_.RecordBuild(commit, build);
+  }
+  void RecordRun(CommitIndex commit, Outcome outcome) override { ev_.RecordRun(commit, outcome); }
+
+  Progress progress() const override {
+    Progress p = strategy_->progress();
+    p.release_search = release_search_;
+    return p;
+  }
+
+ private:
+  Decision Decide() {
+    const Problem& pb = ctx_.problem;
+    Judgement j = strategy_->Judge(pb.bad, ev_, /*is_bad=*/true);
+    if (auto a = AsAction(j, pb.bad)) return *a;
+    if (ev_.at(pb.bad).build == BuildState::kFailed) {
+      return ErrorConclusion("the bad commit does not build");
+    }
+    if (ev_.at(pb.bad).target == 0) {
+      return ErrorConclusion("the crash was not reproduced on the bad commit");
+    }
+    if (pb.mode == Mode::kFix) return DecideFix();
+    SearchRange range{.newest = pb.bad, .olds = pb.good};
+    for (auto [base, g] : merge_bases_) {
+      j = strategy_->Judge(base, ev_, false);
+      if (auto a = AsAction(j, base)) return *a;
+      if (j.verdict == Verdict::kCrash) {
+        return ErrorConclusion("merge base " + Name(ctx_.dag, base) +
+                               " is bad: the bug may have been fixed between it and good " +
+                               Name(ctx_.dag, g) + " (try --mode fix)");
+      }
+      if (j.verdict != Verdict::kNoCrash) {
+        return ErrorConclusion("merge base " + Name(ctx_.dag, base) + " cannot be tested");
+      }
+    }
+    if (pb.good.empty()) {
+      ReleaseSearch rs = SearchReleases(ctx_, *strategy_, ev_);
+      if (rs.decision) return *rs.decision;
+      range = {.newest = rs.bad, .olds = {rs.good}};
+    }
+    return strategy_->Bisect(range, ev_);
+  }
+
+  Decision DecideFix() {
+    const Problem& pb = ctx_.problem;
+    const CommitIndex end = pb.good[0];
+    Judgement j = strategy_->Judge(end, ev_, false);
+    if (auto a = AsAction(j, end)) return *a;
+    if (j.verdict == Verdict::kCrash) {
+      Conclusion c;
+      c.kind = ConclusionKind::kHorizon;
+      c.culprit = end;
+      c.stop_reason = "the newest commit still crashes";
+      return c;
+    }
+    if (j.verdict != Verdict::kNoCrash) {
+      return ErrorConclusion("the newest commit " + Name(ctx_.dag, end) + " cannot be tested");
+    }
+    return strategy_->Bisect({.newest = end, .olds = {pb.bad}}, ev_);
+  }
+
+  std::optional<Conclusion> OverBudget(const Action& a) const {
+    const EngineOptions& o = ctx_.options;
+    const char* reason = nullptr;
+    if (o.max_builds > 0 && a.kind == Action::Kind::kBuild && ev_.builds() >= o.max_builds) {
+      reason = "build budget exhausted";
+    } else if (o.max_runs > 0 && a.kind == Action::Kind::kTest && ev_.runs() >= o.max_runs) {
+      reason = "run budget exhausted";
+    }
+    if (reason == nullptr) return std::nullopt;
+    Conclusion c;
+    c.kind = ConclusionKind::kInconclusive;
+    c.stop_reason = reason;
+    return c;
+  }
+
+  void AddFlags(Conclusion* c) const {
+    if (c->culprit == kNoCommit) return;
+    const CommitDag& dag = ctx_.dag;
+    c->flags.merge = dag.IsMerge(c->culprit);
+    c->flags.release = dag.IsRelease(c->culprit);
+    if (dag.parents(c->culprit).empty()) return;
+    const CommitEvidence& e = ev_.at(c->culprit);
+    const CommitEvidence& p = ev_.at(dag.parents(c->culprit)[0]);
+    c->flags.noop = e.built() && p.built() && !e.signature.empty() && e.signature == p.signature;
+  }
+
+  Context ctx_;
+  Evidence ev_;
+  std::unique_ptr<Strategy> strategy_;
+  std::vector<std::pair<CommitIndex, CommitIndex>> merge_bases_;  // (base, good)
+  bool release_search_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> MakeEngine(const CommitDag& dag, const Problem& problem,
+                                           const EngineOptions& options) {
+  auto in_range = [&](CommitIndex c) { return c >= 0 && c < dag.size(); };
+  if (!in_range(problem.bad)) return Fail(ErrorKind::kBadInput, "bad commit is out of range");
+  for (CommitIndex g : problem.good) {
+    if (!in_range(g)) return Fail(ErrorKind::kBadInput, "good commit is out of range");
+    if (g == problem.bad)
+      return Fail(ErrorKind::kBadInput, "a good commit is the bad commit itself");
+  }
+  if (problem.mode == Mode::kCause) {
+    for (CommitIndex g : problem.good) {
+      if (dag.IsAncestor(problem.bad, g)) {
+        return Fail(ErrorKind::kBadInput, "good commit " + Name(dag, g) +
+                                              " is newer than the bad commit (use --mode fix)");
+      }
+    }
+  } else {
+    if (problem.good.empty()) {
+      return Fail(ErrorKind::kBadInput, "fix bisection needs a newer commit without the crash");
+    }
+    if (!dag.IsAncestor(problem.bad, problem.good[0])) {
+      return Fail(ErrorKind::kBadInput,
+                  "fix end " + Name(dag, problem.good[0]) + " does not contain the bad commit");
+    }
+  }
+  if (!options.commit_prior.empty() &&
+      options.commit_prior.size() != static_cast<size_t>(dag.size())) {
+    return Fail(ErrorKind::kBadInput, "commit prior must have one weight per commit");
+  }
+  return std::unique_ptr<Engine>(std::make_unique<BisectEngine>(dag, problem, options));
+}
+
+}  // namespace culprit::decide

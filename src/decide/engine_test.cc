@@ -1,0 +1,309 @@
+// Engine scenarios: one row per story, each run against a seeded simulated world so a failure
+// replays. Rows set only what they are about.
+#include "decide/engine.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <ostream>
+#include <string>
+#include <variant>
+
+#include "decide/release_search.h"
+#include "sim/history.h"
+#include "sim/world.h"
+
+namespace culprit::decide {
+namespace {
+
+using sim::Range;
+
+enum class Want { kFound, kInconclusive, kHorizon, kError };
+// How the culprit index is chosen: as given, or the first merge / release at or after it.
+enum class Pick { kAsGiven, kMergeAfter, kReleaseAfter };
+
+struct Scenario {
+  const char* name;
+  const char* history = "linear 64";  // sim::ParseHistorySpec, or "side" (hand-built, below)
+  int culprit = 40;                   // cause: first crashing commit; fix: the fix (-1: none)
+  Pick pick = Pick::kAsGiven;
+  Mode mode = Mode::kCause;
+  int introduced = 0;  // fix mode: where the crash appeared
+  int bad = -1;        // -1: the head
+  std::vector<int> good = {0};
+  StrategyKind strategy = StrategyKind::kBayes;
+  double crash_p = 1.0;
+  Range build_broken = {};
+  Range boot_broken = {};
+  Range same_binary = {};
+  Range infra_broken = {};
+  double other_crash_rate = 0;
+  double infra_rate = 0;
+  Want want = Want::kFound;
+  int want_culprit = -2;                  // -2: the planted culprit; -3: the oldest release tried
+  std::vector<int> want_candidates = {};  // kInconclusive: the exact set, if given
+  bool want_noop = false;
+  const char* want_error = "";         // kError: a substring of the message
+  bool want_release_search = false;    // some action searched releases
+  bool want_twenty_run_tests = false;  // some test after the bad commit asked for 20 runs
+  int max_runs = 0;                    // 0: not checked
+};
+
+// 0-1-2-8-9-10-11(merge 10, 7)-12-...-20, side branch 3-4-5-6-7 forked from 2.
+CommitDag SideBranchDag() {
+  std::vector<CommitNode> nodes;
+  auto add = [&](std::vector<CommitIndex> parents) {
+    nodes.push_back({.id = "s" + std::to_string(nodes.size()), .parents = std::move(parents)});
+  };
+  add({});
+  add({0});
+  add({1});
+  for (int i = 3; i <= 7; ++i) add({i == 3 ? 2 : i - 1});
+  add({2});
+  add({8});
+  add({9});
+  add({10, 7});
+  for (int i = 12; i <= 20; ++i) add({i - 1});
+  return std::move(*CommitDag::Make(std::move(nodes)));
+}
+
+CommitDag MakeDag(const std::string& spec) {
+  if (spec == "side") return SideBranchDag();
+  auto parsed = sim::ParseHistorySpec(spec);
+  EXPECT_TRUE(parsed.has_value()) << spec;
+  parsed->seed = 7;
+  return sim::MakeHistory(*parsed);
+}
+
+int PickCulprit(const CommitDag& dag, const Scenario& s) {
+  if (s.pick == Pick::kAsGiven) return s.culprit;
+  for (CommitIndex c = s.culprit; c < dag.size(); ++c) {
+    if (s.pick == Pick::kMergeAfter ? dag.IsMerge(c) : dag.IsRelease(c)) return c;
+  }
+  return -1;
+}
+
+bool IsWellFormed(const Scenario& s) {
+  if (s.want == Want::kError && std::string(s.want_error).empty()) return false;
+  if (!s.want_candidates.empty() && s.want != Want::kInconclusive) return false;
+  if (s.mode == Mode::kFix && s.good.size() != 1) return false;
+  return true;
+}
+
+const Scenario kScenarios[] = {
+    {.name = "linear_certain", .max_runs = 20},
+    {.name = "kernel_certain", .history = "kernel 400", .culprit = 250},
+    {.name = "linear_flaky_p05", .crash_p = 0.5},
+    {.name = "kernel_flaky_p03", .history = "kernel 400", .culprit = 123, .crash_p = 0.3},
+    {.name = "syzbot_certain", .strategy = StrategyKind::kSyzbot},
+    {.name = "syzbot_flaky_uses_20_runs",
+     .strategy = StrategyKind::kSyzbot,
+     .crash_p = 0.8,
+     .want_twenty_run_tests = true},
+    {.name = "git_certain",
+     .history = "kernel 400",
+     .culprit = 250,
+     .strategy = StrategyKind::kGit},
+    {.name = "bug_older_than_releases",
+     .culprit = 0,
+     .good = {},
+     .want = Want::kHorizon,
+     .want_culprit = -3,
+     .want_release_search = true},
+    {.name = "release_search_finds_good",
+     .history = "kernel 400",
+     .culprit = 300,
+     .good = {},
+     .want_release_search = true},
+    {.name = "syzbot_release_search",
+     .history = "kernel 400",
+     .culprit = 300,
+     .good = {},
+     .strategy = StrategyKind::kSyzbot,
+     .want_release_search = true},
+    {.name = "culprit_inside_build_broken_range",
+     .build_broken = {38, 42},
+     .want = Want::kInconclusive,
+     .want_candidates = {38, 39, 40, 41, 42, 43}},
+    {.name = "culprit_inside_boot_broken_range",
+     .boot_broken = {38, 42},
+     .want = Want::kInconclusive,
+     .want_candidates = {38, 39, 40, 41, 42, 43}},
+    {.name = "broken_range_before_culprit", .build_broken = {30, 38}},
+    {.name = "broken_range_ends_at_culprit_parent",
+     .build_broken = {30, 39},
+     .want = Want::kInconclusive,
+     .want_candidates = {30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40}},
+    {.name = "fix_linear",
+     .culprit = 40,
+     .mode = Mode::kFix,
+     .introduced = 3,
+     .bad = 5,
+     .good = {63}},
+    {.name = "fix_flaky_p05",
+     .culprit = 22,
+     .mode = Mode::kFix,
+     .introduced = 3,
+     .bad = 5,
+     .good = {63},
+     .crash_p = 0.5},
+    {.name = "fix_after_side_branch",
+     .history = "side",
+     .culprit = 15,
+     .mode = Mode::kFix,
+     .introduced = 8,
+     .bad = 9,
+     .good = {20}},
+    {.name = "fix_after_side_branch_merge_is_fix",
+     .history = "side",
+     .culprit = 11,
+     .mode = Mode::kFix,
+     .introduced = 8,
+     .bad = 9,
+     .good = {20}},
+    {.name = "fix_after_side_branch_git",
+     .history = "side",
+     .culprit = 15,
+     .mode = Mode::kFix,
+     .introduced = 8,
+     .bad = 9,
+     .good = {20},
+     .strategy = StrategyKind::kGit},
+    {.name = "fix_after_side_branch_syzbot",
+     .history = "side",
+     .culprit = 15,
+     .mode = Mode::kFix,
+     .introduced = 8,
+     .bad = 9,
+     .good = {20},
+     .strategy = StrategyKind::kSyzbot},
+    {.name = "fix_not_fixed_at_head",
+     .culprit = -1,
+     .mode = Mode::kFix,
+     .introduced = 3,
+     .bad = 5,
+     .good = {63},
+     .want = Want::kHorizon,
+     .want_culprit = 63},
+    {.name = "noop_culprit", .same_binary = {40, 40}, .want_noop = true},
+    {.name = "noop_stretch_starts_at_culprit", .same_binary = {40, 45}, .want_noop = true},
+    {.name = "noop_stretch_ends_at_culprit", .same_binary = {35, 40}, .want_noop = true},
+    {.name = "same_binary_stretch_ends_before_culprit", .same_binary = {30, 39}},
+    {.name = "same_binary_stretch_starts_after_culprit", .same_binary = {41, 50}},
+    {.name = "culprit_is_release",
+     .history = "kernel 400",
+     .culprit = 20,
+     .pick = Pick::kReleaseAfter},
+    {.name = "culprit_is_merge",
+     .history = "kernel 400",
+     .culprit = 200,
+     .pick = Pick::kMergeAfter},
+    {.name = "unrelated_crashes_ignored", .crash_p = 0.7, .other_crash_rate = 0.3},
+    {.name = "lost_connections_ignored", .infra_rate = 0.3},
+    {.name = "syzbot_infra_errors_abort",
+     .strategy = StrategyKind::kSyzbot,
+     .infra_broken = {1, 62},
+     .want = Want::kError,
+     .want_error = "infra"},
+    {.name = "git_all_bad", .culprit = 1, .strategy = StrategyKind::kGit},
+    {.name = "git_all_skip",
+     .strategy = StrategyKind::kGit,
+     .build_broken = {1, 62},
+     .want = Want::kInconclusive,
+     .want_candidates =
+         [] {
+           std::vector<int> all;
+           for (int i = 1; i <= 63; ++i) all.push_back(i);
+           return all;
+         }()},
+    {.name = "git_skip_skip_good", .strategy = StrategyKind::kGit, .build_broken = {31, 32}},
+    {.name = "git_good_skip_bad",
+     .strategy = StrategyKind::kGit,
+     .build_broken = {40, 40},
+     .want = Want::kInconclusive,
+     .want_candidates = {40, 41}},
+    {.name = "several_goods", .history = "kernel 400", .culprit = 300, .good = {0, 150}},
+    {.name = "good_not_ancestor_of_bad", .history = "side", .culprit = 8, .bad = 10, .good = {7}},
+    {.name = "merge_base_is_bad",
+     .history = "side",
+     .culprit = 1,
+     .bad = 10,
+     .good = {7},
+     .want = Want::kError,
+     .want_error = "merge base"},
+    {.name = "crash_not_reproduced_on_bad",
+     .culprit = -1,
+     .want = Want::kError,
+     .want_error = "not reproduced"},
+};
+
+// Keeps ctest's test list readable (gtest would print the row's bytes).
+void PrintTo(const Scenario& s, std::ostream* os) { *os << s.name; }
+
+class EngineScenario : public testing::TestWithParam<Scenario> {};
+
+TEST_P(EngineScenario, ReachesExpectedConclusion) {
+  const Scenario& s = GetParam();
+  ASSERT_TRUE(IsWellFormed(s)) << "the row itself is inconsistent";
+  CommitDag dag = MakeDag(s.history);
+  const int culprit = PickCulprit(dag, s);
+  const int bad = s.bad >= 0 ? s.bad : dag.size() - 1;
+  sim::World world(dag, {.mode = s.mode,
+                         .culprit = culprit,
+                         .introduced = s.introduced,
+                         .crash_p = s.crash_p,
+                         .build_broken = {s.build_broken},
+                         .boot_broken = {s.boot_broken},
+                         .same_binary = {s.same_binary},
+                         .infra_broken = {s.infra_broken},
+                         .other_crash_rate = s.other_crash_rate,
+                         .infra_rate = s.infra_rate,
+                         .seed = 7});
+  Problem problem{.bad = bad, .good = {s.good.begin(), s.good.end()}, .mode = s.mode};
+  auto engine = MakeEngine(dag, problem, {.strategy = s.strategy, .seed = 7});
+  ASSERT_TRUE(engine.has_value()) << engine.error().message;
+  std::vector<Action> trace;
+  Conclusion c = world.Drive(**engine, &trace);
+
+  ASSERT_EQ(static_cast<int>(c.kind), static_cast<int>(s.want))
+      << "culprit " << c.culprit << ", error '" << c.error << "', stop '" << c.stop_reason << "'";
+  int want_culprit = s.want_culprit == -2 ? culprit : s.want_culprit;
+  if (s.want_culprit == -3) want_culprit = ReleasesToTry(dag, bad).back();
+  if (s.want == Want::kFound || s.want == Want::kHorizon) {
+    EXPECT_EQ(c.culprit, want_culprit);
+    EXPECT_EQ(c.flags.noop, s.want_noop);
+    EXPECT_EQ(c.flags.merge, dag.IsMerge(c.culprit));
+    EXPECT_EQ(c.flags.release, dag.IsRelease(c.culprit));
+  }
+  if (s.want == Want::kInconclusive) {
+    std::vector<int> got;
+    for (const Candidate& x : c.candidates) got.push_back(x.commit);
+    std::sort(got.begin(), got.end());
+    if (!s.want_candidates.empty()) {
+      EXPECT_EQ(got, s.want_candidates);
+    } else {
+      EXPECT_THAT(got, testing::Contains(culprit));
+    }
+  }
+  if (s.want == Want::kError) {
+    EXPECT_THAT(c.error, testing::HasSubstr(s.want_error));
+  }
+  const bool searched =
+      std::any_of(trace.begin(), trace.end(), [](const Action& a) { return a.release_search; });
+  EXPECT_EQ(searched, s.want_release_search);
+  if (s.want_twenty_run_tests) {
+    EXPECT_TRUE(std::any_of(trace.begin(), trace.end(), [&](const Action& a) {
+      return a.commit != bad && a.kind == Action::Kind::kTest && a.runs == 20;
+    }));
+  }
+  if (s.max_runs > 0) {
+    EXPECT_LE(world.runs(), s.max_runs);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(decide, EngineScenario, testing::ValuesIn(kScenarios),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace culprit::decide

@@ -1,0 +1,52 @@
+// Evidence recorded so far, per commit: what the build said and how its runs ended. Shared by
+// the engine and its strategies (private to decide).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/outcome.h"
+#include "decide/dag.h"
+#include "decide/engine.h"
+
+namespace culprit::decide {
+
+enum class BuildState { kUnknown, kOk, kFailed };
+
+struct CommitEvidence {
+  BuildState build = BuildState::kUnknown;
+  std::string signature;
+  int target = 0;      ///< target crashes
+  int other = 0;       ///< unrelated crashes
+  int ok = 0;          ///< runs that ended cleanly
+  int untestable = 0;  ///< boot failures and the like
+  int infra = 0;       ///< infrastructure errors
+
+  int runs() const { return target + other + ok + untestable + infra; }
+  bool built() const { return build == BuildState::kOk; }
+  /// Build failed, or the built commit never ran the reproducer (boot failed at least twice).
+  bool Untestable() const {
+    return build == BuildState::kFailed || (untestable >= 2 && target + ok + other == 0);
+  }
+};
+
+class Evidence {
+ public:
+  explicit Evidence(int32_t commits) : per_commit_(static_cast<size_t>(commits)) {}
+
+  void RecordBuild(CommitIndex c, const BuildEvidence& build);
+  void RecordRun(CommitIndex c, Outcome outcome);
+
+  const CommitEvidence& at(CommitIndex c) const { return per_commit_[static_cast<size_t>(c)]; }
+  /// Commits with a build result (ok or failed), sorted by index.
+  const std::vector<CommitIndex>& built() const { return built_; }
+  int builds() const { return static_cast<int>(built_.size()); }
+  int runs() const { return runs_; }
+
+ private:
+  std::vector<CommitEvidence> per_commit_;
+  std::vector<CommitIndex> built_;
+  int runs_ = 0;
+};
+
+}  // namespace culprit::decide

@@ -1,0 +1,46 @@
+// Plain `git bisect run` with k runs per commit: the first target crash makes a commit bad, a
+// commit that cannot be built or booted is skipped, anything else is good.
+#include <algorithm>
+
+#include "decide/strategy.h"
+
+namespace culprit::decide {
+namespace {
+
+class GitStrategy : public Strategy {
+ public:
+  explicit GitStrategy(const Context& ctx) : ctx_(ctx) {}
+
+  Judgement Judge(CommitIndex c, const Evidence& ev, bool /*is_bad*/) const override {
+    const CommitEvidence& e = ev.at(c);
+    if (e.build == BuildState::kUnknown) return Judgement::Build();
+    if (e.build == BuildState::kFailed) return Judgement::Of(Verdict::kSkip);
+    if (e.target > 0) return Judgement::Of(Verdict::kCrash);
+    const int k = std::max(1, ctx_.options.runs_per_test);
+    if (e.runs() < k) return Judgement::Runs(k - e.runs());
+    if (e.ok > 0) return Judgement::Of(Verdict::kNoCrash);
+    return Judgement::Of(Verdict::kSkip);
+  }
+
+  Decision Bisect(const SearchRange& range, const Evidence& ev) override {
+    return GitWalk(ctx_, *this, range, ev, &candidates_left_);
+  }
+
+  Progress progress() const override {
+    int steps = 0;
+    while ((1 << steps) < candidates_left_) ++steps;
+    return {.candidates_left = candidates_left_, .steps_left = steps};
+  }
+
+ private:
+  const Context& ctx_;
+  int candidates_left_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> MakeGitStrategy(const Context& ctx) {
+  return std::make_unique<GitStrategy>(ctx);
+}
+
+}  // namespace culprit::decide

@@ -1,0 +1,196 @@
+#include "decide/posterior.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "decide/ancestor_mass.h"
+
+namespace culprit::decide {
+
+const std::array<double, Posterior::kGrid>& Posterior::Grid() {
+  static const std::array<double, kGrid> grid = {0.03, 0.05, 0.08, 0.12, 0.17, 0.23, 0.3,  0.38,
+                                                 0.47, 0.57, 0.67, 0.77, 0.86, 0.93, 0.97, 0.999};
+  return grid;
+}
+
+namespace {
+
+// log p and log(1 - p) over the grid.
+const std::pair<std::array<double, Posterior::kGrid>, std::array<double, Posterior::kGrid>>&
+LogGrid() {
+  static const auto logs = [] {
+    std::pair<std::array<double, Posterior::kGrid>, std::array<double, Posterior::kGrid>> l;
+    for (size_t g = 0; g < Posterior::kGrid; ++g) {
+      l.first[g] = std::log(Posterior::Grid()[g]);
+      l.second[g] = std::log1p(-Posterior::Grid()[g]);
+    }
+    return l;
+  }();
+  return logs;
+}
+
+// The prior over p: most reproducers are reliable, so the top grid point gets kReliablePrior,
+// the rest is uniform. Runs on the bad commit then move it like any other observation.
+constexpr double kReliablePrior = 0.4;
+
+const std::array<double, Posterior::kGrid>& LogPriorP() {
+  static const auto logs = [] {
+    std::array<double, Posterior::kGrid> l{};
+    for (size_t g = 0; g < Posterior::kGrid; ++g) {
+      l[g] = std::log(g + 1 == Posterior::kGrid ? kReliablePrior
+                                                : (1 - kReliablePrior) / (Posterior::kGrid - 1));
+    }
+    return l;
+  }();
+  return logs;
+}
+
+}  // namespace
+
+double BinaryEntropy(double x) {
+  if (x <= 0 || x >= 1) return 0;
+  return -(x * std::log2(x) + (1 - x) * std::log2(1 - x));
+}
+
+Posterior::Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> hyps,
+                     std::vector<double> prior, double outside_prior)
+    : dag_(dag),
+      mode_(mode),
+      hyps_(std::move(hyps)),
+      prior_(std::move(prior)),
+      outside_prior_(outside_prior),
+      cell_of_(hyps_.size(), 0),
+      bits_(1),
+      pos_of_(static_cast<size_t>(dag.size()), -1) {
+  assert(prior_.size() == hyps_.size() && "one prior weight per hypothesis");
+  double sum = 0;
+  for (double p : prior_) sum += p;
+  cell_prior_ = {sum};
+  mass_ = prior_;
+  outside_ = outside_prior_;
+}
+
+void Posterior::MassByCommit(std::vector<double>* w) const {
+  w->assign(static_cast<size_t>(dag_.size()), 0.0);
+  for (size_t i = 0; i < hyps_.size(); ++i) (*w)[static_cast<size_t>(hyps_[i])] = mass_[i];
+}
+
+void Posterior::Split(CommitIndex t) {
+  std::vector<uint8_t> anc = MarkAncestors(dag_, {t});
+  const size_t cells = bits_.size();
+  std::vector<int32_t> remap(2 * cells, -1);
+  std::vector<std::vector<uint8_t>> bits;
+  std::vector<double> prior;
+  for (size_t i = 0; i < hyps_.size(); ++i) {
+    uint8_t b = anc[static_cast<size_t>(hyps_[i])];
+    size_t key = static_cast<size_t>(cell_of_[i]) * 2 + b;
+    if (remap[key] < 0) {
+      remap[key] = static_cast<int32_t>(bits.size());
+      bits.push_back(bits_[static_cast<size_t>(cell_of_[i])]);
+      bits.back().push_back(b);
+      prior.push_back(0);
+    }
+    cell_of_[i] = remap[key];
+    prior[static_cast<size_t>(remap[key])] += prior_[i];
+  }
+  bits_ = std::move(bits);
+  cell_prior_ = std::move(prior);
+  pos_of_[static_cast<size_t>(t)] = static_cast<int32_t>(split_.size());
+  split_.push_back(t);
+}
+
+template <class Bit>
+void Posterior::LogLikelihood(const Evidence& ev, Bit bit, std::array<double, kGrid>* out) const {
+  static const double log_eps = std::log(kEpsilon), log_not_eps = std::log1p(-kEpsilon);
+  const std::array<double, kGrid>& log_p = LogGrid().first;
+  const std::array<double, kGrid>& log_not_p = LogGrid().second;
+  out->fill(0.0);
+  std::map<std::string, int> group_state;  // signature -> bit of first member, 2 = separated
+  int separated = 0;
+  for (CommitIndex t : ev.built()) {
+    int32_t pos = pos_of_[static_cast<size_t>(t)];
+    if (pos < 0) continue;
+    const CommitEvidence& e = ev.at(t);
+    const int changed = bit(static_cast<size_t>(pos));
+    if (!e.signature.empty()) {
+      auto [it, inserted] = group_state.emplace(e.signature, changed);
+      if (!inserted && it->second != 2 && it->second != changed) {
+        it->second = 2;
+        ++separated;
+      }
+    }
+    if (e.target == 0 && e.ok == 0) continue;
+    const bool crashing = (mode_ == Mode::kCause) == (changed == 1);
+    if (!crashing) {
+      double l = e.target * log_eps + e.ok * log_not_eps;
+      for (double& o : *out) o += l;
+      continue;
+    }
+    for (size_t g = 0; g < kGrid; ++g) (*out)[g] += e.target * log_p[g] + e.ok * log_not_p[g];
+  }
+  if (separated > 0) {
+    for (double& o : *out) o += separated * std::log(kSeparation);
+  }
+}
+
+void Posterior::Update(const Evidence& ev) {
+  for (CommitIndex t : ev.built()) {
+    if (ev.at(t).built() && pos_of_[static_cast<size_t>(t)] < 0) Split(t);
+  }
+  const size_t cells = bits_.size();
+  // Rows: the cells, then "outside the range", then "not reproducible".
+  std::vector<std::array<double, kGrid>> lw(cells + 2);
+  double top = -INFINITY;
+  for (size_t k = 0; k < cells + 2; ++k) {
+    double lp;
+    if (k < cells) {
+      LogLikelihood(
+          ev, [&](size_t pos) { return static_cast<int>(bits_[k][pos]); }, &lw[k]);
+      lp = cell_prior_[k] > 0 ? std::log(cell_prior_[k]) : -INFINITY;
+    } else if (k == cells) {
+      // Outside the range: every commit crashes (cause) / none is fixed (fix).
+      const int bit = mode_ == Mode::kCause ? 1 : 0;
+      LogLikelihood(
+          ev, [bit](size_t) { return bit; }, &lw[k]);
+      lp = outside_prior_ > 0 ? std::log(outside_prior_) : -INFINITY;
+    } else {
+      // Not reproducible: no commit has the crash; what was seen was misclassification.
+      const int bit = mode_ == Mode::kCause ? 0 : 1;
+      LogLikelihood(
+          ev, [bit](size_t) { return bit; }, &lw[k]);
+      lp = std::log(kNotReproduciblePrior);
+    }
+    for (size_t g = 0; g < kGrid; ++g) {
+      lw[k][g] += lp + LogPriorP()[g];
+      top = std::max(top, lw[k][g]);
+    }
+  }
+  std::vector<double> cell_post(cells + 2, 0.0);
+  p_marginal_.fill(0.0);
+  double total = 0;
+  for (size_t k = 0; k < cells + 2; ++k) {
+    for (int g = 0; g < kGrid; ++g) {
+      double v = std::exp(lw[k][static_cast<size_t>(g)] - top);
+      cell_post[k] += v;
+      p_marginal_[static_cast<size_t>(g)] += v;
+      total += v;
+    }
+  }
+  for (double& v : p_marginal_) v /= total;
+  outside_ = cell_post[cells] / total;
+  not_reproducible_ = cell_post[cells + 1] / total;
+  // Within a cell, mass is shared in proportion to the prior.
+  for (size_t k = 0; k < cells; ++k) {
+    cell_post[k] = cell_prior_[k] > 0 ? cell_post[k] / (total * cell_prior_[k]) : 0.0;
+  }
+  mass_.resize(hyps_.size());
+  for (size_t i = 0; i < hyps_.size(); ++i) {
+    mass_[i] = prior_[i] * cell_post[static_cast<size_t>(cell_of_[i])];
+  }
+}
+
+}  // namespace culprit::decide

@@ -1,0 +1,79 @@
+// The Bayes strategy's belief: a joint posterior over (culprit hypothesis, per-run crash
+// probability p on a grid), plus two explicit states: "outside the range" (the crash is older
+// than the good end in cause mode, not fixed by the newest commit in fix mode) and "not
+// reproducible" (no commit has the crash).
+//
+// Model: under hypothesis h, commit c is "changed" iff h is an ancestor of c (or c itself).
+// Cause: changed commits crash with probability p per run, unchanged ones with kEpsilon
+// (misclassification). Fix: the reverse. Only target crashes and OK runs are evidence.
+// Signatures: a hypothesis that separates a group of built commits with equal signatures
+// (some members changed, some not) is multiplied by kSeparation once per group.
+//
+// Hypotheses with the same membership in the ancestor sets of all built commits share their
+// likelihood, so they are kept in cells: the per-step cost is O(hypotheses + cells * built * grid).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "decide/dag.h"
+#include "decide/engine.h"
+#include "decide/evidence.h"
+
+namespace culprit::decide {
+
+class Posterior {
+ public:
+  static constexpr int kGrid = 16;
+  static constexpr double kEpsilon = 1e-3;
+  static constexpr double kSeparation = 0.02;
+  static constexpr double kNotReproduciblePrior = 1e-3;
+  /// The grid of per-run crash probabilities.
+  static const std::array<double, kGrid>& Grid();
+
+  /// `prior` is per hypothesis (same order as `hyps`, sorted by commit index), summing to
+  /// 1 - outside_prior.
+  Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> hyps,
+            std::vector<double> prior, double outside_prior);
+
+  /// Adds newly built commits to the cell partition and recomputes the posterior.
+  void Update(const Evidence& ev);
+
+  const std::vector<CommitIndex>& hyps() const { return hyps_; }
+  double mass(size_t i) const { return mass_[i]; }
+  double outside() const { return outside_; }
+  /// Mass of "not reproducible": no commit has the crash (what was seen was misclassified).
+  double not_reproducible() const { return not_reproducible_; }
+  const std::array<double, kGrid>& p_marginal() const { return p_marginal_; }
+  /// Writes the hypothesis masses into a per-commit vector (zero elsewhere).
+  void MassByCommit(std::vector<double>* w) const;
+
+ private:
+  void Split(CommitIndex t);
+  // Log-likelihood per grid point of a membership pattern; bit(pos) says t_pos is changed.
+  template <class Bit>
+  void LogLikelihood(const Evidence& ev, Bit bit, std::array<double, kGrid>* out) const;
+
+  const CommitDag& dag_;
+  Mode mode_;
+  std::vector<CommitIndex> hyps_;
+  std::vector<double> prior_;
+  double outside_prior_;
+
+  std::vector<int32_t> cell_of_;            // per hypothesis
+  std::vector<std::vector<uint8_t>> bits_;  // per cell, per split position: changed?
+  std::vector<double> cell_prior_;          // per cell
+  std::vector<int32_t> pos_of_;             // per commit: split position or -1
+  std::vector<CommitIndex> split_;          // split commits by position
+
+  std::vector<double> mass_;
+  double outside_ = 0;
+  double not_reproducible_ = 0;
+  std::array<double, kGrid> p_marginal_{};
+};
+
+/// Binary entropy in bits.
+double BinaryEntropy(double x);
+
+}  // namespace culprit::decide

@@ -1,0 +1,75 @@
+// The seam between the engine's common phases (bad check, fix end, merge bases, release search)
+// and the strategies that bisect a range. Private to decide.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decide/ancestor_mass.h"
+#include "decide/dag.h"
+#include "decide/engine.h"
+#include "decide/evidence.h"
+
+namespace culprit::decide {
+
+/// What a finished test of one commit said, independent of the mode.
+enum class Verdict { kCrash, kNoCrash, kSkip, kAbort };
+
+/// A strategy's answer about one commit: build it, run it more, or its verdict.
+struct Judgement {
+  enum class Kind { kBuild, kRuns, kVerdict };
+  Kind kind = Kind::kVerdict;
+  int runs = 0;
+  Verdict verdict = Verdict::kSkip;
+
+  static Judgement Build() { return {.kind = Kind::kBuild}; }
+  static Judgement Runs(int n) { return {.kind = Kind::kRuns, .runs = n}; }
+  static Judgement Of(Verdict v) { return {.kind = Kind::kVerdict, .verdict = v}; }
+};
+
+/// Everything fixed for the engine's lifetime.
+struct Context {
+  const CommitDag& dag;
+  Problem problem;
+  EngineOptions options;
+  /// Commits that can matter: cause: ancestors of bad; fix: descendants of bad that are
+  /// ancestors of good[0] (side branches without the bug are never candidates).
+  std::vector<uint8_t> universe;
+  AncestorMass mass;
+};
+
+/// The range left once the common phases are done.
+struct SearchRange {
+  CommitIndex newest = kNoCommit;  ///< cause: the (moved) bad end; fix: good[0]
+  std::vector<CommitIndex> olds;   ///< cause: good commits (and merge bases); fix: {bad}
+};
+
+/// Marks the candidates of a range: universe, ancestors of newest, not ancestors of olds.
+std::vector<uint8_t> MarkCandidates(const Context& ctx, const SearchRange& range);
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  /// The verdict on a probe commit (bad, fix end, merge base, release) or what it still needs.
+  /// `is_bad` marks the first test, on the bad commit.
+  virtual Judgement Judge(CommitIndex c, const Evidence& ev, bool is_bad) const = 0;
+  /// The next action or the conclusion within `range` (flags are filled in by the engine).
+  virtual Decision Bisect(const SearchRange& range, const Evidence& ev) = 0;
+  virtual Progress progress() const = 0;
+};
+
+std::unique_ptr<Strategy> MakeSyzbotStrategy(const Context& ctx);
+std::unique_ptr<Strategy> MakeGitStrategy(const Context& ctx);
+std::unique_ptr<Strategy> MakeBayesStrategy(const Context& ctx);
+
+/// Git's bisection walk (weighted midpoint, skip handling), re-derived from the evidence on
+/// each call using the strategy's verdicts. Used by the syzbot and git strategies.
+/// `candidates_left` receives the size of the remaining range.
+Decision GitWalk(const Context& ctx, const Strategy& strategy, const SearchRange& range,
+                 const Evidence& ev, int* candidates_left);
+
+/// The error conclusion with a message.
+Conclusion ErrorConclusion(std::string message);
+
+}  // namespace culprit::decide

@@ -1,0 +1,227 @@
+// The libgit2-backed Repository: opening, revision lookup, commit records, file contents and
+// ancestry. Diff stats, release tags and the graph walk live in their own files.
+#include <mutex>
+#include <utility>
+
+#include "base/strings.h"
+#include "history/git_internal.h"
+#include "history/history.h"
+
+namespace culprit::history {
+
+void EnsureLibgit2() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
+
+std::string GitErrorText() {
+  const git_error* error = git_error_last();
+  if (error == nullptr || error->message == nullptr) return "unknown libgit2 error";
+  return error->message;
+}
+
+std::string ToHex(const git_oid& oid) {
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof(hex), &oid);
+  return hex;
+}
+
+Result<RepoPtr> OpenGitRepository(const std::filesystem::path& path) {
+  EnsureLibgit2();
+  git_repository* raw = nullptr;
+  int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
+  RepoPtr repo(raw);
+  if (rc == GIT_ENOTFOUND) {
+    return Fail(ErrorKind::kNotFound,
+                "no git repository at " + path.string() + " (pass --repo with a git checkout)");
+  }
+  if (rc < 0) {
+    return Fail(ErrorKind::kIo, "cannot open git repository at " + path.string() + ": " +
+                                    GitErrorText() + " (pass --repo with a git checkout)");
+  }
+  return repo;
+}
+
+std::filesystem::path RepositoryPath(git_repository* repo) {
+  const char* dir = git_repository_workdir(repo);
+  if (dir == nullptr) dir = git_repository_path(repo);
+  return std::filesystem::path(dir).lexically_normal().parent_path();
+}
+
+Result<git_oid> ResolveCommit(git_repository* repo, const std::string& rev) {
+  std::string where = RepositoryPath(repo).string();
+  if (Trim(rev).empty()) return Fail(ErrorKind::kBadInput, "empty revision for " + where);
+  git_object* raw = nullptr;
+  int rc = git_revparse_single(&raw, repo, rev.c_str());
+  ObjectPtr object(raw);
+  if (rc == GIT_EAMBIGUOUS) {
+    return Fail(ErrorKind::kBadInput,
+                "ambiguous revision '" + rev + "' in " + where + " (give more hex digits)");
+  }
+  if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
+    return Fail(ErrorKind::kNotFound, "unknown revision '" + rev + "' in " + where +
+                                          " (list tags with: git tag -l 'v*')");
+  }
+  if (rc < 0) {
+    return Fail(ErrorKind::kIo, "cannot resolve '" + rev + "' in " + where + ": " + GitErrorText());
+  }
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) < 0) {
+    return Fail(ErrorKind::kBadInput,
+                "revision '" + rev + "' in " + where + " does not name a commit");
+  }
+  ObjectPtr commit(peeled);
+  return *git_object_id(commit.get());
+}
+
+Result<CommitPtr> LookupCommit(git_repository* repo, const git_oid& id) {
+  git_commit* raw = nullptr;
+  if (git_commit_lookup(&raw, repo, &id) < 0) {
+    return Fail(ErrorKind::kCorrupt, "cannot read commit " + ToHex(id) + " in " +
+                                         RepositoryPath(repo).string() + ": " + GitErrorText());
+  }
+  return CommitPtr(raw);
+}
+
+namespace {
+
+Person ToPerson(const git_signature* signature) {
+  return {.name = signature->name, .email = signature->email};
+}
+
+CommitInfo ToCommitInfo(git_commit* commit) {
+  CommitInfo info;
+  info.id = ToHex(*git_commit_id(commit));
+  info.tree_id = ToHex(*git_commit_tree_id(commit));
+  for (unsigned i = 0; i < git_commit_parentcount(commit); ++i)
+    info.parents.push_back(ToHex(*git_commit_parent_id(commit, i)));
+  const char* summary = git_commit_summary(commit);
+  info.title = summary != nullptr ? summary : "";
+  info.message = git_commit_message(commit);
+  const git_signature* author = git_commit_author(commit);
+  const git_signature* committer = git_commit_committer(commit);
+  info.author = ToPerson(author);
+  info.committer = ToPerson(committer);
+  info.author_time = author->when.time;
+  info.author_offset_minutes = author->when.offset;
+  info.commit_time = committer->when.time;
+  info.commit_offset_minutes = committer->when.offset;
+  info.trailers = ParseTrailers(info.message);
+  return info;
+}
+
+/// Not thread-safe: libgit2 handles must not be shared between threads.
+class GitRepository final : public Repository {
+ public:
+  explicit GitRepository(RepoPtr repo)
+      : repo_(std::move(repo)), path_(RepositoryPath(repo_.get())) {}
+
+  Result<std::string> Resolve(const std::string& rev) override {
+    Result<git_oid> id = ResolveCommit(repo_.get(), rev);
+    if (!id) return tl::unexpected(id.error());
+    return ToHex(*id);
+  }
+
+  Result<CommitInfo> Commit(const std::string& id) override {
+    Result<CommitPtr> commit = LookupRevision(id);
+    if (!commit) return tl::unexpected(commit.error());
+    return ToCommitInfo(commit->get());
+  }
+
+  Result<std::vector<FileStat>> DiffStat(const std::string& id) override {
+    Result<git_oid> oid = ResolveCommit(repo_.get(), id);
+    if (!oid) return tl::unexpected(oid.error());
+    return ComputeDiffStat(repo_.get(), *oid);
+  }
+
+  Result<std::vector<ReleaseTag>> Releases() override { return ListReleases(repo_.get()); }
+
+  Result<bool> IsAncestor(const std::string& ancestor, const std::string& descendant) override {
+    Result<git_oid> a = ResolveCommit(repo_.get(), ancestor);
+    if (!a) return tl::unexpected(a.error());
+    Result<git_oid> d = ResolveCommit(repo_.get(), descendant);
+    if (!d) return tl::unexpected(d.error());
+    if (git_oid_equal(&*a, &*d)) return true;
+    int rc = git_graph_descendant_of(repo_.get(), &*d, &*a);
+    if (rc < 0) return Fail(ErrorKind::kCorrupt, "walking ancestry: " + GitErrorText());
+    return rc == 1;
+  }
+
+  Result<std::vector<std::string>> MergeBases(const std::string& a, const std::string& b) override {
+    Result<git_oid> one = ResolveCommit(repo_.get(), a);
+    if (!one) return tl::unexpected(one.error());
+    Result<git_oid> two = ResolveCommit(repo_.get(), b);
+    if (!two) return tl::unexpected(two.error());
+    git_oidarray bases = {nullptr, 0};
+    int rc = git_merge_bases(&bases, repo_.get(), &*one, &*two);
+    if (rc == GIT_ENOTFOUND) return std::vector<std::string>{};
+    if (rc < 0) return Fail(ErrorKind::kCorrupt, "computing merge bases: " + GitErrorText());
+    std::vector<std::string> out;
+    for (size_t i = 0; i < bases.count; ++i) out.push_back(ToHex(bases.ids[i]));
+    git_oidarray_dispose(&bases);
+    return out;
+  }
+
+  Result<std::vector<GraphCommit>> Graph(const std::vector<std::string>& tips,
+                                         const std::vector<std::string>& stops,
+                                         size_t limit) override {
+    if (tips.empty()) return Fail(ErrorKind::kBadInput, "commit graph needs at least one tip");
+    Result<std::vector<git_oid>> tip_ids = ResolveAll(tips);
+    if (!tip_ids) return tl::unexpected(tip_ids.error());
+    Result<std::vector<git_oid>> stop_ids = ResolveAll(stops);
+    if (!stop_ids) return tl::unexpected(stop_ids.error());
+    return WalkGraph(repo_.get(), *tip_ids, *stop_ids, limit);
+  }
+
+  Result<std::string> ReadFile(const std::string& id, const std::string& path) override {
+    Result<CommitPtr> commit = LookupRevision(id);
+    if (!commit) return tl::unexpected(commit.error());
+    git_tree* raw_tree = nullptr;
+    if (git_commit_tree(&raw_tree, commit->get()) < 0)
+      return Fail(ErrorKind::kCorrupt, "reading tree of " + id + ": " + GitErrorText());
+    TreePtr tree(raw_tree);
+    git_tree_entry* raw_entry = nullptr;
+    TreeEntryPtr entry;
+    if (git_tree_entry_bypath(&raw_entry, tree.get(), path.c_str()) == 0) entry.reset(raw_entry);
+    if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB)
+      return Fail(ErrorKind::kNotFound, "no file '" + path + "' at commit " + ShortHash(id));
+    git_blob* raw_blob = nullptr;
+    if (git_blob_lookup(&raw_blob, repo_.get(), git_tree_entry_id(entry.get())) < 0)
+      return Fail(ErrorKind::kCorrupt, "reading '" + path + "': " + GitErrorText());
+    BlobPtr blob(raw_blob);
+    const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
+    return std::string(data, static_cast<size_t>(git_blob_rawsize(blob.get())));
+  }
+
+  std::filesystem::path path() const override { return path_; }
+
+ private:
+  Result<CommitPtr> LookupRevision(const std::string& rev) {
+    Result<git_oid> id = ResolveCommit(repo_.get(), rev);
+    if (!id) return tl::unexpected(id.error());
+    return LookupCommit(repo_.get(), *id);
+  }
+
+  Result<std::vector<git_oid>> ResolveAll(const std::vector<std::string>& revs) {
+    std::vector<git_oid> ids;
+    for (const std::string& rev : revs) {
+      Result<git_oid> id = ResolveCommit(repo_.get(), rev);
+      if (!id) return tl::unexpected(id.error());
+      ids.push_back(*id);
+    }
+    return ids;
+  }
+
+  RepoPtr repo_;
+  std::filesystem::path path_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Repository>> OpenRepository(const std::filesystem::path& path) {
+  Result<RepoPtr> repo = OpenGitRepository(path);
+  if (!repo) return tl::unexpected(repo.error());
+  return std::unique_ptr<Repository>(std::make_unique<GitRepository>(std::move(*repo)));
+}
+
+}  // namespace culprit::history

@@ -1,0 +1,190 @@
+#include "job/job_config.h"
+
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+namespace culprit::job {
+
+std::string StrategyName(decide::StrategyKind kind) {
+  switch (kind) {
+    case decide::StrategyKind::kBayes: return "bayes";
+    case decide::StrategyKind::kSyzbot: return "syzbot";
+    case decide::StrategyKind::kGit: return "git";
+  }
+  return "bayes";
+}
+
+Result<decide::StrategyKind> ParseStrategy(const std::string& name) {
+  if (name == "bayes") return decide::StrategyKind::kBayes;
+  if (name == "syzbot") return decide::StrategyKind::kSyzbot;
+  if (name == "git") return decide::StrategyKind::kGit;
+  return Fail(ErrorKind::kBadInput,
+              "unknown strategy '" + name + "' (use one of: bayes, syzbot, git)");
+}
+
+Result<decide::Mode> ParseMode(const std::string& name) {
+  if (name == "cause") return decide::Mode::kCause;
+  if (name == "fix") return decide::Mode::kFix;
+  return Fail(ErrorKind::kBadInput, "unknown mode '" + name + "' (use --mode cause or --mode fix)");
+}
+
+Result<void> Validate(const JobConfig& c) {
+  if (c.bad.empty())
+    return Fail(ErrorKind::kBadInput, "no bad commit given (pass --bad REV: a commit that crashes)");
+  if (c.build_command.find_first_not_of(" \t\n") == std::string::npos)
+    return Fail(ErrorKind::kBadInput,
+                "empty build command (pass --build CMD; it runs in the checkout and puts "
+                "artifacts in $CULPRIT_OUT)");
+  if (c.test_command.find_first_not_of(" \t\n") == std::string::npos)
+    return Fail(ErrorKind::kBadInput,
+                "empty test command (pass --test CMD; it runs the reproducer against "
+                "$CULPRIT_OUT)");
+  if (c.runs < 1) return Fail(ErrorKind::kBadInput, "--runs must be at least 1");
+  if (c.jobs < 1) return Fail(ErrorKind::kBadInput, "--jobs must be at least 1");
+  if (!(c.timeout_s > 0)) return Fail(ErrorKind::kBadInput, "--timeout must be positive");
+  if (!(c.confidence > 0.5 && c.confidence < 1))
+    return Fail(ErrorKind::kBadInput, "--confidence must be between 0.5 and 1");
+  return {};
+}
+
+std::string ToJson(const JobConfig& c) {
+  nlohmann::json j = {
+      {"repo", c.repo.string()},
+      {"bad", c.bad},
+      {"good", c.good},
+      {"mode", c.mode == decide::Mode::kFix ? "fix" : "cause"},
+      {"build", c.build_command},
+      {"test", c.test_command},
+      {"runs", c.runs},
+      {"jobs", c.jobs},
+      {"timeout", c.timeout_s},
+      {"build_timeout", c.build_timeout_s},
+      {"max_output_bytes", c.max_output_bytes},
+      {"max_memory_bytes", c.max_memory_bytes},
+      {"state", c.state_dir.string()},
+      {"json", c.json_out ? c.json_out->string() : ""},
+      {"strategy", StrategyName(c.strategy)},
+      {"confidence", c.confidence},
+      {"max_builds", c.max_builds},
+      {"max_runs", c.max_runs},
+      {"build_cost", c.build_cost},
+      {"title", c.target_title},
+      {"max_commits", c.max_commits},
+      {"seed", c.seed},
+  };
+  return j.dump();
+}
+
+Result<JobConfig> FromJson(const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return Fail(ErrorKind::kCorrupt, "stored job settings are not valid JSON");
+  try {
+    JobConfig c;
+    c.repo = j.at("repo").get<std::string>();
+    c.bad = j.at("bad").get<std::string>();
+    c.good = j.at("good").get<std::vector<std::string>>();
+    c.mode = j.at("mode") == "fix" ? decide::Mode::kFix : decide::Mode::kCause;
+    c.build_command = j.at("build").get<std::string>();
+    c.test_command = j.at("test").get<std::string>();
+    c.runs = j.at("runs").get<int>();
+    c.jobs = j.at("jobs").get<int>();
+    c.timeout_s = j.at("timeout").get<double>();
+    c.build_timeout_s = j.at("build_timeout").get<double>();
+    c.max_output_bytes = j.at("max_output_bytes").get<uint64_t>();
+    c.max_memory_bytes = j.at("max_memory_bytes").get<uint64_t>();
+    c.state_dir = j.at("state").get<std::string>();
+    std::string json_out = j.at("json").get<std::string>();
+    if (!json_out.empty()) c.json_out = json_out;
+    auto strategy = ParseStrategy(j.at("strategy").get<std::string>());
+    if (!strategy) return tl::unexpected(strategy.error());
+    c.strategy = *strategy;
+    c.confidence = j.at("confidence").get<double>();
+    c.max_builds = j.at("max_builds").get<int>();
+    c.max_runs = j.at("max_runs").get<int>();
+    c.build_cost = j.at("build_cost").get<double>();
+    c.target_title = j.at("title").get<std::string>();
+    c.max_commits = j.at("max_commits").get<size_t>();
+    c.seed = j.at("seed").get<uint64_t>();
+    return c;
+  } catch (const nlohmann::json::exception& e) {
+    return Fail(ErrorKind::kCorrupt, std::string("stored job settings are incomplete: ") + e.what());
+  }
+}
+
+std::string Fingerprint(const JobConfig& c) {
+  nlohmann::json j = {
+      {"repo", std::filesystem::weakly_canonical(c.repo).string()},
+      {"bad", c.bad},
+      {"good", c.good},
+      {"mode", c.mode == decide::Mode::kFix ? "fix" : "cause"},
+      {"build", c.build_command},
+      {"test", c.test_command},
+      {"strategy", StrategyName(c.strategy)},
+      {"title", c.target_title},
+  };
+  return j.dump();
+}
+
+namespace {
+
+template <class T>
+void Take(const toml::table& t, const char* key, T& out) {
+  if (auto v = t[key].value<T>()) out = *v;
+}
+
+}  // namespace
+
+Result<JobConfig> LoadJobFile(const std::filesystem::path& path) {
+  toml::table t;
+  try {
+    t = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return Fail(ErrorKind::kBadInput, path.string() + ":" + std::to_string(where.line) + ":" +
+                                          std::to_string(where.column) + ": " +
+                                          std::string(e.description()));
+  }
+  JobConfig c;
+  std::string repo, state, json, mode, strategy;
+  Take(t, "repo", repo);
+  if (!repo.empty()) {
+    std::filesystem::path p = repo;
+    c.repo = p.is_relative() ? path.parent_path() / p : p;
+  }
+  Take(t, "bad", c.bad);
+  if (auto s = t["good"].value<std::string>()) c.good.push_back(*s);
+  if (auto* arr = t["good"].as_array()) {
+    for (const auto& e : *arr)
+      if (auto s = e.value<std::string>()) c.good.push_back(*s);
+  }
+  Take(t, "mode", mode);
+  if (!mode.empty()) {
+    auto m = ParseMode(mode);
+    if (!m) return Wrap(m.error(), path.string());
+    c.mode = *m;
+  }
+  Take(t, "build", c.build_command);
+  Take(t, "test", c.test_command);
+  if (auto v = t["runs"].value<int64_t>()) c.runs = static_cast<int>(*v);
+  if (auto v = t["jobs"].value<int64_t>()) c.jobs = static_cast<int>(*v);
+  if (auto v = t["timeout"].value<double>()) c.timeout_s = *v;
+  if (auto v = t["build_timeout"].value<double>()) c.build_timeout_s = *v;
+  if (auto v = t["memory_mb"].value<int64_t>()) c.max_memory_bytes = static_cast<uint64_t>(*v) << 20;
+  if (auto v = t["max_builds"].value<int64_t>()) c.max_builds = static_cast<int>(*v);
+  if (auto v = t["max_runs"].value<int64_t>()) c.max_runs = static_cast<int>(*v);
+  Take(t, "confidence", c.confidence);
+  Take(t, "title", c.target_title);
+  Take(t, "state", state);
+  if (!state.empty()) c.state_dir = state;
+  Take(t, "json", json);
+  if (!json.empty()) c.json_out = json;
+  Take(t, "strategy", strategy);
+  if (!strategy.empty()) {
+    auto s = ParseStrategy(strategy);
+    if (!s) return Wrap(s.error(), path.string());
+    c.strategy = *s;
+  }
+  return c;
+}
+
+}  // namespace culprit::job

@@ -1,0 +1,58 @@
+// The settings of one bisection job, from flags or a TOML job file, and their stored form.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "decide/engine.h"
+
+namespace culprit::job {
+
+struct JobConfig {
+  std::filesystem::path repo = ".";
+  std::string bad;
+  std::vector<std::string> good;
+  decide::Mode mode = decide::Mode::kCause;
+  std::string build_command;
+  std::string test_command;
+  int runs = 10;  ///< runs per commit (the strategy may ask for more or fewer)
+  int jobs = 1;   ///< runs at once
+  double timeout_s = 300;  ///< per run
+  double build_timeout_s = 3600;
+  uint64_t max_output_bytes = 64ull << 20;
+  /// Address-space limit per run; 0 = none (the default: sanitizers reserve terabytes of
+  /// virtual memory, so an RLIMIT_AS would stop every ASan-built reproducer from starting).
+  uint64_t max_memory_bytes = 0;
+  std::filesystem::path state_dir = ".culprit";
+  std::optional<std::filesystem::path> json_out;
+  decide::StrategyKind strategy = decide::StrategyKind::kBayes;
+  double confidence = 0.99;
+  int max_builds = 0;
+  int max_runs = 0;
+  double build_cost = 10;
+  std::string target_title;  ///< empty: the crash seen on the bad commit
+  size_t max_commits = 300000;
+  uint64_t seed = 1;
+};
+
+/// Checks what flags alone can check (commands present, counts positive). Names the option.
+Result<void> Validate(const JobConfig& config);
+
+/// Reads a TOML job file: keys repo, bad, good (string or array), mode, build, test, runs, jobs,
+/// timeout, state, json, strategy, confidence, max_builds, max_runs, title.
+Result<JobConfig> LoadJobFile(const std::filesystem::path& path);
+
+std::string ToJson(const JobConfig& config);
+Result<JobConfig> FromJson(const std::string& json);
+
+/// Identifies the question a job answers: same fingerprint = same job (resume it).
+std::string Fingerprint(const JobConfig& config);
+
+std::string StrategyName(decide::StrategyKind kind);
+Result<decide::StrategyKind> ParseStrategy(const std::string& name);
+Result<decide::Mode> ParseMode(const std::string& name);
+
+}  // namespace culprit::job

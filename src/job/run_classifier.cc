@@ -1,0 +1,104 @@
+#include "job/run_classifier.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include <signal.h>
+
+#include "crash/report.h"
+
+namespace culprit::job {
+namespace {
+
+std::string SignalName(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
+}  // namespace
+
+ClassifiedRun ClassifyRun(const run::RunRecord& record, std::string_view log) {
+  ClassifiedRun out;
+  if (record.exit_code == kInfraExit) {
+    out.status = store::RunStatus::kInfra;
+    return out;
+  }
+  crash::Report report = crash::Parse(log);
+  if (report.crashed) {
+    out.title = report.title;
+    out.alt_titles = report.alt_titles;
+  }
+  if (record.exit_code == kUntestableExit) {
+    out.status = store::RunStatus::kUntestable;
+    return out;
+  }
+  if (report.crashed) {
+    out.status = store::RunStatus::kCrashed;
+    return out;
+  }
+  if (record.timed_out) {
+    // A hang is a crash of its own kind; it matches the target only if the target is a hang.
+    out.status = store::RunStatus::kCrashed;
+    out.title = "test timed out";
+    return out;
+  }
+  // A shell that runs the reproducer as a child reports its death by signal N as 128 + N.
+  int sig = record.signal;
+  if (sig == 0 && record.exit_code > 128 && record.exit_code < 128 + 32) sig = record.exit_code - 128;
+  if (sig != 0) {
+    out.status = store::RunStatus::kCrashed;
+    out.title = "killed by " + SignalName(sig);
+    return out;
+  }
+  out.status = store::RunStatus::kOk;
+  return out;
+}
+
+Outcome ToOutcome(const store::RunRow& run, const TargetCrash& target) {
+  switch (run.status) {
+    case store::RunStatus::kOk: return Outcome::kOk;
+    case store::RunStatus::kUntestable: return Outcome::kUntestable;
+    case store::RunStatus::kInfra: return Outcome::kInfraError;
+    case store::RunStatus::kCrashed: break;
+  }
+  crash::Report a, b;
+  a.crashed = b.crashed = true;
+  a.title = run.title;
+  a.alt_titles = run.alt_titles;
+  b.title = target.title;
+  b.alt_titles = target.alt_titles;
+  return !target.title.empty() && crash::SameCrash(a, b) ? Outcome::kTargetCrash
+                                                        : Outcome::kOtherCrash;
+}
+
+std::string Describe(const store::RunRow& run) {
+  switch (run.status) {
+    case store::RunStatus::kOk: return "OK";
+    case store::RunStatus::kCrashed: return "crashed: " + run.title;
+    case store::RunStatus::kUntestable:
+      return run.title.empty() ? "untestable (exit 125)" : "boot failed: " + run.title;
+    case store::RunStatus::kInfra: return "infrastructure error";
+  }
+  return "?";
+}
+
+TargetCrash PickTarget(const std::vector<store::RunRow>& runs) {
+  std::map<std::string, int> count;
+  std::vector<const store::RunRow*> order;
+  for (const auto& r : runs) {
+    if (r.status != store::RunStatus::kCrashed) continue;
+    if (count[r.title]++ == 0) order.push_back(&r);
+  }
+  TargetCrash target;
+  int best = 0;
+  for (const store::RunRow* r : order) {
+    if (count[r->title] > best) {
+      best = count[r->title];
+      target = {r->title, r->alt_titles};
+    }
+  }
+  return target;
+}
+
+}  // namespace culprit::job

@@ -1,0 +1,78 @@
+#include "report/progress_log.h"
+
+namespace culprit::report {
+
+void ProgressLog::Start(bool fix_mode, const std::string& commit) {
+  ClearStatus();
+  log_ << (fix_mode ? "bisecting fixing commit since " : "bisecting cause commit starting from ")
+       << commit << "\n";
+}
+
+void ProgressLog::TestingRelease(const std::string& tag) {
+  ClearStatus();
+  log_ << "testing release " << tag << "\n";
+}
+
+void ProgressLog::Bisecting(int revisions_left, int steps_left, const std::string& commit,
+                            const std::string& title) {
+  ClearStatus();
+  log_ << "Bisecting: " << revisions_left << " revisions left to test after this (roughly "
+       << steps_left << (steps_left == 1 ? " step)\n" : " steps)\n");
+  log_ << "[" << commit << "] " << title << "\n\n";
+}
+
+void ProgressLog::TestingCommit(const std::string& commit) {
+  ClearStatus();
+  log_ << "testing commit " << commit << "\n";
+}
+
+void ProgressLog::BuildResult(bool ok, const std::string& signature, const std::string& log_path,
+                              bool cached) {
+  ClearStatus();
+  if (ok)
+    log_ << "signature: " << signature << (cached ? " (cached build)" : "") << "\n";
+  else
+    log_ << "build failed" << (cached ? " (cached)" : "") << ": see " << log_path << "\n";
+  log_.flush();
+}
+
+void ProgressLog::RunResults(const std::vector<std::string>& results, int first_index) {
+  if (results.empty()) return;
+  ClearStatus();
+  bool all_same = true;
+  for (const auto& r : results) all_same = all_same && r == results.front();
+  if (all_same && results.size() > 1) {
+    log_ << "all runs: " << results.front() << "\n";
+  } else {
+    for (size_t i = 0; i < results.size(); i++)
+      log_ << "run #" << first_index + static_cast<int>(i) << ": " << results[i] << "\n";
+  }
+  log_.flush();
+}
+
+void ProgressLog::Verdict(const std::string& verdict, const std::string& commit) {
+  ClearStatus();
+  log_ << "# git bisect " << verdict << " " << commit << "\n";
+  log_.flush();
+}
+
+void ProgressLog::Note(const std::string& text) {
+  ClearStatus();
+  log_ << text << "\n";
+  log_.flush();
+}
+
+void ProgressLog::Status(const std::string& text) {
+  if (!status_) return;
+  std::string line = text.size() > 110 ? text.substr(0, 110) : text;
+  *status_ << "\r\033[K" << line << std::flush;
+  status_shown_ = true;
+}
+
+void ProgressLog::ClearStatus() {
+  if (!status_ || !status_shown_) return;
+  *status_ << "\r\033[K" << std::flush;
+  status_shown_ = false;
+}
+
+}  // namespace culprit::report

@@ -1,0 +1,38 @@
+// The running log of a bisection, line for line in the style of syzbot's bisection log
+// ("testing commit H", "run #3: crashed: TITLE", "# git bisect bad H", "Bisecting: ..."),
+// and an optional one-line progress display for terminals.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace culprit::report {
+
+class ProgressLog {
+ public:
+  /// `status` (may be null) receives a one-line, overwritten progress display (a terminal).
+  ProgressLog(std::ostream& log, std::ostream* status) : log_(log), status_(status) {}
+
+  void Start(bool fix_mode, const std::string& commit);
+  void TestingRelease(const std::string& tag);
+  void Bisecting(int revisions_left, int steps_left, const std::string& commit,
+                 const std::string& title);
+  void TestingCommit(const std::string& commit);
+  void BuildResult(bool ok, const std::string& signature, const std::string& log_path,
+                   bool cached);
+  /// One line per run ("run #i: crashed: T") or "all runs: X" when every run says the same.
+  void RunResults(const std::vector<std::string>& results, int first_index);
+  void Verdict(const std::string& verdict, const std::string& commit);
+  void Note(const std::string& text);
+  /// Replaces the terminal progress line; no-op without a status stream.
+  void Status(const std::string& text);
+  void ClearStatus();
+
+ private:
+  std::ostream& log_;
+  std::ostream* status_;
+  bool status_shown_ = false;
+};
+
+}  // namespace culprit::report

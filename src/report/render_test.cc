@@ -1,0 +1,101 @@
+#include "report/render.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+#include "report/progress_log.h"
+
+namespace culprit::report {
+namespace {
+
+BisectionResult FoundResult() {
+  BisectionResult r;
+  r.outcome = "found";
+  r.commit = "483fc4e30869f8bd1693aca9cffddb21fb303b32";
+  r.culprit.id = r.commit;
+  r.culprit.title = "io_uring: optimise io_prep_linked_timeout()";
+  r.culprit.message = "io_uring: optimise io_prep_linked_timeout()\n\nBody.\n";
+  r.culprit.author = {"Pavel Begunkov", "asml.silence@gmail.com"};
+  r.culprit.author_time = 1629020426;
+  r.culprit.author_offset_minutes = 60;
+  r.culprit.trailers = {{"Signed-off-by", "Pavel Begunkov <asml.silence@gmail.com>"},
+                        {"Link", "https://lore.kernel.org/r/x"},
+                        {"Cc", "Someone <cc@example.org>"},
+                        {"Signed-off-by", "Jens Axboe <AXBOE@kernel.dk>"}};
+  r.culprit_stat = {{.path = "fs/io_uring.c", .insertions = 18, .deletions = 3}};
+  r.culprit_signature = "2e0a";
+  r.parent_signature = "396e";
+  r.revisions_tested = 19;
+  r.time = {16144.811, 7514.31, 8508.78};
+  r.title = "general protection fault in __io_queue_sqe";
+  r.recipients_to = CommitRecipients(r.culprit);
+  r.confidence = 0.995;
+  return r;
+}
+
+TEST(Render, FoundLooksLikeTheSeedLog) {
+  std::ostringstream out;
+  WriteText(FoundResult(), out);
+  const std::string text = out.str();
+  for (const char* want : {
+           "483fc4e30869f8bd1693aca9cffddb21fb303b32 is the first bad commit\n",
+           "Author: Pavel Begunkov <asml.silence@gmail.com>\n",
+           "Date:   Sun Aug 15 10:40:26 2021 +0100\n",
+           "    io_uring: optimise io_prep_linked_timeout()\n",
+           " fs/io_uring.c | 21 ++++++++++++++++++---\n",
+           " 1 file changed, 18 insertions(+), 3 deletions(-)\n",
+           "culprit signature: 2e0a\nparent  signature: 396e\n",
+           "revisions tested: 19, total time: 4h29m4.811s (build: 2h5m14.310s, test: "
+           "2h21m48.780s)\n",
+           "first bad commit: 483fc4e30869f8bd1693aca9cffddb21fb303b32 io_uring: optimise",
+           "recipients (to): [\"asml.silence@gmail.com\" \"axboe@kernel.dk\"]\n",
+           "crash: general protection fault in __io_queue_sqe\n",
+       }) {
+    EXPECT_NE(text.find(want), std::string::npos) << "missing: " << want << "\nin:\n" << text;
+  }
+  EXPECT_EQ(text.find("cc@example.org"), std::string::npos) << "Cc: is never a recipient";
+}
+
+TEST(Render, JsonHasTheDocumentedShape) {
+  BisectionResult r = FoundResult();
+  auto j = nlohmann::json::parse(ToJson(r));
+  EXPECT_EQ(j["mode"], "cause");
+  EXPECT_EQ(j["outcome"], "found");
+  EXPECT_EQ(j["commit"], r.commit);
+  EXPECT_TRUE(j["candidates"].is_array());
+  EXPECT_DOUBLE_EQ(j["confidence"].get<double>(), 0.995);
+  EXPECT_EQ(j["flags"]["noop"], false);
+  EXPECT_EQ(j["revisions_tested"], 19);
+  EXPECT_TRUE(j["error"].is_null());
+  EXPECT_DOUBLE_EQ(j["time"]["build_s"].get<double>(), 7514.31);
+
+  BisectionResult err;
+  err.error = "the crash was not reproduced on the bad commit";
+  auto e = nlohmann::json::parse(ToJson(err));
+  EXPECT_TRUE(e["commit"].is_null());
+  EXPECT_EQ(e["outcome"], "error");
+  EXPECT_EQ(ExitStatus(err), 1);
+}
+
+TEST(Render, ExitStatusPerOutcome) {
+  const std::pair<const char*, int> rows[] = {
+      {"found", 0}, {"error", 1}, {"inconclusive", 2}, {"horizon", 3}};
+  for (const auto& [outcome, status] : rows) {
+    BisectionResult r;
+    r.outcome = outcome;
+    EXPECT_EQ(ExitStatus(r), status) << outcome;
+  }
+}
+
+TEST(ProgressLog, CollapsesIdenticalRuns) {
+  std::ostringstream out;
+  ProgressLog log(out, nullptr);
+  log.RunResults({"OK", "OK", "OK"}, 0);
+  log.RunResults({"OK", "crashed: X"}, 0);
+  EXPECT_EQ(out.str(), "all runs: OK\nrun #0: OK\nrun #1: crashed: X\n");
+}
+
+}  // namespace
+}  // namespace culprit::report

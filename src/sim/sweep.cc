@@ -1,0 +1,115 @@
+#include "sim/sweep.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace culprit::sim {
+
+using decide::CommitIndex;
+
+double RunsLowerBound(int n, double p, double target) {
+  double capacity = p >= 1.0 ? 1.0 : std::log2(1 + p * std::pow(1 - p, (1 - p) / p));
+  return std::max(0.0, (target * std::log2(n) - 1) / capacity);
+}
+
+namespace {
+
+// Short stretches (1..8 commits) until `fraction` of the history is covered.
+std::vector<Range> Stretches(std::mt19937_64& rng, int n, double fraction) {
+  std::vector<Range> out;
+  int covered = 0;
+  while (covered < fraction * n) {
+    int len = 1 + static_cast<int>(rng() % 8);
+    int first = 1 + static_cast<int>(rng() % static_cast<uint64_t>(n - 2));
+    int last = std::min(first + len - 1, n - 2);
+    out.push_back({first, last});
+    covered += last - first + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+WorldSpec MakeTrialWorld(const decide::CommitDag& dag, const SweepSpec& spec, int trial) {
+  std::mt19937_64 rng(spec.seed * 1000003 + static_cast<uint64_t>(trial));
+  const int n = dag.size();
+  WorldSpec w;
+  w.mode = spec.mode;
+  w.crash_p = spec.crash_p;
+  w.other_crash_rate = spec.other_crash_rate;
+  w.infra_rate = spec.infra_rate;
+  w.seed = rng();
+  // Cause: culprit in 1..n-1 (good = root). Fix: bug introduced at the root, fixed in 1..n-1.
+  w.culprit = 1 + static_cast<CommitIndex>(rng() % static_cast<uint64_t>(n - 1));
+  w.introduced = 0;
+  std::vector<Range> broken = Stretches(rng, n, spec.untestable_fraction);
+  for (size_t i = 0; i < broken.size(); ++i) {
+    (i % 2 == 0 ? w.build_broken : w.boot_broken).push_back(broken[i]);
+  }
+  w.same_binary = Stretches(rng, n, spec.same_binary_fraction);
+  // A commit that leaves the binary unchanged rarely changes behaviour: move nine in ten culprits
+  // that landed in such a stretch (the tenth stays, a "noop" culprit the engine must still find).
+  auto noop = [&](CommitIndex c) {
+    return std::any_of(w.same_binary.begin(), w.same_binary.end(),
+                       [c](const Range& r) { return r.Contains(c); });
+  };
+  if (noop(w.culprit) && rng() % 10 != 0) {
+    for (int tries = 0; tries < 100 && noop(w.culprit); ++tries) {
+      w.culprit = 1 + static_cast<CommitIndex>(rng() % static_cast<uint64_t>(n - 1));
+    }
+  }
+  return w;
+}
+
+SweepRow RunSweep(const decide::CommitDag& dag, const SweepSpec& spec) {
+  SweepRow row;
+  const CommitIndex head = dag.size() - 1;
+  double builds = 0, runs = 0;
+  for (int t = 0; t < spec.trials; ++t) {
+    WorldSpec ws = MakeTrialWorld(dag, spec, t);
+    World world(dag, ws);
+    decide::Problem problem{.bad = head, .good = {0}, .mode = spec.mode};
+    if (spec.mode == decide::Mode::kFix) problem = {.bad = 0, .good = {head}, .mode = spec.mode};
+    if (spec.release_search && spec.mode == decide::Mode::kCause) problem.good.clear();
+    decide::EngineOptions options = spec.options;
+    options.seed = spec.seed + static_cast<uint64_t>(t);
+    auto engine = decide::MakeEngine(dag, problem, options);
+    if (!engine) {
+      ++row.failed;
+      continue;
+    }
+    decide::Conclusion c = world.Drive(**engine);
+    ++row.trials;
+    builds += world.builds();
+    runs += world.runs();
+    switch (c.kind) {
+      case decide::ConclusionKind::kFound:
+        (c.culprit == ws.culprit ? row.right : row.wrong)++;
+        break;
+      case decide::ConclusionKind::kInconclusive: {
+        bool holds =
+            std::any_of(c.candidates.begin(), c.candidates.end(),
+                        [&](const decide::Candidate& x) { return x.commit == ws.culprit; });
+        (holds ? row.honest : row.wrong)++;
+        break;
+      }
+      case decide::ConclusionKind::kHorizon: {
+        // Honest if the crash really is there at the horizon commit (cause) / still there (fix).
+        bool true_claim = c.culprit != decide::kNoCommit && world.Crashes(c.culprit);
+        (true_claim ? row.honest : row.wrong)++;
+        break;
+      }
+      case decide::ConclusionKind::kError:
+        ++row.failed;
+        break;
+    }
+  }
+  if (row.trials > 0) {
+    row.mean_builds = builds / row.trials;
+    row.mean_runs = runs / row.trials;
+  }
+  return row;
+}
+
+}  // namespace culprit::sim

@@ -1,0 +1,49 @@
+// Many seeded bisections per strategy on one history: the accuracy and cost table printed by
+// `culprit simulate`, and the information-theoretic lower bound on runs it is compared with.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "decide/dag.h"
+#include "decide/engine.h"
+#include "sim/world.h"
+
+namespace culprit::sim {
+
+struct SweepSpec {
+  double crash_p = 1.0;
+  int trials = 100;
+  uint64_t seed = 1;
+  decide::EngineOptions options;   ///< strategy and its knobs
+  double untestable_fraction = 0;  ///< of commits, in short build- or boot-broken stretches
+  double other_crash_rate = 0;
+  double infra_rate = 0;
+  double same_binary_fraction = 0;  ///< of commits, signature equal to the parent's
+  bool release_search = false;      ///< no good commit given: search releases first
+  decide::Mode mode = decide::Mode::kCause;
+};
+
+struct SweepRow {
+  int trials = 0;
+  int right = 0;   ///< found the planted culprit
+  int honest = 0;  ///< inconclusive holding the culprit, or a true horizon claim
+  int wrong = 0;   ///< found another commit, or a set without the culprit, or horizon
+  int failed = 0;  ///< error conclusions (e.g. crash not reproduced on bad)
+  double mean_builds = 0;
+  double mean_runs = 0;  ///< including the runs on the bad commit
+};
+
+/// Plants a culprit per trial (uniform over commits 1..n-1), with bad = head and good = root
+/// (or no good with release_search), and runs the engine to its conclusion.
+SweepRow RunSweep(const decide::CommitDag& dag, const SweepSpec& spec);
+
+/// The world of one trial (exposed so a failing trial can be replayed).
+WorldSpec MakeTrialWorld(const decide::CommitDag& dag, const SweepSpec& spec, int trial);
+
+/// ((1 - delta) * log2(n) - 1) / C(p), C(p) = log2(1 + p (1 - p)^((1 - p) / p)): the fewest runs
+/// any strategy needs on average to find one of n culprits with error delta = 1 - target.
+double RunsLowerBound(int n, double p, double target);
+
+}  // namespace culprit::sim

@@ -1,0 +1,89 @@
+#include "sim/world.h"
+
+#include <variant>
+
+namespace culprit::sim {
+
+using decide::CommitIndex;
+
+namespace {
+
+std::vector<uint8_t> Descendants(const decide::CommitDag& dag, CommitIndex from) {
+  std::vector<uint8_t> mark(static_cast<size_t>(dag.size()), 0);
+  if (from < 0) return mark;
+  mark[static_cast<size_t>(from)] = 1;
+  for (CommitIndex c = from + 1; c < dag.size(); ++c) {
+    for (CommitIndex p : dag.parents(c))
+      mark[static_cast<size_t>(c)] |= mark[static_cast<size_t>(p)];
+  }
+  return mark;
+}
+
+}  // namespace
+
+bool World::InAny(const std::vector<Range>& ranges, int i) {
+  for (const Range& r : ranges) {
+    if (r.Contains(i)) return true;
+  }
+  return false;
+}
+
+World::World(const decide::CommitDag& dag, const WorldSpec& spec)
+    : dag_(dag), spec_(spec), rng_(spec.seed) {
+  std::vector<uint8_t> after_culprit = Descendants(dag, spec.culprit);
+  if (spec.mode == decide::Mode::kCause) {
+    crashes_ = after_culprit;
+  } else {
+    crashes_ = Descendants(dag, spec.introduced);
+    for (size_t c = 0; c < crashes_.size(); ++c) crashes_[c] = crashes_[c] && !after_culprit[c];
+  }
+  signature_.resize(static_cast<size_t>(dag.size()));
+  for (CommitIndex c = 0; c < dag.size(); ++c) {
+    const auto& parents = dag.parents(c);
+    signature_[static_cast<size_t>(c)] = !parents.empty() && InAny(spec.same_binary, c)
+                                             ? signature_[static_cast<size_t>(parents[0])]
+                                             : "sig" + std::to_string(c);
+  }
+}
+
+decide::BuildEvidence World::Build(CommitIndex c) {
+  ++builds_;
+  if (InAny(spec_.build_broken, c)) return {.ok = false, .signature = ""};
+  return {.ok = true, .signature = Signature(c)};
+}
+
+Outcome World::Run(CommitIndex c) {
+  ++runs_;
+  if (InAny(spec_.boot_broken, c)) return Outcome::kUntestable;
+  if (InAny(spec_.infra_broken, c)) return Outcome::kInfraError;
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  if (spec_.infra_rate > 0 && unit(rng_) < spec_.infra_rate) return Outcome::kInfraError;
+  if (spec_.other_crash_rate > 0 && unit(rng_) < spec_.other_crash_rate) {
+    return Outcome::kOtherCrash;
+  }
+  if (Crashes(c) && (spec_.crash_p >= 1.0 || unit(rng_) < spec_.crash_p)) {
+    return Outcome::kTargetCrash;
+  }
+  return Outcome::kOk;
+}
+
+decide::Conclusion World::Drive(decide::Engine& engine, std::vector<decide::Action>* trace,
+                                int max_actions) {
+  for (int i = 0; i < max_actions; ++i) {
+    decide::Decision d = engine.Next();
+    if (auto* c = std::get_if<decide::Conclusion>(&d)) return *c;
+    const auto& a = std::get<decide::Action>(d);
+    if (trace != nullptr) trace->push_back(a);
+    if (a.kind == decide::Action::Kind::kBuild) {
+      engine.RecordBuild(a.commit, Build(a.commit));
+      continue;
+    }
+    for (int r = 0; r < a.runs; ++r) engine.RecordRun(a.commit, Run(a.commit));
+  }
+  decide::Conclusion c;
+  c.kind = decide::ConclusionKind::kError;
+  c.error = "simulation: the engine did not conclude";
+  return c;
+}
+
+}  // namespace culprit::sim

@@ -1,0 +1,299 @@
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+
+#include "store/sqlite_statement.h"
+
+namespace culprit::store {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  fingerprint TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  status TEXT NOT NULL,
+  target_title TEXT NOT NULL DEFAULT '',
+  target_alt_titles TEXT NOT NULL DEFAULT '[]',
+  result_json TEXT NOT NULL DEFAULT '',
+  created TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE TABLE IF NOT EXISTS builds (
+  key TEXT PRIMARY KEY,
+  tree_id TEXT NOT NULL,
+  commit_id TEXT NOT NULL,
+  ok INTEGER NOT NULL,
+  exit_code INTEGER NOT NULL,
+  signature TEXT NOT NULL,
+  out_dir TEXT NOT NULL,
+  log_path TEXT NOT NULL,
+  duration_s REAL NOT NULL,
+  created TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  build_key TEXT NOT NULL,
+  test_key TEXT NOT NULL,
+  run_index INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  exit_code INTEGER NOT NULL,
+  signal INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  alt_titles TEXT NOT NULL,
+  log_path TEXT NOT NULL,
+  duration_s REAL NOT NULL,
+  job_id INTEGER NOT NULL,
+  created TEXT NOT NULL DEFAULT (datetime('now')),
+  UNIQUE (build_key, test_key, run_index)
+);
+CREATE TABLE IF NOT EXISTS decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  created TEXT NOT NULL DEFAULT (datetime('now'))
+);
+)sql";
+
+tl::unexpected<Error> SqlError(sqlite3* db, const std::string& what) {
+  return Fail(ErrorKind::kIo, "state database: " + what + ": " + sqlite3_errmsg(db));
+}
+
+std::string ToJson(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
+
+std::vector<std::string> FromJson(const std::string& s) {
+  nlohmann::json j = nlohmann::json::parse(s, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_array()) return {};
+  std::vector<std::string> out;
+  for (const auto& e : j)
+    if (e.is_string()) out.push_back(e.get<std::string>());
+  return out;
+}
+
+RunStatus ParseStatus(const std::string& s) {
+  if (s == "crashed") return RunStatus::kCrashed;
+  if (s == "untestable") return RunStatus::kUntestable;
+  if (s == "infra") return RunStatus::kInfra;
+  return RunStatus::kOk;
+}
+
+JobRecord ReadJob(const Statement& st) {
+  JobRecord job;
+  job.id = st.Int(0);
+  job.fingerprint = st.Text(1);
+  job.config_json = st.Text(2);
+  job.status = st.Text(3);
+  job.target_title = st.Text(4);
+  job.target_alt_titles = FromJson(st.Text(5));
+  job.result_json = st.Text(6);
+  return job;
+}
+
+}  // namespace
+
+std::string_view RunStatusName(RunStatus s) {
+  switch (s) {
+    case RunStatus::kOk: return "ok";
+    case RunStatus::kCrashed: return "crashed";
+    case RunStatus::kUntestable: return "untestable";
+    case RunStatus::kInfra: return "infra";
+  }
+  return "ok";
+}
+
+Store::~Store() { sqlite3_close(db_); }
+
+Result<void> Store::Exec(const char* sql) {
+  char* msg = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+    std::string text = msg ? msg : "unknown error";
+    sqlite3_free(msg);
+    return Fail(ErrorKind::kCorrupt, text);
+  }
+  return {};
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& state_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  if (ec)
+    return Fail(ErrorKind::kIo, "cannot create state directory " + state_dir.string() + ": " +
+                                    ec.message() + " (pass --state with a writable directory)");
+  std::filesystem::path db_path = state_dir / "culprit.db";
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(db_path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Fail(ErrorKind::kIo, "cannot open " + db_path.string() + ": " + msg +
+                                    " (pass --state with a writable directory)");
+  }
+  sqlite3_busy_timeout(db, 10000);
+  std::unique_ptr<Store> store(new Store(state_dir, db));
+  const std::string corrupt_hint =
+      db_path.string() + " is not a usable culprit database (move it away, or pass another --state)";
+  // WAL keeps every committed result on disk even if the process is killed mid-job.
+  if (auto r = store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !r)
+    return Fail(ErrorKind::kCorrupt, corrupt_hint + ": " + r.error().message);
+  Statement version(db, "PRAGMA user_version");
+  if (!version.ok() || version.Step() != SQLITE_ROW)
+    return Fail(ErrorKind::kCorrupt, corrupt_hint);
+  int64_t v = version.Int(0);
+  if (v > kSchemaVersion)
+    return Fail(ErrorKind::kCorrupt, db_path.string() + " was written by a newer culprit (schema " +
+                                         std::to_string(v) + "); upgrade culprit");
+  if (auto r = store->Exec("PRAGMA quick_check"); !r)
+    return Fail(ErrorKind::kCorrupt, corrupt_hint + ": " + r.error().message);
+  if (auto r = store->Exec(kSchema); !r)
+    return Fail(ErrorKind::kCorrupt, corrupt_hint + ": " + r.error().message);
+  if (v < kSchemaVersion) {
+    std::string set = "PRAGMA user_version=" + std::to_string(kSchemaVersion);
+    if (auto r = store->Exec(set.c_str()); !r) return Fail(ErrorKind::kIo, r.error().message);
+  }
+  return store;
+}
+
+Result<std::optional<JobRecord>> Store::UnfinishedJob() {
+  std::lock_guard lock(mu_);
+  Statement st(db_,
+               "SELECT id, fingerprint, config_json, status, target_title, target_alt_titles, "
+               "result_json FROM jobs WHERE status != 'finished' ORDER BY id DESC LIMIT 1");
+  if (!st.ok()) return SqlError(db_, "reading jobs");
+  if (st.Step() != SQLITE_ROW) return std::optional<JobRecord>();
+  return std::optional<JobRecord>(ReadJob(st));
+}
+
+Result<std::optional<JobRecord>> Store::LatestJob() {
+  std::lock_guard lock(mu_);
+  Statement st(db_,
+               "SELECT id, fingerprint, config_json, status, target_title, target_alt_titles, "
+               "result_json FROM jobs ORDER BY id DESC LIMIT 1");
+  if (!st.ok()) return SqlError(db_, "reading jobs");
+  if (st.Step() != SQLITE_ROW) return std::optional<JobRecord>();
+  return std::optional<JobRecord>(ReadJob(st));
+}
+
+Result<int64_t> Store::CreateJob(const JobRecord& job) {
+  std::lock_guard lock(mu_);
+  Statement st(db_, "INSERT INTO jobs (fingerprint, config_json, status) VALUES (?, ?, 'running')");
+  st.Bind(1, job.fingerprint).Bind(2, job.config_json);
+  if (st.Step() != SQLITE_DONE) return SqlError(db_, "creating job");
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+}
+
+Result<void> Store::SetTarget(int64_t job_id, const std::string& title,
+                              const std::vector<std::string>& alt_titles) {
+  std::lock_guard lock(mu_);
+  Statement st(db_, "UPDATE jobs SET target_title = ?, target_alt_titles = ? WHERE id = ?");
+  st.Bind(1, title).Bind(2, ToJson(alt_titles)).Bind(3, job_id);
+  if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording target crash");
+  return {};
+}
+
+Result<void> Store::FinishJob(int64_t job_id, const std::string& result_json) {
+  std::lock_guard lock(mu_);
+  Statement st(db_, "UPDATE jobs SET status = 'finished', result_json = ? WHERE id = ?");
+  st.Bind(1, result_json).Bind(2, job_id);
+  if (st.Step() != SQLITE_DONE) return SqlError(db_, "finishing job");
+  return {};
+}
+
+Result<std::optional<BuildRow>> Store::FindBuild(const std::string& key) {
+  std::lock_guard lock(mu_);
+  Statement st(db_,
+               "SELECT key, tree_id, commit_id, ok, exit_code, signature, out_dir, log_path, "
+               "duration_s FROM builds WHERE key = ?");
+  st.Bind(1, key);
+  if (!st.ok()) return SqlError(db_, "reading builds");
+  if (st.Step() != SQLITE_ROW) return std::optional<BuildRow>();
+  BuildRow b;
+  b.key = st.Text(0);
+  b.tree_id = st.Text(1);
+  b.commit = st.Text(2);
+  b.ok = st.Int(3) != 0;
+  b.exit_code = static_cast<int>(st.Int(4));
+  b.signature = st.Text(5);
+  b.out_dir = st.Text(6);
+  b.log_path = st.Text(7);
+  b.duration_s = st.Real(8);
+  return std::optional<BuildRow>(std::move(b));
+}
+
+Result<void> Store::PutBuild(const BuildRow& b) {
+  std::lock_guard lock(mu_);
+  Statement st(db_,
+               "INSERT OR REPLACE INTO builds (key, tree_id, commit_id, ok, exit_code, signature, "
+               "out_dir, log_path, duration_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.Bind(1, b.key).Bind(2, b.tree_id).Bind(3, b.commit).Bind(4, b.ok ? 1 : 0);
+  st.Bind(5, b.exit_code).Bind(6, b.signature).Bind(7, b.out_dir).Bind(8, b.log_path);
+  st.Bind(9, b.duration_s);
+  if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording build");
+  return {};
+}
+
+Result<std::vector<RunRow>> Store::FindRuns(const std::string& build_key,
+                                            const std::string& test_key) {
+  std::lock_guard lock(mu_);
+  Statement st(db_,
+               "SELECT id, run_index, status, exit_code, signal, title, alt_titles, log_path, "
+               "duration_s, job_id FROM runs WHERE build_key = ? AND test_key = ? "
+               "ORDER BY run_index");
+  st.Bind(1, build_key).Bind(2, test_key);
+  if (!st.ok()) return SqlError(db_, "reading runs");
+  std::vector<RunRow> rows;
+  while (st.Step() == SQLITE_ROW) {
+    RunRow r;
+    r.id = st.Int(0);
+    r.build_key = build_key;
+    r.test_key = test_key;
+    r.index = static_cast<int>(st.Int(1));
+    r.status = ParseStatus(st.Text(2));
+    r.exit_code = static_cast<int>(st.Int(3));
+    r.signal = static_cast<int>(st.Int(4));
+    r.title = st.Text(5);
+    r.alt_titles = FromJson(st.Text(6));
+    r.log_path = st.Text(7);
+    r.duration_s = st.Real(8);
+    r.job_id = st.Int(9);
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+Result<void> Store::PutRun(RunRow& r) {
+  std::lock_guard lock(mu_);
+  Statement st(db_,
+               "INSERT INTO runs (build_key, test_key, run_index, status, exit_code, signal, "
+               "title, alt_titles, log_path, duration_s, job_id) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.Bind(1, r.build_key).Bind(2, r.test_key).Bind(3, r.index).Bind(4, RunStatusName(r.status));
+  st.Bind(5, r.exit_code).Bind(6, r.signal).Bind(7, r.title).Bind(8, ToJson(r.alt_titles));
+  st.Bind(9, r.log_path).Bind(10, r.duration_s).Bind(11, r.job_id);
+  if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording run");
+  r.id = static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  return {};
+}
+
+Result<void> Store::PutDecision(int64_t job_id, const std::string& text) {
+  std::lock_guard lock(mu_);
+  Statement st(db_, "INSERT INTO decisions (job_id, text) VALUES (?, ?)");
+  st.Bind(1, job_id).Bind(2, text);
+  if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording decision");
+  return {};
+}
+
+Result<std::vector<std::string>> Store::Decisions(int64_t job_id) {
+  std::lock_guard lock(mu_);
+  Statement st(db_, "SELECT text FROM decisions WHERE job_id = ? ORDER BY id");
+  st.Bind(1, job_id);
+  std::vector<std::string> out;
+  while (st.Step() == SQLITE_ROW) out.push_back(st.Text(0));
+  return out;
+}
+
+}  // namespace culprit::store

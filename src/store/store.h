@@ -1,0 +1,97 @@
+// Durable state of culprit jobs in SQLite: the job and its settings, every build (log,
+// signature, duration), every run (log file, status, title, duration), every decision.
+// A result is written here before anything uses it, so a killed job loses nothing finished.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+struct sqlite3;
+
+namespace culprit::store {
+
+struct JobRecord {
+  int64_t id = 0;
+  std::string fingerprint;  ///< identifies the job's question (repo, revisions, commands...)
+  std::string config_json;  ///< everything needed to resume it
+  std::string status;       ///< "running" or "finished"
+  std::string target_title;           ///< empty until the bad commit's crash is seen
+  std::vector<std::string> target_alt_titles;
+  std::string result_json;  ///< the final result when finished
+};
+
+struct BuildRow {
+  std::string key;  ///< build::BuildKey(tree, recipe)
+  std::string tree_id;
+  std::string commit;  ///< the commit first built under this key
+  bool ok = false;
+  int exit_code = -1;
+  std::string signature;
+  std::string out_dir;
+  std::string log_path;
+  double duration_s = 0;
+};
+
+/// A run's raw status, before it is compared with the target crash.
+enum class RunStatus { kOk, kCrashed, kUntestable, kInfra };
+std::string_view RunStatusName(RunStatus s);
+
+struct RunRow {
+  int64_t id = 0;
+  std::string build_key;
+  std::string test_key;  ///< hash of the test recipe (command, timeout, limits)
+  int index = 0;         ///< 0-based within (build_key, test_key)
+  RunStatus status = RunStatus::kOk;
+  int exit_code = -1;
+  int signal = 0;
+  std::string title;  ///< crash title when crashed (or untestable with a crash)
+  std::vector<std::string> alt_titles;
+  std::string log_path;
+  double duration_s = 0;
+  int64_t job_id = 0;
+};
+
+class Store {
+ public:
+  ~Store();
+  /// Opens (creating) `state_dir`/culprit.db. Errors: kIo for an unwritable directory,
+  /// kCorrupt for a file that is not a culprit database or has a newer schema.
+  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& state_dir);
+
+  /// The newest job that is not finished, if any.
+  Result<std::optional<JobRecord>> UnfinishedJob();
+  Result<std::optional<JobRecord>> LatestJob();
+  Result<int64_t> CreateJob(const JobRecord& job);
+  Result<void> SetTarget(int64_t job_id, const std::string& title,
+                         const std::vector<std::string>& alt_titles);
+  Result<void> FinishJob(int64_t job_id, const std::string& result_json);
+
+  Result<std::optional<BuildRow>> FindBuild(const std::string& key);
+  Result<void> PutBuild(const BuildRow& build);
+
+  /// Runs of (build_key, test_key) in index order.
+  Result<std::vector<RunRow>> FindRuns(const std::string& build_key, const std::string& test_key);
+  /// Stores a run; safe to call from several threads. Fills row.id.
+  Result<void> PutRun(RunRow& row);
+
+  Result<void> PutDecision(int64_t job_id, const std::string& text);
+  Result<std::vector<std::string>> Decisions(int64_t job_id);
+
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  Store(std::filesystem::path dir, sqlite3* db) : dir_(std::move(dir)), db_(db) {}
+  Result<void> Exec(const char* sql);
+  std::filesystem::path dir_;
+  sqlite3* db_;
+  std::mutex mu_;
+};
+
+}  // namespace culprit::store

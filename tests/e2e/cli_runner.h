@@ -1,0 +1,52 @@
+// Runs the culprit binary as a user would, and builds the small histories the scenarios use.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "history/test_repo.h"
+
+namespace culprit::e2e {
+
+struct CliResult {
+  int exit_code = -1;
+  int signal = 0;
+  std::string out;  ///< stdout
+  std::string err;  ///< stderr
+  nlohmann::json json;  ///< the --json document when one was written
+};
+
+/// A scratch directory removed at the end of the test.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Runs `culprit ARGS...` with a time bound; `kill_after_s` > 0 sends SIGKILL then.
+CliResult RunCulprit(const std::vector<std::string>& args, const std::filesystem::path& json = {},
+                     double kill_after_s = 0);
+
+/// Build and test commands for histories made by FillHistory: the build copies `bug` and
+/// `code.txt` into $CULPRIT_OUT (and fails where a `broken` file exists); the test prints an
+/// AddressSanitizer report when the built `bug` is 1 (only on runs where CULPRIT_RUN % every == 0
+/// if every > 1). `counter` files, when given, get one line per build / run.
+std::string BuildCommand(const std::filesystem::path& counter = {});
+std::string TestCommand(int every = 1, const std::filesystem::path& counter = {},
+                        double sleep_s = 0);
+
+/// Commit helpers: a code change, a doc-only change, and the commit that plants the bug.
+std::string CodeCommit(history::TestRepo& repo, int n);
+std::string DocCommit(history::TestRepo& repo, int n);
+std::string BugCommit(history::TestRepo& repo, bool present);
+
+int CountLines(const std::filesystem::path& file);
+
+}  // namespace culprit::e2e

@@ -1,0 +1,54 @@
+// A job killed with SIGKILL at several points resumes with no finished run lost, no finished
+// build repeated, and the user's checkout untouched.
+#include <gtest/gtest.h>
+
+#include "cli_runner.h"
+
+namespace culprit::e2e {
+namespace {
+
+using history::TestRepo;
+
+TEST(Resume, SurvivesSigkillAtSeveralPoints) {
+  TestRepo repo;
+  ScratchDir dir;
+  std::string good =
+      repo.Commit("init", {{"bug", "0\n"}, {"code.txt", "0\n"}, {"docs.txt", "\n"}});
+  std::string planted;
+  for (int i = 1; i <= 40; i++) {
+    if (i == 29)
+      planted = BugCommit(repo, true);
+    else
+      CodeCommit(repo, i);
+  }
+  std::string head = repo.Resolve("HEAD");
+  auto builds = dir.path() / "builds.txt";
+  auto runs = dir.path() / "runs.txt";
+  auto state = (dir.path() / "state").string();
+  auto json = dir.path() / "result.json";
+  std::vector<std::string> args = {"bisect", "--repo", repo.path().string(), "--bad", "HEAD",
+                                   "--good", good, "--build", BuildCommand(builds) + " && sleep 0.3",
+                                   "--test", TestCommand(1, runs, 0.1), "--state", state,
+                                   "--json", json.string(), "--runs", "4", "--jobs", "2",
+                                   "--strategy", "syzbot"};
+  int kills = 0;
+  for (double after : {0.5, 1.5, 1.0}) {
+    CliResult killed = RunCulprit(kills == 0 ? args : std::vector<std::string>{"resume", "--state", state},
+                                  {}, after);
+    if (killed.signal == 9) kills++;
+  }
+  EXPECT_GE(kills, 2) << "the job finished before it could be killed; make it slower";
+  CliResult done = RunCulprit({"resume", "--state", state}, json);
+  ASSERT_EQ(done.exit_code, 0) << done.out << done.err;
+  EXPECT_EQ(done.json["commit"], planted);
+  EXPECT_NE(done.out.find("resuming job"), std::string::npos);
+  // Each kill may cut one build short (it is redone); finished builds are never repeated.
+  int tested = done.json["revisions_tested"].get<int>();
+  EXPECT_LE(CountLines(builds), tested + 1 + kills) << "builds were repeated";
+  // Runs in flight at a kill (at most --jobs) are redone; finished ones never are.
+  EXPECT_LE(CountLines(runs), done.json["runs"].get<int>() + 2 * kills) << "runs were repeated";
+  EXPECT_EQ(repo.Resolve("HEAD"), head);
+}
+
+}  // namespace
+}  // namespace culprit::e2e
