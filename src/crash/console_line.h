@@ -43,8 +43,10 @@ inline ConsoleLine SplitConsoleLine(std::string_view line) {
   return out;
 }
 
-/// A frame the unwinder is unsure of: " ? foo+0x1/0x2" or " [<ffff>] ? foo+0x1/0x2".
+/// A frame the unwinder is unsure of: " ? foo+0x1/0x2", " [<ffff>] ? foo+0x1/0x2", or
+/// powerpc's "[c0..] [c0..] foo+0x1/0x2 (unreliable)".
 inline bool IsQuestionableFrame(std::string_view text) {
+  if (text.ends_with(" (unreliable)")) return true;
   size_t i = 0;
   while (i < text.size() && text[i] == ' ') ++i;
   if (i < text.size() && text[i] == '[') {

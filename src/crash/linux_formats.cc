@@ -30,8 +30,9 @@ OopsFormat WithStack(OopsFormat f, StackSpec s) {
 }
 
 std::vector<OopsFormat> BugFormats() {
-  const std::vector<std::string_view> kasan_skip = {"kernel_fault", "tag_check", "mem_abort",
-                                                    "el1_", "el1h_", "^process_one_work"};
+  const std::vector<std::string_view> kasan_skip = {
+      "kernel_fault", "tag_check",         "mem_abort",     "el1_",
+      "el1h_",        "^process_one_work", "^worker_thread"};
   const StackSpec stall{.parts = {kRip, kStackHere},
                         .parts2 = {kCallTrace, kStackHere},
                         .choice = FrameChoice::kStall};
@@ -255,21 +256,23 @@ std::vector<OopsFormat> LockdepFormats(std::string_view prefix) {
            p +
            R"(possible irq lock inversion dependency detected(?:.*\n)+?.*just changed the state of lock(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}})"),
        .fmt = "possible deadlock in {1}"},
-      {.title = keep(p + R"(.*-safe -> .*-unsafe lock order detected)"),
-       .report = keep(
-           p +
-           R"(.*-safe -> .*-unsafe lock order detected(?:.*\n)+?.*is trying to acquire(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}})"),
-       .fmt = "possible deadlock in {1}"},
+      // The lock that became irq-safe: its acquisition stack names the bug.
+      WithStack({.title = keep(p + R"(.*-safe -> .*-unsafe lock order detected)"),
+                 .fmt = "possible deadlock in {1}"},
+                {.parts = {R"(which became .*-irq-safe at:)", kStackHere}}),
       WithStack(
           {.title = keep(p + R"(possible recursive locking detected)"),
            .report = keep(
                p + R"(possible recursive locking detected(?:.*\n)+?.*is trying to acquire lock)"),
            .fmt = "possible deadlock in {1}"},
           deadlock),
-      WithStack({.title = keep(p + R"(inconsistent lock state)"),
-                 .report = keep(p + R"(inconsistent lock state(?:.*\n)+?.*takes(?:.*\n)+?.*at: (?:{{PC}} +)?(?:{{FUNC}}))"),
-                 .fmt = "inconsistent lock state in {2}"},
-                {.parts = {R"(takes:)", kLockAt, kStackHere}}),
+      WithStack(
+          {.title = keep(p + R"(inconsistent lock state)"),
+           .report = keep(
+               p +
+               R"(inconsistent lock state(?:.*\n)+?.*takes(?:.*\n)+?.*at: (?:{{PC}} +)?(?:{{FUNC}}))"),
+           .fmt = "inconsistent lock state in {2}"},
+          {.parts = {R"(takes:)", kLockAt, kCallTrace, kStackHere}}),
   };
 }
 
@@ -313,17 +316,17 @@ std::vector<OopsFormat> WarningFormats() {
   for (OopsFormat& l : LockdepFormats("WARNING: ")) f.push_back(std::move(l));
   std::vector<OopsFormat> more = {
       WithStack({.title = R"(WARNING: suspicious RCU usage)",
-                 .report = R"(WARNING: suspicious RCU usage\n.*\n-+\n.*?{{SRC}})",
+                 .report = R"(WARNING: suspicious RCU usage\n.*\n-+\n(?:.*\n)*?.*?{{SRC}})",
                  .fmt = "WARNING: suspicious RCU usage in {2}"},
                 {.parts = {R"(WARNING: suspicious RCU usage)", kCallTrace, kStackHere},
                  .skip = {"rcu", "kmem", "slab"}}),
       {.title = R"(WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* has bad '([^']+)' value)",
        .fmt = "WARNING: kernel stack regs has bad '{1}' value",
        .no_stack_trace = true},
-      {.title = R"(WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* has bad value)",
+      {.title = R"(WARNING: kernel stack regs at .* has bad)",
        .fmt = "WARNING: kernel stack regs has bad value",
        .no_stack_trace = true},
-      {.title = R"(WARNING: kernel stack frame pointer at [0-9a-f]+ in [^ ]* has bad value)",
+      {.title = R"(WARNING: kernel stack frame pointer at .* has bad value)",
        .fmt = "WARNING: kernel stack frame pointer has bad value",
        .no_stack_trace = true},
       {.title = R"(WARNING: bad unlock balance detected!)",
@@ -466,7 +469,7 @@ std::vector<OopsSpec> MakeSpecs() {
              .fmt = "kernel panic: corrupted stack end in {1}",
              .alt = {"stack-overflow in {1}"}},
             {.parts = {kCallTrace, kStackHere},
-             .skip = {"schedule", "retint_kernel"},
+             .skip = {"schedule", "retint_kernel", "cond_resched"},
              .choice = FrameChoice::kStall}),
         WithStack({.title = R"(Kernel panic - not syncing: kernel stack overflow)",
                    .fmt = "kernel stack overflow in {1}",
@@ -590,7 +593,15 @@ std::vector<OopsSpec> MakeSpecs() {
        {WithStack({.title = R"(Alignment trap:)", .fmt = "Alignment trap in {1}"}, arm_stack)},
        {}});
   specs.push_back({"trusty: panic",
-                   {{.title = R"(trusty: panic (?:.*?):(?: DEBUG)? ([a-zA-Z0-9_ ()-]+))",
+                   {{.title = R"(trusty: panic \(caller .*?\): ASSERT FAILED at \(.*?\): (.+))",
+                     .fmt = "trusty: ASSERT FAILED: {1}",
+                     .no_stack_trace = true},
+                    // An assert without its message: the output was cut.
+                    {.title = R"(trusty: panic \(caller .*?\): ASSERT FAILED at \(.*?\):)",
+                     .fmt = "trusty: ASSERT FAILED:",
+                     .no_stack_trace = true,
+                     .corrupted = true},
+                    {.title = R"(trusty: panic (?:.*?):(?: DEBUG)? ([a-zA-Z0-9_ ()-]+))",
                      .fmt = "trusty: panic: {1}",
                      .no_stack_trace = true}},
                    {}});

@@ -1,6 +1,8 @@
 // Linux oops parsing, after syzkaller's pkg/report/linux.go: find the first oops line, gather
 // the report (same console context, prefixes stripped), pick the format whose title regex
 // matches earliest, take the frame from the stack, then check the report for corruption.
+// ~600 lines because these four steps share the compiled table and the frame-line helpers;
+// the table itself is data in linux_formats.cc, the frame policy in stack_frames.cc.
 #include "crash/linux_report.h"
 
 #include <re2/re2.h>
@@ -148,8 +150,7 @@ bool SameContext(std::string_view oops_context, std::string_view line_context) {
 }
 
 // Up to kPrefixLines lines of the same context before the oops (syzkaller keeps them too).
-std::string PrefixLines(std::string_view log, size_t pos, std::string_view context,
-                        bool stamped) {
+std::string PrefixLines(std::string_view log, size_t pos, std::string_view context, bool stamped) {
   std::vector<std::string_view> lines;
   size_t end = pos;
   for (int scanned = 0; end > 0 && scanned < 200 && lines.size() < kPrefixLines; ++scanned) {
@@ -237,8 +238,8 @@ bool Groups(const RE2& re, std::string_view text, std::vector<std::string>* grou
 
 // A stack keyword line ("Call Trace:", "Freed by task 1:", ...); literals gate the regex.
 bool IsStackStart(std::string_view line) {
-  static constexpr std::string_view kHints[] = {"race", "Allocated", "Freed",
-                                                "acktrace", "Uninit was stored"};
+  static constexpr std::string_view kHints[] = {"race", "Allocated", "Freed", "acktrace",
+                                                "Uninit was stored"};
   bool hinted = false;
   for (std::string_view h : kHints) hinted = hinted || line.find(h) != std::string_view::npos;
   return hinted && RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), StackStartRe());
@@ -281,6 +282,8 @@ class StackWalk {
     for (const std::string& f : captured) {
       // Groups such as {{SRC}} are not frames.
       if (f.empty() || f.find_first_of("/:") != std::string::npos) continue;
+      // Fault injection above the first real frame: the stack shows the injected failure.
+      if (frames->empty() && f.starts_with("should_fail")) injected_ = true;
       if (IsSkipped(f)) continue;
       frames->push_back(f);
     }
@@ -345,10 +348,13 @@ class StackWalk {
     return stacks;
   }
 
+  bool injected() const { return injected_; }
+
  private:
   std::string_view text_;
   LineCursor cursor_;
   const RE2* skip_;
+  bool injected_ = false;
 };
 
 ChosenFrame ChooseFrame(const std::vector<std::string>& frames, FrameChoice choice) {
@@ -378,6 +384,7 @@ StackResult ExtractStack(std::string_view text, const CompiledStack& stack) {
     if (parts->empty()) continue;
     StackWalk walk(text, stack.skip.get());
     auto stacks = walk.Run(*parts);
+    if (walk.injected()) return {};
     ChosenFrame chosen = ChooseFrame(stacks[0], stack.choice);
     r.frame = chosen.name();
     if (!chosen.bucket.empty()) r.original = chosen.frame;
@@ -494,9 +501,10 @@ Description Describe(std::string_view text, const CompiledOops& oops) {
 bool LacksStack(std::string_view text) {
   static const auto* keywords = new std::vector<std::unique_ptr<RE2>>([] {
     std::vector<std::unique_ptr<RE2>> res;
-    for (const char* re : {R"(Call (?:T|t)race)", R"(Allocated:)", R"(Allocated by task [0-9]+:)",
-                           R"(Freed:)", R"(Freed by task [0-9]+:)", R"([^k] backtrace(?: \(crc [0-9a-f]+\))?:)",
-                           R"(Backtrace:)", R"(Uninit was stored to memory at)"})
+    for (const char* re :
+         {R"(Call (?:T|t)race)", R"(Allocated:)", R"(Allocated by task [0-9]+:)", R"(Freed:)",
+          R"(Freed by task [0-9]+:)", R"([^k] backtrace(?: \(crc [0-9a-f]+\))?:)", R"(Backtrace:)",
+          R"(Uninit was stored to memory at)"})
       res.push_back(std::make_unique<RE2>(re));
     return res;
   }());
@@ -528,7 +536,7 @@ bool IsCorrupted(std::string_view log, std::string_view text, const Description&
   if (RE2::PartialMatch(d.title, timestamp)) return true;
   if (log.find("serialport: VM disconnected.") != std::string_view::npos) return true;
   if (d.format == nullptr || d.format->spec->no_stack_trace) return false;
-  // A fault-injection frame means the report shows an injected failure, not the bug.
+  // A fault-injection frame anywhere in the stack: the report may show the injected failure.
   if (d.format->stack && text.find("should_fail") != std::string_view::npos) {
     static const RE2 should_fail(R"((?m)^ *(?:\[<[0-9a-f]+>\] )?should_fail)");
     if (RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), should_fail)) return true;
@@ -545,17 +553,6 @@ std::vector<std::string_view> LinuxOopsHeaders() {
 
 bool IsLinuxOopsLine(std::string_view log, size_t line_pos) {
   return MatchOops(LineAt(log, line_pos).text, log.substr(line_pos)) != nullptr;
-}
-
-size_t FindLinuxOops(std::string_view log, size_t from) {
-  while (from < log.size()) {
-    NeedleSet::Hit hit = HeaderNeedles().Find(log, from);
-    if (hit.pos == std::string_view::npos) return hit.pos;
-    Line line = LineAt(log, hit.pos);
-    if (MatchOops(line.text, log.substr(line.pos)) != nullptr) return line.pos;
-    from = PastLine(log, line.end());
-  }
-  return std::string_view::npos;
 }
 
 Report ParseLinuxOops(std::string_view log, size_t pos) {

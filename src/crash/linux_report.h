@@ -9,17 +9,13 @@
 
 namespace culprit::crash {
 
-/// Offset of the first line at or after `from` that starts a kernel oops (a header such as
-/// "BUG:" or "WARNING:" that is not one of its known false positives), or npos.
-size_t FindLinuxOops(std::string_view log, size_t from = 0);
-
 /// The header substrings that can start an oops (the fast scan looks for these).
 std::vector<std::string_view> LinuxOopsHeaders();
 
 /// True if the line of `log` starting at `line_pos` starts a kernel oops.
 bool IsLinuxOopsLine(std::string_view log, size_t line_pos);
 
-/// Parses the oops whose line starts at `pos` (from FindLinuxOops). `log` is the whole log.
+/// Parses the oops whose line starts at `pos` (see find_crash.h). `log` is the whole log.
 Report ParseLinuxOops(std::string_view log, size_t pos);
 
 /// Regexes of the oops table that fail to compile ("pattern: error"); empty when all is well.

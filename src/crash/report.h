@@ -23,7 +23,8 @@ struct Report {
   std::string guilty_file;  ///< first non-generic source file in the stack, if known
   bool panicked = false;    ///< "Kernel panic - not syncing" appears in the log
   size_t start = 0;         ///< byte offset of the report's first line in the log
-  size_t end = 0;           ///< byte offset just past the report's last line
+  size_t end = 0;           ///< past the last header line of the report (syzkaller's EndPos,
+                            ///< e.g. the closing "Kernel panic" line); user space: past SUMMARY
   std::string report;       ///< the report text (console prefixes removed)
 };
 

@@ -262,10 +262,6 @@ bool IsUserSpaceHeaderLine(std::string_view log, size_t line_pos) {
   return false;
 }
 
-size_t FindUserSpaceHeader(std::string_view log, size_t from) {
-  return FindFirst(log, from).line_pos;
-}
-
 Report ParseUserSpace(std::string_view log, size_t pos) {
   Hit hit = FindFirst(log, pos);
   Report r;

@@ -1,10 +1,14 @@
 // Streaming front end of Parse: keeps a bounded window of the stream (context before the first
 // crash header, then at most max_report_bytes after it), so a 1 GB console log costs ~1 MB.
+// A header line is judged only once the window holds its context on both sides (what Parse of
+// the whole log would see), so streaming and Parse agree.
 #include <algorithm>
 #include <string>
 
 #include "crash/find_crash.h"
+#include "crash/linux_report.h"
 #include "crash/report.h"
+#include "crash/sanitizers.h"
 
 namespace culprit::crash {
 namespace {
@@ -13,6 +17,8 @@ constexpr std::string_view kPanic = "Kernel panic - not syncing";
 // An unfinished line longer than this is cut to its tail before searching (headers are short).
 constexpr size_t kMaxPartialLine = 64 << 10;
 constexpr size_t kPartialTail = 4 << 10;
+// Header checks look this far past their line (Go's "fatal error:" needs its goroutine dump).
+constexpr size_t kLookahead = 8 << 10;
 
 }  // namespace
 
@@ -20,14 +26,15 @@ struct Scanner::State {
   Options options;
   std::string window;
   size_t base = 0;      // stream offset of window[0]
-  size_t searched = 0;  // window offset up to which complete lines were searched
-  bool found = false;
+  size_t searched = 0;  // window offset up to which lines were judged
+  FirstCrash hit;       // window-relative once found
   bool panicked = false;
-  std::string panic_tail;  // last bytes of the previous chunk, for a split panic marker
+  std::string panic_tail;  // last bytes seen, for a marker split across chunks
+
+  bool found() const { return hit.pos != std::string_view::npos; }
 
   void NotePanic(std::string_view chunk) {
     if (panicked) return;
-    // The marker may straddle chunks: search the previous tail joined with the chunk's head.
     std::string joined = panic_tail;
     joined.append(chunk.substr(0, kPanic.size()));
     if (joined.find(kPanic) != std::string::npos || chunk.find(kPanic) != std::string_view::npos) {
@@ -45,29 +52,43 @@ struct Scanner::State {
     searched = n > searched ? 0 : searched - n;
   }
 
-  // Searches complete lines not searched yet; on a hit, trims the context before it.
-  void Search() {
+  // Judges header lines in [searched, limit); `final` once the stream has ended.
+  void Search(bool final) {
     size_t last_nl = window.rfind('\n');
-    if (last_nl == std::string::npos || last_nl + 1 <= searched) {
-      if (window.size() - searched > kMaxPartialLine) Drop(window.size() - kPartialTail);
-      return;
+    size_t complete = final ? window.size() : (last_nl == std::string::npos ? 0 : last_nl + 1);
+    // A line longer than kMaxPartialLine without its end: judge what is complete now, then keep
+    // only the line's tail (a header in its head is lost; such lines are not console output).
+    bool huge_partial = !final && window.size() - complete > kMaxPartialLine;
+    size_t limit = complete;
+    if (!final && !huge_partial) {
+      limit = complete > kLookahead ? complete - kLookahead : 0;
+      size_t nl = limit == 0 ? std::string::npos : window.rfind('\n', limit - 1);
+      limit = nl == std::string::npos ? 0 : nl + 1;
     }
-    std::string_view complete(window.data(), last_nl + 1);
-    size_t from = searched;
-    size_t hit = FindFirstCrash(complete, from).pos;
-    searched = last_nl + 1;
-    if (hit != std::string_view::npos) {
-      found = true;
-      size_t keep_from = hit > options.context_bytes ? hit - options.context_bytes : 0;
+    if (limit > searched && Judge(complete, limit)) return;
+    if (huge_partial) Drop(window.size() - kPartialTail);
+  }
+
+  // Looks for a header line in [searched, limit); true if found (the window is then trimmed to
+  // the context before it).
+  bool Judge(size_t complete, size_t limit) {
+    FirstCrash first = FindFirstCrash(std::string_view(window).substr(0, complete), searched);
+    if (first.pos != std::string_view::npos && first.pos < limit) {
+      hit = first;
+      size_t keep_from = hit.pos > options.context_bytes ? hit.pos - options.context_bytes : 0;
       size_t nl = keep_from == 0 ? std::string::npos : window.rfind('\n', keep_from);
-      Drop(nl == std::string::npos ? 0 : nl + 1);
-      return;
+      size_t drop = nl == std::string::npos ? 0 : nl + 1;
+      Drop(drop);
+      hit.pos -= drop;
+      return true;
     }
-    // No crash yet: keep only the context a later crash would need.
+    searched = limit;
+    // No crash yet: keep only the context a later header would need.
     if (searched > options.context_bytes) {
       size_t cut = window.find('\n', searched - options.context_bytes);
       if (cut != std::string::npos && cut + 1 <= searched) Drop(cut + 1);
     }
+    return false;
   }
 };
 
@@ -78,19 +99,22 @@ Scanner::~Scanner() = default;
 void Scanner::Feed(std::string_view chunk) {
   State& s = *state_;
   s.NotePanic(chunk);
-  if (s.found) {
-    size_t limit = s.options.context_bytes + s.options.max_report_bytes;
+  if (s.found()) {
+    size_t limit = s.hit.pos + s.options.max_report_bytes;
     if (s.window.size() < limit) s.window.append(chunk.substr(0, limit - s.window.size()));
     return;
   }
   s.window.append(chunk);
-  s.Search();
+  s.Search(/*final=*/false);
 }
 
 Report Scanner::Finish() {
   State& s = *state_;
-  Report r = Parse(s.window);
-  if (r.crashed) {
+  if (!s.found()) s.Search(/*final=*/true);
+  Report r;
+  if (s.found()) {
+    r = s.hit.user_space ? ParseUserSpace(s.window, s.hit.pos)
+                         : ParseLinuxOops(s.window, s.hit.pos);
     r.start += s.base;
     r.end += s.base;
   }

@@ -150,9 +150,22 @@ const std::vector<std::string_view>& GenericFrameSkips() {
       "^debug_check_no_obj_freed",
       "^lock_timer_base",
       "^mutex_remove_waiter",
-      "^hex_dump", "^debug_lockdep", "^lockdep_", "^register_lock_class", "^mark_lock",
-      "^trace_hardirqs", "^mutex_", "^klist_", "^down$", "^up$", "^perf_trace_",
-      "^usb_control_msg", "^usb_bulk_msg", "^usb_interrupt_msg", "^usb_start_wait_urb",
+      "^hex_dump",
+      "stop_timer",
+      "^debug_lockdep",
+      "^lockdep_",
+      "^register_lock_class",
+      "^mark_lock",
+      "^trace_hardirqs",
+      "^mutex_",
+      "^klist_",
+      "^down$",
+      "^up$",
+      "^perf_trace_",
+      "^usb_control_msg",
+      "^usb_bulk_msg",
+      "^usb_interrupt_msg",
+      "^usb_start_wait_urb",
       "^__mod_timer",
       "^mod_timer",
       "^add_timer",
@@ -292,8 +305,6 @@ const std::vector<std::string_view>& GenericFrameSkips() {
       "^__do_page_fault",
       "^do_user_addr_fault",
       "^do_kern_addr_fault",
-      "^__bad_area",
-      "^bad_area",
       "^no_context",
       "^page_fault_oops",
       "^kernelmode_fixup_or_oops",
@@ -313,7 +324,6 @@ const std::vector<std::string_view>& GenericFrameSkips() {
       "^math_error",
       // arm64 exception plumbing.
       "^el1_",
-      "^el0_",
       "^__do_kernel_fault",
       "^do_mem_abort",
       "^do_translation_fault",
@@ -333,9 +343,7 @@ const std::vector<std::string_view>& GenericFrameSkips() {
       "^arm_notify_die",
       "^do_DataAbort",
       "^do_PrefetchAbort",
-      "^__dabt_",
-      "^__pabt_",
-      "^__und_",
+
   };
   return skips;
 }
@@ -379,7 +387,8 @@ ChosenFrame StallFrame(const std::vector<std::string>& frames) {
       // Dispatchers of deferred work: the callback above them loops.
       "^(?:process_one_work|call_timer_fn|__run_hrtimer|tasklet_action|tasklet_action_common|"
       "tasklet_hi_action|__netif_receive_skb_list_core|__hrtimer_run_queues|irq_exit|"
-      "irq_exit_rcu|__irq_exit_rcu|__netif_receive_skb_core|__netif_receive_skb|nfnetlink_rcv_msg|rtnetlink_"
+      "irq_exit_rcu|__irq_exit_rcu|__netif_receive_skb_core|__netif_receive_skb|nfnetlink_rcv_msg|"
+      "rtnetlink_"
       "rcv_msg|"
       "rcu_do_batch|blk_done_softirq|"
       // Syscall entries: the syscall above them names the stall.

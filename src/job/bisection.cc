@@ -82,6 +82,7 @@ class Bisection {
   int infra_batches_ = 0;
   CommitIndex shown_ = decide::kNoCommit;  // the commit whose "testing commit" header is last
   bool verdict_pending_ = false;
+  int steps_ = 0;  // actions taken, for the progress line
 };
 
 Result<void> Bisection::CheckOrder() {
@@ -293,9 +294,13 @@ Result<void> Bisection::DoTest(CommitIndex c, int runs) {
   std::vector<store::RunRow> rows(static_cast<size_t>(runs));
   std::vector<Error> errors;
   std::mutex mu;
-  std::atomic<int> next{0}, done{0};
+  std::atomic<int> next{0}, done{0}, workers_done{0};
+  // One target crash settles a commit for the bayes and git strategies (a crash is never seen
+  // on a commit without the bug), so the batch stops there; syzbot's rule needs the counts.
+  const bool stop_at_crash = target_known_ && config_.strategy != decide::StrategyKind::kSyzbot;
+  std::atomic<bool> stop{false};
   auto worker = [&] {
-    for (int n = next++; n < runs; n = next++) {
+    for (int n = next++; n < runs && !stop; n = next++) {
       int index = first + n;
       run::RunSpec spec{
           .command = config_.test_command,
@@ -324,6 +329,7 @@ Result<void> Bisection::DoTest(CommitIndex c, int runs) {
         row.signal = record->signal;
         row.duration_s = record->duration.count();
       }
+      if (stop_at_crash && ToOutcome(row, target_) == Outcome::kTargetCrash) stop = true;
       std::error_code ec;
       std::filesystem::remove_all(spec.work_dir, ec);
       auto stored = parts_.store.PutRun(row);
@@ -331,18 +337,25 @@ Result<void> Bisection::DoTest(CommitIndex c, int runs) {
       if (!stored) errors.push_back(stored.error());
       done++;
     }
+    workers_done++;
   };
   int threads = std::min(config_.jobs, runs);
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; t++) pool.emplace_back(worker);
-  while (done < runs) {
-    parts_.log.Status("testing " + ShortHash(Id(c)) + ": run " + std::to_string(done.load()) +
-                      "/" + std::to_string(runs) + ", " +
-                      std::to_string(engine_->progress().candidates_left) + " candidates left");
+  while (workers_done < threads) {
+    decide::Progress p = engine_->progress();
+    parts_.log.Status("step " + std::to_string(steps_) + (p.release_search ? " (release search)" : "") +
+                      " | " + std::to_string(p.candidates_left) + " candidates left | testing " +
+                      ShortHash(Id(c)) + " run " + std::to_string(done.load()) + "/" +
+                      std::to_string(runs));
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   for (auto& t : pool) t.join();
   if (!errors.empty()) return Wrap(errors.front(), "storing a run");
+  // Runs never started after an early stop leave empty rows behind.
+  rows.erase(std::remove_if(rows.begin(), rows.end(),
+                            [](const store::RunRow& r) { return r.build_key.empty(); }),
+             rows.end());
   bool all_infra = std::all_of(rows.begin(), rows.end(), [](const store::RunRow& r) {
     return r.status == store::RunStatus::kInfra;
   });
@@ -485,6 +498,7 @@ Result<report::BisectionResult> Bisection::Run() {
       return Finish(*k);
     }
     const decide::Action& a = std::get<decide::Action>(d);
+    steps_ = step + 1;
     if (auto ok = parts_.store.PutDecision(
             job_id_, (a.kind == decide::Action::Kind::kBuild ? "build " : "test ") + Id(a.commit) +
                          (a.kind == decide::Action::Kind::kTest ? " x" + std::to_string(a.runs) : ""));
