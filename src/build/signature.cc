@@ -1,4 +1,3 @@
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
@@ -8,35 +7,12 @@
 #include <vector>
 
 #include "build/builder.h"
+#include "build/sha256.h"
 
 namespace culprit::build {
 namespace {
 
 namespace fs = std::filesystem;
-
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
-  }
-  void Update(std::string_view bytes) { EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()); }
-  /// Lower-case hex of the digest; the object is spent afterwards.
-  std::string HexDigest() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_DigestFinal_ex(ctx_.get(), digest, &size);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < size; ++i) {
-      hex += kHex[digest[i] >> 4];
-      hex += kHex[digest[i] & 0xf];
-    }
-    return hex;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
-};
 
 struct Entry {
   std::string relative;  // generic form, '/'-separated

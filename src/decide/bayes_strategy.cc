@@ -5,11 +5,8 @@
 // commits the information is discounted by an estimated chance that the commit is testable
 // (untestable commits come in clusters), so the search moves to other regions.
 #include <algorithm>
-#include <cstdlib>
 #include <cmath>
 #include <optional>
-#include <cstdio>
-#include <cstdlib>
 
 #include "decide/posterior.h"
 #include "decide/strategy.h"
@@ -26,10 +23,7 @@ constexpr double kMinInfoBits = 1e-3;  // below this, no test is worth running
 constexpr int kMaxRunsOnBad = 80;      // runs on bad before "not reproduced"
 // Crashes wanted on bad before bisecting: they pin down p, without which every clean run
 // elsewhere is weak evidence (the crash might just have been missed).
-static const int kCrashesOnBad = std::getenv("KBAD") ? std::atoi(std::getenv("KBAD")) : 5;
-// The culprit is found when its posterior reaches the target both overall and conditional on
-// each value of p whose posterior is at least this: a wrong guess of p cannot end the search.
-static const double kPlausibleP = std::getenv("TAU") ? std::atof(std::getenv("TAU")) : 0.05;
+constexpr int kCrashesOnBad = 5;
 constexpr int kRunChoices[] = {1, 2, 4, 8, 16, 32};
 constexpr int kFar = 1 << 30;
 
@@ -80,8 +74,7 @@ class BayesStrategy : public Strategy {
     if (post.not_reproducible() >= target) {
       return ErrorConclusion("the crash does not reproduce (the crashes seen look accidental)");
     }
-    if (!post.hyps().empty() && post.mass(top) >= target &&
-        post.RobustMass(top, kPlausibleP) >= target) {
+    if (!post.hyps().empty() && post.mass(top) >= target) {
       return Found(post.hyps()[top], post.mass(top), "confidence target reached");
     }
     if (ctx_.options.max_builds > 0 && ev.builds() >= ctx_.options.max_builds) {
@@ -93,12 +86,6 @@ class BayesStrategy : public Strategy {
     Choice best = Choose(range, ev);
     if (best.commit == kNoCommit || best.info < kMinInfoBits) {
       return Conclude(top, "no informative testable commit left");
-    }
-    if (std::getenv("CULPRIT_TRACE")) {
-      double ep = 0;
-      for (size_t g = 0; g < Posterior::kGrid; ++g) ep += post.p_marginal()[g] * Posterior::Grid()[g];
-      const CommitEvidence& e = ev.at(best.commit);
-      std::fprintf(stderr, "top=%.4f Ep=%.3f p999=%.3f -> c=%d built=%d k=%d info=%.3f (t=%d ok=%d) runs=%d\n", post.mass(top), ep, post.p_marginal()[15], best.commit, (int)e.built(), best.runs, best.info, e.target, e.ok, ev.runs());
     }
     if (!ev.at(best.commit).built()) {
       return Action{.kind = Action::Kind::kBuild, .commit = best.commit};

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <cstdlib>
 #include <map>
 #include <string>
 #include <utility>
@@ -36,7 +35,7 @@ LogGrid() {
 
 // The prior over p: most reproducers are reliable, so the top grid point gets kReliablePrior,
 // the rest is uniform. Runs on the bad commit then move it like any other observation.
-static const double kReliablePrior = std::getenv("REL") ? std::atof(std::getenv("REL")) : 0.4;
+constexpr double kReliablePrior = 0.4;
 
 const std::array<double, Posterior::kGrid>& LogPriorP() {
   static const auto logs = [] {
@@ -73,16 +72,6 @@ Posterior::Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> h
   cell_prior_ = {sum};
   mass_ = prior_;
   outside_ = outside_prior_;
-}
-
-double Posterior::RobustMass(size_t i, double plausible) const {
-  const size_t cell = static_cast<size_t>(cell_of_[i]);
-  if (cell_prior_[cell] <= 0) return 0;
-  double low = 1;
-  for (size_t g = 0; g < kGrid; ++g) {
-    if (p_marginal_[g] >= plausible) low = std::min(low, cell_by_p_[cell][g]);
-  }
-  return low * prior_[i] / cell_prior_[cell];
 }
 
 void Posterior::MassByCommit(std::vector<double>* w) const {
@@ -184,17 +173,12 @@ void Posterior::Update(const Evidence& ev) {
   p_marginal_.fill(0.0);
   double total = 0;
   for (size_t k = 0; k < cells + 2; ++k) {
-    for (size_t g = 0; g < kGrid; ++g) {
-      double v = std::exp(lw[k][g] - top);
-      lw[k][g] = v;
+    for (int g = 0; g < kGrid; ++g) {
+      double v = std::exp(lw[k][static_cast<size_t>(g)] - top);
       cell_post[k] += v;
-      p_marginal_[g] += v;
+      p_marginal_[static_cast<size_t>(g)] += v;
       total += v;
     }
-  }
-  cell_by_p_.resize(cells);
-  for (size_t k = 0; k < cells; ++k) {
-    for (size_t g = 0; g < kGrid; ++g) cell_by_p_[k][g] = lw[k][g] / p_marginal_[g];
   }
   for (double& v : p_marginal_) v /= total;
   outside_ = cell_post[cells] / total;

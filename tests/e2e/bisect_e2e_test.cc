@@ -223,3 +223,35 @@ TEST(Bisect, IdenticalSignaturesAndReuseAcrossJobs) {
 
 }  // namespace
 }  // namespace culprit::e2e
+
+namespace culprit::e2e {
+namespace {
+
+TEST(Bisect, ReadsAJobFileAndFlagsOverrideIt) {
+  history::TestRepo repo;
+  ScratchDir dir;
+  std::string good = Init(repo);
+  std::string planted;
+  for (int i = 1; i <= 12; i++) {
+    if (i == 7)
+      planted = BugCommit(repo, true);
+    else
+      CodeCommit(repo, i);
+  }
+  auto job = dir.path() / "job.toml";
+  std::ofstream(job) << "repo = '" << repo.path().string() << "'\n"
+                     << "bad = 'HEAD'\ngood = ['" << good << "']\n"
+                     << "build = '''" << BuildCommand() << "'''\n"
+                     << "test = '''" << TestCommand() << "'''\n"
+                     << "runs = 3\nstrategy = 'git'\n";
+  auto json = dir.path() / "result.json";
+  CliResult r = RunCulprit({"bisect", job.string(), "--strategy", "bayes", "--state",
+                            (dir.path() / "state").string(), "--json", json.string()},
+                           json);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.json["commit"], planted);
+  EXPECT_EQ(r.json["strategy"], "bayes") << "the flag overrides the job file";
+}
+
+}  // namespace
+}  // namespace culprit::e2e
