@@ -101,7 +101,7 @@ std::vector<OopsFormat> BugFormats() {
                 {.parts = {R"(BUG: KFENCE: (?:[a-z\- ]+) in {{FUNC}})", kStackHere}}),
       WithStack(
           {.title =
-               R"(BUG: (?:unable to handle kernel paging request|unable to handle page fault for address|Unable to handle kernel data access on read))",
+               R"(BUG: (?:unable to handle kernel paging request|unable to handle page fault for address|Unable to handle kernel data access(?: on (?:read|write)| at)))",
            .fmt = "BUG: unable to handle kernel paging request in {1}",
            .alt = {"bad-access in {1}"}},
           RipStack()),
@@ -370,10 +370,10 @@ std::vector<OopsFormat> InfoFormats() {
            .fmt = "INFO: rcu detected stall in {1}",
            .alt = {"stall in {1}"}},
           {.parts =
-               {R"((?:apic_timer_interrupt|Exception stack|el1_irq|sysvec_apic_timer_interrupt))",
+               {R"((?:apic_timer_interrupt|Exception stack|el1_irq|el1h_64_irq|sysvec_apic_timer_interrupt))",
                 kRip, kStackHere},
            .parts2 =
-               {R"((?:apic_timer_interrupt|Exception stack|el1_irq|sysvec_apic_timer_interrupt))",
+               {R"((?:apic_timer_interrupt|Exception stack|el1_irq|el1h_64_irq|sysvec_apic_timer_interrupt))",
                 kStackHere},
            .skip = rcu_skip,
            .choice = FrameChoice::kStall}),
@@ -505,10 +505,12 @@ std::vector<OopsSpec> MakeSpecs() {
        {}});
   specs.push_back(
       {"rust_kernel: panicked",
-       {{.title =
-             R"(rust_kernel: panicked at [^\n]*?\n(?:.*\n)*?.*(attempt to [a-z ]+)(?:.*\n)+?.*(?:Call Trace|Backtrace))",
-         .fmt = "{1}",
-         .no_stack_trace = true},
+       {WithStack(
+            {.title =
+                 R"(rust_kernel: panicked at [^\n]*?\n(?:.*\n)*?.*(attempt to [a-z ]+)(?:.*\n)+?.*(?:Call Trace|Backtrace))",
+             .fmt = "{1} in {2}",
+             .no_stack_trace = true},
+            TraceStack({"rust_begin_unwind", "^core::panicking", "^<core::"})),
         {.title = R"(rust_kernel: panicked)",
          .fmt = "rust_kernel: panicked",
          .no_stack_trace = true}},

@@ -273,17 +273,40 @@ bool FrameLine(std::string_view line, std::vector<std::string>* groups) {
   return line.find(") from [") != std::string_view::npos && Groups(ArmFrameLineRe(), line, groups);
 }
 
+// syzkaller's corruptedLines: a fault-injection frame (" should_fail+0x..", "should_failslab",
+// with suffixes such as ".cold") is often interleaved with the crash's own stack.
+bool IsCorruptedLine(std::string_view line) {
+  size_t at = line.find("should_fail");
+  if (at == std::string_view::npos) return false;
+  static const RE2 re(R"(^(?: \[<?(?:0x)?[0-9a-f]+>?\])? should_fail(?:slab)?(?:\.[a-z0-9.]+)?\+0x)");
+  return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), re);
+}
+
+// Offset of the first corrupted line that starts before `limit` in `text`, or npos.
+size_t CorruptedLine(std::string_view text, size_t limit) {
+  for (size_t at = text.find("should_fail"); at != std::string_view::npos && at < limit;
+       at = text.find("should_fail", at + 1)) {
+    Line line = LineAt(text, at);
+    if (line.pos < limit && IsCorruptedLine(line.text)) return line.pos;
+  }
+  return std::string_view::npos;
+}
+
 class StackWalk {
  public:
-  StackWalk(std::string_view text, const RE2* skip) : text_(text), cursor_(text), skip_(skip) {}
+  StackWalk(std::string_view text, const RE2* skip, bool first_only)
+      : text_(text), cursor_(text), skip_(skip), first_only_(first_only) {}
 
   // Frames captured by `re` groups (or the frame regexes), minus skipped ones.
   void Append(const std::vector<std::string>& captured, std::vector<std::string>* frames) {
     for (const std::string& f : captured) {
       // Groups such as {{SRC}} are not frames.
       if (f.empty() || f.find_first_of("/:") != std::string::npos) continue;
-      // Fault injection above the first real frame: the stack shows the injected failure.
-      if (frames->empty() && f.starts_with("should_fail")) injected_ = true;
+      if (f.starts_with("_R")) {
+        std::string demangled = DemangleRust(f);
+        if (!IsSkipped(demangled)) frames->push_back(std::move(demangled));
+        continue;
+      }
       if (IsSkipped(f)) continue;
       frames->push_back(f);
     }
@@ -312,7 +335,16 @@ class StackWalk {
         // Part regexes never span lines: one search over the rest finds the first line.
         size_t start = 0;
         std::string_view rest = text_.substr(std::min(cursor_.pos(), text_.size()));
-        if (!Groups(*parts[i], rest, &groups, &start)) {
+        bool matched = Groups(*parts[i], rest, &groups, &start);
+        // A fault-injection line before the part's match abandons the part (syzkaller's
+        // corruptedLines): the rest of the walk resumes after that line.
+        size_t injected_at = CorruptedLine(rest, matched ? start : rest.size());
+        if (injected_at != std::string_view::npos) {
+          injected_ = true;
+          cursor_ = LineCursor(text_, cursor_.pos() + PastLine(rest, LineAt(rest, injected_at).end()));
+          continue;
+        }
+        if (!matched) {
           cursor_ = LineCursor(text_, text_.size());
           continue;
         }
@@ -328,9 +360,15 @@ class StackWalk {
       ran_stack = true;
       bool any_frame = false;
       while (cursor_.Next(&line)) {
+        if (IsCorruptedLine(line.text)) {
+          injected_ = true;
+          break;
+        }
         // A stack start before this run's first frame opens it; after, it ends it.
         if (IsStackStart(line.text)) {
-          if (any_frame) break;
+          // (A first-frame choice is settled once a frame is kept: the walk ends there, so a
+          // later stack, often another task's, cannot corrupt it.)
+          if (any_frame || (first_only_ && !stacks.back().empty())) break;
           continue;
         }
         if (i + 1 < parts.size() && parts[i + 1] != nullptr &&
@@ -354,6 +392,7 @@ class StackWalk {
   std::string_view text_;
   LineCursor cursor_;
   const RE2* skip_;
+  bool first_only_;
   bool injected_ = false;
 };
 
@@ -382,7 +421,7 @@ StackResult ExtractStack(std::string_view text, const CompiledStack& stack) {
   StackResult r;
   for (const auto* parts : {&stack.parts, &stack.parts2}) {
     if (parts->empty()) continue;
-    StackWalk walk(text, stack.skip.get());
+    StackWalk walk(text, stack.skip.get(), stack.choice == FrameChoice::kFirst);
     auto stacks = walk.Run(*parts);
     if (walk.injected()) return {};
     ChosenFrame chosen = ChooseFrame(stacks[0], stack.choice);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "crash/report.h"
+#include "crash/stack_frames.h"
 
 namespace culprit::crash {
 namespace {
@@ -284,6 +285,29 @@ TEST(Linux, ParsingFromEndFindsNoSameCrash) {
   EXPECT_FALSE(again.crashed && again.title == r.title);
   Report from_start = Parse(std::string_view(log).substr(r.start));
   EXPECT_EQ(from_start.title, r.title);
+}
+
+TEST(RustDemangleTest, InherentImplWithBackref) {
+  EXPECT_EQ(DemangleRust("_RNvMs3_NtCshgDM7dBCdno_11rust_binder7processNtB5_7Process10update_ref"),
+            "<rust_binder::process::Process>::update_ref");
+}
+
+TEST(RustDemangleTest, TraitImpl) {
+  EXPECT_EQ(DemangleRust("_RNvXs1_CscPPBqWtAqum_11ashmem_rustNtB5_6AshmemNtNtCs43vyB533jt3_"
+                         "6kernel10miscdevice10MiscDevice4mmap"),
+            "<ashmem_rust::Ashmem as kernel::miscdevice::MiscDevice>::mmap");
+}
+
+TEST(RustDemangleTest, IdentifierWithLeadingUnderscore) {
+  EXPECT_EQ(DemangleRust("_RNvCscSpY9Juk0HT_7___rustc17rust_begin_unwind"),
+            "__rustc::rust_begin_unwind");
+}
+
+TEST(RustDemangleTest, NotRustOrMalformedIsUnchanged) {
+  EXPECT_EQ(DemangleRust("do_sys_open"), "do_sys_open");
+  EXPECT_EQ(DemangleRust("_RNvB0_3foo"), "_RNvB0_3foo");
+  EXPECT_EQ(DemangleRust("_RNv"), "_RNv");
+  EXPECT_EQ(DemangleRust("_RC99999foo"), "_RC99999foo");
 }
 
 }  // namespace

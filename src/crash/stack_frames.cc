@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <array>
+#include <optional>
 
 namespace culprit::crash {
 
@@ -133,7 +134,8 @@ const std::vector<std::string_view>& GenericFrameSkips() {
       "^__local_bh_enable",
       "^local_bh_enable",
       "^__wake_up",
-      "^wake_up",
+      "^wake_up$",
+      "^wake_up_(?:process|bit|var|all|interruptible|state|q)",
       "completion",
       "^__queue_work",
       "^insert_work",
@@ -433,6 +435,127 @@ ChosenFrame HangFrame(const std::vector<std::string>& frames) {
     if (!skipped) return {frame, ""};
   }
   return {};
+}
+
+// Rust v0 demangling: a recursive-descent reader of paths, impls and backrefs; types are
+// limited to paths, which is what kernel frame names use.
+namespace {
+
+class Demangler {
+ public:
+  explicit Demangler(std::string_view s) : s_(s) {}
+
+  std::optional<std::string> Path(int depth = 0) {
+    if (depth > 64 || pos_ >= s_.size()) return std::nullopt;
+    char tag = s_[pos_++];
+    switch (tag) {
+      case 'C': {  // crate root
+        if (!Disambiguator()) return std::nullopt;
+        return Ident();
+      }
+      case 'N': {  // nested: namespace, parent, name
+        if (pos_ >= s_.size()) return std::nullopt;
+        ++pos_;
+        auto parent = Path(depth + 1);
+        if (!parent || !Disambiguator()) return std::nullopt;
+        auto name = Ident();
+        if (!name) return std::nullopt;
+        return name->empty() ? *parent : *parent + "::" + *name;
+      }
+      case 'M': {  // inherent impl: <Type>
+        if (!Disambiguator() || !Path(depth + 1)) return std::nullopt;
+        auto type = Path(depth + 1);
+        if (!type) return std::nullopt;
+        return "<" + *type + ">";
+      }
+      case 'X': {  // trait impl: <Type as Trait>
+        if (!Disambiguator() || !Path(depth + 1)) return std::nullopt;
+        auto type = Path(depth + 1);
+        if (!type) return std::nullopt;
+        auto trait = Path(depth + 1);
+        if (!trait) return std::nullopt;
+        return "<" + *type + " as " + *trait + ">";
+      }
+      case 'Y': {  // trait definition: <Type as Trait>
+        auto type = Path(depth + 1);
+        if (!type) return std::nullopt;
+        auto trait = Path(depth + 1);
+        if (!trait) return std::nullopt;
+        return "<" + *type + " as " + *trait + ">";
+      }
+      case 'B': {  // backref to an earlier path
+        auto target = Base62();
+        if (!target || *target >= start_of_backrefs_limit()) return std::nullopt;
+        size_t saved = pos_;
+        pos_ = *target;
+        auto p = Path(depth + 1);
+        pos_ = saved;
+        return p;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+
+ private:
+  size_t start_of_backrefs_limit() const { return pos_; }
+
+  // `_` is 0; otherwise base-62 digits then `_`, value + 1.
+  std::optional<size_t> Base62() {
+    if (pos_ < s_.size() && s_[pos_] == '_') {
+      ++pos_;
+      return 0;
+    }
+    size_t v = 0;
+    while (pos_ < s_.size() && s_[pos_] != '_') {
+      char c = s_[pos_++];
+      int d = c >= '0' && c <= '9'   ? c - '0'
+              : c >= 'a' && c <= 'z' ? c - 'a' + 10
+              : c >= 'A' && c <= 'Z' ? c - 'A' + 36
+                                     : -1;
+      if (d < 0) return std::nullopt;
+      v = v > (size_t{1} << 40) ? v : v * 62 + d;  // crate hashes overflow; only their end matters
+    }
+    if (pos_ >= s_.size()) return std::nullopt;
+    ++pos_;
+    return v + 1;
+  }
+
+  bool Disambiguator() {
+    if (pos_ < s_.size() && s_[pos_] == 's') {
+      ++pos_;
+      return Base62().has_value();
+    }
+    return true;
+  }
+
+  std::optional<std::string> Ident() {
+    if (pos_ < s_.size() && s_[pos_] == 'u') return std::nullopt;  // punycode
+    size_t n = 0, digits = 0;
+    while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9' && digits < 6) {
+      n = n * 10 + (s_[pos_++] - '0');
+      ++digits;
+    }
+    if (digits == 0) return std::nullopt;
+    if (pos_ < s_.size() && s_[pos_] == '_') ++pos_;
+    if (pos_ + n > s_.size()) return std::nullopt;
+    std::string name(s_.substr(pos_, n));
+    pos_ += n;
+    return name;
+  }
+
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::string DemangleRust(std::string_view symbol) {
+  if (!symbol.starts_with("_R")) return std::string(symbol);
+  std::string_view body = symbol.substr(2);
+  Demangler d(body);
+  auto path = d.Path();
+  return path ? *path : std::string(symbol);
 }
 
 }  // namespace culprit::crash

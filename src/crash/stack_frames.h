@@ -32,4 +32,10 @@ ChosenFrame StallFrame(const std::vector<std::string>& frames);
 /// locking or waiting. Returns an empty frame if every frame is of that kind.
 ChosenFrame HangFrame(const std::vector<std::string>& frames);
 
+/// The path a Rust v0 symbol (`_R...`) names, e.g.
+/// `_RNvMs3_NtCs1_11rust_binder7processNtB5_7Process10update_ref` ->
+/// `<rust_binder::process::Process>::update_ref` (crate hashes dropped). Returns `symbol`
+/// unchanged if it is not a v0 symbol or uses a form not handled here (generics, punycode).
+std::string DemangleRust(std::string_view symbol);
+
 }  // namespace culprit::crash

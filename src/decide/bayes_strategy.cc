@@ -24,6 +24,12 @@ constexpr int kMaxRunsOnBad = 80;      // runs on bad before "not reproduced"
 // Crashes wanted on bad before bisecting: they pin down p, without which every clean run
 // elsewhere is weak evidence (the crash might just have been missed).
 constexpr int kCrashesOnBad = 5;
+// The culprit is found when its posterior reaches the target both overall and conditional on
+// each value of p whose posterior is at least this: a wrong guess of p (a missed crash read as a
+// clean commit while p looked like 1) cannot end the search. Measured (kernel history, N=1024):
+// without it 1-3% wrong at p=0.9; 0.05 is too loose; 0.01 costs ~2% more runs than 0.02 and
+// removed the last wrong answer at p=0.1.
+constexpr double kPlausibleP = 0.01;
 constexpr int kRunChoices[] = {1, 2, 4, 8, 16, 32};
 constexpr int kFar = 1 << 30;
 
@@ -74,7 +80,8 @@ class BayesStrategy : public Strategy {
     if (post.not_reproducible() >= target) {
       return ErrorConclusion("the crash does not reproduce (the crashes seen look accidental)");
     }
-    if (!post.hyps().empty() && post.mass(top) >= target) {
+    if (!post.hyps().empty() && post.mass(top) >= target &&
+        post.RobustMass(top, kPlausibleP) >= target) {
       return Found(post.hyps()[top], post.mass(top), "confidence target reached");
     }
     if (ctx_.options.max_builds > 0 && ev.builds() >= ctx_.options.max_builds) {

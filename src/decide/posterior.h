@@ -46,6 +46,9 @@ class Posterior {
   /// Mass of "not reproducible": no commit has the crash (what was seen was misclassified).
   double not_reproducible() const { return not_reproducible_; }
   const std::array<double, kGrid>& p_marginal() const { return p_marginal_; }
+  /// The smallest posterior of hypothesis i conditional on p, over the grid points whose
+  /// marginal is at least `plausible`: a belief that does not lean on a lucky guess of p.
+  double RobustMass(size_t i, double plausible) const;
   /// Writes the hypothesis masses into a per-commit vector (zero elsewhere).
   void MassByCommit(std::vector<double>* w) const;
 
@@ -71,6 +74,7 @@ class Posterior {
   double outside_ = 0;
   double not_reproducible_ = 0;
   std::array<double, kGrid> p_marginal_{};
+  std::vector<std::array<double, kGrid>> cell_by_p_;  // per cell: P(cell | p, evidence)
 };
 
 /// Binary entropy in bits.

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
-#include <cstdio>
 
 namespace culprit::sim {
 
@@ -87,7 +86,6 @@ SweepRow RunSweep(const decide::CommitDag& dag, const SweepSpec& spec) {
     switch (c.kind) {
       case decide::ConclusionKind::kFound:
         (c.culprit == ws.culprit ? row.right : row.wrong)++;
-        if (c.culprit != ws.culprit) fprintf(stderr, "WRONG t=%d true=%d found=%d conf=%.5f parent-of-found=%d merge=%d runs=%d\n", t, ws.culprit, c.culprit, c.confidence, dag.parents(c.culprit)[0], (int)dag.parents(ws.culprit).size(), world.runs());
         break;
       case decide::ConclusionKind::kInconclusive: {
         bool holds =
