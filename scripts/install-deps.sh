@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package that culprit's build, tests and demo need.
 # Idempotent and non-interactive; runs apt-get as root or through sudo.
+#   scripts/install-deps.sh            build, tests and the demo
+#   scripts/install-deps.sh --kernel   also what kernel jobs need (QEMU, busybox, kernel sources)
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ccache clang-format
@@ -10,6 +12,10 @@ packages=(
   libcapstone-dev libdw-dev libelf-dev
   clang libclang-rt-14-dev
 )
+if [ "${1:-}" = "--kernel" ]; then
+  packages+=(qemu-system-x86 busybox-static linux-source-6.1 bc bison flex cpio gzip xz-utils
+             make gcc perl)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -26,6 +26,7 @@ struct BuildRecord {
   int exit_code = -1;  ///< -1 if killed by a signal or the timeout
   bool timed_out = false;
   std::string signature;  ///< SHA-256 hex over CULPRIT_OUT when ok (see Signature)
+  std::string compiler;   ///< the compiler line, from builders that know it
   std::chrono::duration<double> duration{0};
 };
 

@@ -130,16 +130,15 @@ Result<void> Copy(const fs::path& from, const fs::path& to) {
 
 std::vector<std::string> KernelMakeArgv(const KernelBuildSpec& spec, const std::string& cc,
                                         int jobs, const std::vector<std::string>& targets) {
-  std::vector<std::string> argv = {"make",
-                                   "-C",
-                                   spec.source_dir.string(),
-                                   "O=" + spec.build_dir.string(),
-                                   "-j" + std::to_string(jobs),
+  std::vector<std::string> argv = {"make", "-C", spec.source_dir.string(),
+                                   "O=" + spec.build_dir.string(), "-j" + std::to_string(jobs),
                                    "CC=" + cc,
                                    std::string("KBUILD_BUILD_TIMESTAMP=") + kBuildTimestamp,
                                    std::string("KBUILD_BUILD_USER=") + kBuildUser,
                                    std::string("KBUILD_BUILD_HOST=") + kBuildHost,
-                                   "LOCALVERSION="};
+                                   // The build counter (#N in the banner) would make every
+                                   // rebuild a different kernel.
+                                   "KBUILD_BUILD_VERSION=1", "LOCALVERSION="};
   argv.insert(argv.end(), targets.begin(), targets.end());
   return argv;
 }

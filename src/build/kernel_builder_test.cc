@@ -137,6 +137,7 @@ TEST(KernelMakeArgvTest, ReproducibleSettings) {
                                    "KBUILD_BUILD_TIMESTAMP=1970-01-01 00:00:00 UTC",
                                    "KBUILD_BUILD_USER=culprit",
                                    "KBUILD_BUILD_HOST=culprit",
+                                   "KBUILD_BUILD_VERSION=1",
                                    "LOCALVERSION=",
                                    "bzImage"};
   EXPECT_EQ(argv, want);

@@ -115,8 +115,9 @@ void AddBisectCommand(CLI::App& app, int* exit_code) {
 void AddResumeCommand(CLI::App& app, int* exit_code) {
   auto state = std::make_shared<std::string>(".culprit");
   CLI::App* cmd = app.add_subcommand(
-      "resume", "Continue the unfinished job of a state directory (after a kill or a crash); "
-                "finished builds and runs are reused, never redone.");
+      "resume",
+      "Continue the unfinished job of a state directory (after a kill or a crash); "
+      "finished builds and runs are reused, never redone.");
   cmd->add_option("--state", *state, "the job's state directory (default .culprit)");
   cmd->callback([state, exit_code] {
     report::ProgressLog log = MakeLog();

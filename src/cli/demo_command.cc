@@ -1,6 +1,7 @@
 // `culprit demo`: builds the example repository and bisects it with the real compiler.
 #include <unistd.h>
 
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -8,6 +9,7 @@
 #include "cli/commands.h"
 #include "job/bisection.h"
 #include "job/demo_repo.h"
+#include "process/subprocess.h"
 #include "report/render.h"
 
 namespace culprit::cli {
@@ -15,18 +17,83 @@ namespace {
 
 struct DemoFlags {
   std::string dir;
+  bool kernel = false;
   std::string strategy = "bayes";
   int jobs = 2;
   int runs = 10;
 };
 
-int RunDemo(const DemoFlags& f) {
-  std::filesystem::path dir = f.dir;
-  if (dir.empty()) {
-    char tmpl[] = "/tmp/culprit-demo-XXXXXX";
-    if (!mkdtemp(tmpl)) return ReportError("cannot create a temporary directory (pass --dir)");
-    dir = tmpl;
+std::filesystem::path DemoDir(const DemoFlags& f) {
+  if (!f.dir.empty()) return f.dir;
+  char tmpl[] = "/tmp/culprit-demo-XXXXXX";
+  if (!mkdtemp(tmpl)) return {};
+  return tmpl;
+}
+
+int Conclude(const report::BisectionResult& result, const std::string& planted,
+             const std::filesystem::path& json) {
+  report::WriteText(result, std::cout);
+  std::cout << "\ndemo: result written to " << json.string() << "\n";
+  if (result.outcome == "found" && result.commit == planted) {
+    std::cout << "demo: culprit found the planted commit " << ShortHash(planted) << "\n";
+    return 0;
   }
+  std::cout << "demo: culprit did NOT single out the planted commit " << ShortHash(planted)
+            << " (outcome: " << result.outcome << ")\n";
+  return 1;
+}
+
+// The kernel demo: a scratch history on Debian's linux-source-6.1 (scripts/
+// make-kernel-history.sh), tiny x86_64 kernels built per commit, booted under QEMU.
+int RunKernelDemo(const DemoFlags& f, const std::filesystem::path& dir) {
+  std::filesystem::path script =
+      std::filesystem::path(CULPRIT_SCRIPTS_DIR) / "make-kernel-history.sh";
+  std::cout << "demo: making a kernel history in " << (dir / "linux").string()
+            << " (about a minute)\n";
+  process::SubprocessOptions o{
+      .command = "'" + script.string() + "' '" + (dir / "linux").string() + "'",
+      .log_path = dir / "history.log",
+      .timeout = std::chrono::minutes(20)};
+  std::filesystem::create_directories(dir);
+  auto made = process::RunSubprocess(o);
+  std::ifstream in(o.log_path);
+  std::string line, planted;
+  while (std::getline(in, line))
+    if (line.rfind("planted: ", 0) == 0) planted = line.substr(9);
+  if (!made || made->exit_code != 0 || planted.empty())
+    return ReportError("making the kernel history failed; see " + o.log_path.string() +
+                       " (needs linux-source-6.1: scripts/install-deps.sh --kernel)");
+  std::ofstream(dir / "repro.sh")
+      << "#!/bin/sh\n# A task name written without a trailing "
+         "newline.\nprintf culprit > /proc/self/comm\ncat /proc/self/comm\n";
+  std::filesystem::permissions(dir / "repro.sh", std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::add);
+  job::JobConfig config;
+  config.repo = dir / "linux";
+  config.bad = "HEAD";
+  config.state_dir = dir / "state";
+  config.json_out = dir / "result.json";
+  config.jobs = f.jobs;
+  config.runs = f.runs;
+  auto strategy = job::ParseStrategy(f.strategy);
+  if (!strategy) return ReportError(strategy.error().message);
+  config.strategy = *strategy;
+  config.kernel = job::KernelSettings{.config = dir / "kernel.config",
+                                      .reproducer = dir / "repro.sh",
+                                      .boot_timeout_s = 120,
+                                      .run_timeout_s = 60};
+  std::cout << "demo: the bug was planted by " << ShortHash(planted) << "\n\n";
+  report::ProgressLog log(std::cout, isatty(STDERR_FILENO) ? &std::cerr : nullptr);
+  auto result = job::RunJob(&config, false, config.state_dir, log);
+  log.ClearStatus();
+  if (!result) return ReportError(result.error().message);
+  return Conclude(*result, planted, *config.json_out);
+}
+
+int RunDemo(const DemoFlags& f) {
+  std::filesystem::path dir = DemoDir(f);
+  if (dir.empty()) return ReportError("cannot create a temporary directory (pass --dir)");
+  if (f.kernel) return RunKernelDemo(f, dir);
   std::cout << "demo: writing an example repository to " << (dir / "repo").string() << "\n";
   auto demo = job::MakeDemoRepo(dir / "repo");
   if (!demo) return ReportError(demo.error().message);
@@ -53,15 +120,7 @@ int RunDemo(const DemoFlags& f) {
   auto result = job::RunJob(&config, false, config.state_dir, log);
   log.ClearStatus();
   if (!result) return ReportError(result.error().message);
-  report::WriteText(*result, std::cout);
-  std::cout << "\ndemo: result written to " << config.json_out->string() << "\n";
-  if (result->outcome == "found" && result->commit == demo->planted) {
-    std::cout << "demo: culprit found the planted commit " << ShortHash(demo->planted) << "\n";
-    return 0;
-  }
-  std::cout << "demo: culprit did NOT single out the planted commit " << ShortHash(demo->planted)
-            << " (outcome: " << result->outcome << ")\n";
-  return 1;
+  return Conclude(*result, demo->planted, *config.json_out);
 }
 
 }  // namespace
@@ -72,8 +131,12 @@ void AddDemoCommand(CLI::App& app, int* exit_code) {
       "demo",
       "Create a real git repository of a small C program with a planted use-after-free that "
       "AddressSanitizer catches about one run in three, then bisect it and print the report.");
-  cmd->add_option("--dir", flags->dir, "where to put the repository and state (default: a new "
-                                       "directory under /tmp)");
+  cmd->add_option("--dir", flags->dir,
+                  "where to put the repository and state (default: a new "
+                  "directory under /tmp)");
+  cmd->add_flag("--kernel", flags->kernel,
+                "the Linux kernel demo instead: a scratch history on linux-source-6.1, kernels "
+                "built per commit and booted under QEMU (needs scripts/install-deps.sh --kernel)");
   cmd->add_option("--strategy", flags->strategy, "bayes (default), syzbot or git");
   cmd->add_option("--jobs", flags->jobs, "runs at once (default 2)");
   cmd->add_option("--runs", flags->runs, "runs per commit for the syzbot and git strategies");

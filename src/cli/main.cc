@@ -17,8 +17,8 @@ namespace {
 // The table of subcommands, in the order `culprit --help` lists them.
 using AddCommand = void (*)(CLI::App&, int*);
 constexpr AddCommand kCommands[] = {
-    culprit::cli::AddBisectCommand, culprit::cli::AddResumeCommand, culprit::cli::AddDemoCommand,
-    culprit::cli::AddSimulateCommand, culprit::cli::AddParseCommand,
+    culprit::cli::AddBisectCommand, culprit::cli::AddResumeCommand,   culprit::cli::AddDemoCommand,
+    culprit::cli::AddKernelCommand, culprit::cli::AddSimulateCommand, culprit::cli::AddParseCommand,
 };
 
 }  // namespace

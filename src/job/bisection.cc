@@ -12,8 +12,12 @@
 #include "base/strings.h"
 #include "crash/report.h"
 #include "decide/engine.h"
+#include "history/maintainers.h"
+#include "job/commit_tester.h"
 #include "job/run_classifier.h"
+#include "report/disassembly.h"
 #include "report/render.h"
+#include "symbolize/symbolizer.h"
 
 namespace culprit::job {
 namespace {
@@ -26,16 +30,6 @@ constexpr int kMaxInfraBatches = 3;
 // A guard against a strategy that never concludes; far above any real bisection.
 constexpr int kMaxActions = 20000;
 
-std::string ReadBounded(const std::filesystem::path& path, size_t limit) {
-  std::ifstream in(path, std::ios::binary);
-  std::string data;
-  if (!in) return data;
-  data.resize(limit);
-  in.read(data.data(), static_cast<std::streamsize>(limit));
-  data.resize(static_cast<size_t>(in.gcount()));
-  return data;
-}
-
 struct CommitState {
   bool built = false;
   store::BuildRow build;
@@ -45,18 +39,13 @@ struct CommitState {
 class Bisection {
  public:
   Bisection(const JobConfig& config, int64_t job_id, Parts parts)
-      : config_(config), job_id_(job_id), parts_(parts) {}
+      : config_(config), job_id_(job_id), parts_(parts), tester_(config, job_id, parts) {}
 
   Result<report::BisectionResult> Run();
 
  private:
   Result<void> LoadGraph();
   Result<void> CheckOrder();
-  struct Built {
-    store::BuildRow row;
-    bool cached = false;
-  };
-  Result<Built> BuildCommit(const std::string& id);
   Result<void> DoBuild(CommitIndex c, bool release_search);
   Result<void> DoTest(CommitIndex c, int runs);
   Result<void> Feed(CommitIndex c, std::vector<store::RunRow> rows, bool print);
@@ -64,12 +53,14 @@ class Bisection {
   /// Prints the verdict of the commit shown last, once the engine moves on from it.
   void FlushVerdict();
   Result<report::BisectionResult> Finish(const decide::Conclusion& conclusion);
-  std::string TestKey() const;
+  void AddKernelDetails(const store::RunRow& run, report::BisectionResult& r);
+  void AddMaintainers(report::BisectionResult& r);
   const std::string& Id(CommitIndex c) const { return dag_.node(c).id; }
 
   const JobConfig& config_;
   int64_t job_id_;
   Parts parts_;
+  CommitTester tester_;
   std::string bad_id_;
   std::vector<std::string> good_ids_;
   decide::CommitDag dag_;
@@ -96,7 +87,8 @@ Result<void> Bisection::CheckOrder() {
       if (!newer) return tl::unexpected(newer.error());
       if (*newer)
         return Fail(ErrorKind::kBadInput, "--good " + ShortHash(good) + " is newer than --bad " +
-                                              ShortHash(bad_id_) + " (swap them, or use --mode fix)");
+                                              ShortHash(bad_id_) +
+                                              " (swap them, or use --mode fix)");
     } else {
       auto contains = repo.IsAncestor(bad_id_, good);
       if (!contains) return tl::unexpected(contains.error());
@@ -186,50 +178,6 @@ Result<void> Bisection::LoadGraph() {
   return {};
 }
 
-std::string Bisection::TestKey() const {
-  std::ostringstream recipe;
-  recipe << "test\n" << config_.test_command << "\ntimeout=" << config_.timeout_s
-         << "\nmemory=" << config_.max_memory_bytes << "\noutput=" << config_.max_output_bytes;
-  return build::BuildKey("test", recipe.str());
-}
-
-Result<Bisection::Built> Bisection::BuildCommit(const std::string& id) {
-  auto info = parts_.repo.Commit(id);
-  if (!info) return tl::unexpected(info.error());
-  std::string key = build::BuildKey(info->tree_id, config_.build_command);
-  auto cached = parts_.store.FindBuild(key);
-  if (!cached) return tl::unexpected(cached.error());
-  if (*cached && (!(*cached)->ok || std::filesystem::exists((*cached)->out_dir))) {
-    return Built{**cached, true};
-  }
-  if (auto ok = parts_.worktree.Checkout(id); !ok)
-    return Wrap(ok.error(), "checking out " + ShortHash(id));
-  std::filesystem::path dir = parts_.store.dir() / "builds" / key.substr(0, 24);
-  std::filesystem::create_directories(dir);
-  build::BuildSpec spec{
-      .command = config_.build_command,
-      .source_dir = parts_.worktree.path(),
-      .out_dir = dir / "out",
-      .log_path = dir / "build.log",
-      .env = {{"CULPRIT_COMMIT", id}},
-      .timeout = std::chrono::seconds(static_cast<int64_t>(config_.build_timeout_s)),
-  };
-  parts_.log.Status("building " + ShortHash(id) + " ...");
-  auto built = parts_.builder.Build(spec);
-  if (!built) return Wrap(built.error(), "building " + ShortHash(id));
-  store::BuildRow row{.key = key,
-                      .tree_id = info->tree_id,
-                      .commit = id,
-                      .ok = built->ok,
-                      .exit_code = built->exit_code,
-                      .signature = built->signature,
-                      .out_dir = spec.out_dir.string(),
-                      .log_path = spec.log_path.string(),
-                      .duration_s = built->duration.count()};
-  if (auto ok = parts_.store.PutBuild(row); !ok) return tl::unexpected(ok.error());
-  return Built{row, false};
-}
-
 Result<void> Bisection::DoBuild(CommitIndex c, bool release_search) {
   FlushVerdict();
   const decide::CommitNode& node = dag_.node(c);
@@ -248,20 +196,23 @@ Result<void> Bisection::DoBuild(CommitIndex c, bool release_search) {
   }
   parts_.log.TestingCommit(node.id);
   shown_ = c;
-  auto built = BuildCommit(node.id);
+  auto built = tester_.Build(node.id);
   if (!built) return tl::unexpected(built.error());
   const store::BuildRow* row = &built->row;
   bool cached = built->cached;
   CommitState& state = commits_[c];
   state.built = true;
   state.build = *row;
-  parts_.log.BuildResult(row->ok, row->signature, row->log_path, cached);
-  if (auto ok = parts_.store.PutDecision(job_id_, "build " + node.id + (row->ok ? " ok " + row->signature : " failed")); !ok)
+  parts_.log.BuildResult(row->ok, row->signature, row->log_path, cached, row->compiler,
+                         config_.kernel ? "kernel signature" : "signature");
+  if (auto ok = parts_.store.PutDecision(
+          job_id_, "build " + node.id + (row->ok ? " ok " + row->signature : " failed"));
+      !ok)
     return ok;
   engine_->RecordBuild(c, {.ok = row->ok, .signature = row->signature});
   verdict_pending_ = true;
   if (!row->ok) return {};
-  auto stored = parts_.store.FindRuns(row->key, TestKey());
+  auto stored = parts_.store.FindRuns(row->key, tester_.test_key());
   if (!stored) return tl::unexpected(stored.error());
   if (!stored->empty()) {
     parts_.log.Note("reusing " + std::to_string(stored->size()) + " stored runs");
@@ -282,89 +233,30 @@ Result<void> Bisection::DoTest(CommitIndex c, int runs) {
     shown_ = c;
   }
   verdict_pending_ = true;
-  const std::string key = state.build.key;
-  const std::string test_key = TestKey();
-  auto existing = parts_.store.FindRuns(key, test_key);
-  if (!existing) return tl::unexpected(existing.error());
-  int first = existing->empty() ? 0 : existing->back().index + 1;
-  std::filesystem::path dir =
-      parts_.store.dir() / "runs" / (key.substr(0, 16) + "-" + test_key.substr(0, 8));
-  std::filesystem::create_directories(dir);
-
-  std::vector<store::RunRow> rows(static_cast<size_t>(runs));
-  std::vector<Error> errors;
-  std::mutex mu;
-  std::atomic<int> next{0}, done{0}, workers_done{0};
   // One target crash settles a commit for the bayes and git strategies (a crash is never seen
   // on a commit without the bug), so the batch stops there; syzbot's rule needs the counts.
   const bool stop_at_crash = target_known_ && config_.strategy != decide::StrategyKind::kSyzbot;
-  std::atomic<bool> stop{false};
-  auto worker = [&] {
-    for (int n = next++; n < runs && !stop; n = next++) {
-      int index = first + n;
-      run::RunSpec spec{
-          .command = config_.test_command,
-          .work_dir = dir / ("work-" + std::to_string(index)),
-          .log_path = dir / ("run-" + std::to_string(index) + ".log"),
-          .env = {{"CULPRIT_COMMIT", Id(c)},
-                  {"CULPRIT_OUT", state.build.out_dir},
-                  {"CULPRIT_RUN", std::to_string(index)}},
-          .timeout = std::chrono::duration<double>(config_.timeout_s),
-          .max_output_bytes = config_.max_output_bytes,
-          .max_memory_bytes = config_.max_memory_bytes,
-      };
-      store::RunRow& row = rows[static_cast<size_t>(n)];
-      row = {.build_key = key, .test_key = test_key, .index = index,
-             .log_path = spec.log_path.string(), .job_id = job_id_};
-      auto record = parts_.runner.Run(spec);
-      if (!record) {
-        row.status = store::RunStatus::kInfra;
-        row.title = record.error().message;
-      } else {
-        ClassifiedRun cls = ClassifyRun(*record, ReadBounded(spec.log_path, config_.max_output_bytes));
-        row.status = cls.status;
-        row.title = cls.title;
-        row.alt_titles = cls.alt_titles;
-        row.exit_code = record->exit_code;
-        row.signal = record->signal;
-        row.duration_s = record->duration.count();
-      }
-      if (stop_at_crash && ToOutcome(row, target_) == Outcome::kTargetCrash) stop = true;
-      std::error_code ec;
-      std::filesystem::remove_all(spec.work_dir, ec);
-      auto stored = parts_.store.PutRun(row);
-      std::lock_guard lock(mu);
-      if (!stored) errors.push_back(stored.error());
-      done++;
-    }
-    workers_done++;
+  auto stop = [&](const store::RunRow& row) {
+    return stop_at_crash && ToOutcome(row, target_) == Outcome::kTargetCrash;
   };
-  int threads = std::min(config_.jobs, runs);
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; t++) pool.emplace_back(worker);
-  while (workers_done < threads) {
+  auto status = [&](int done) {
     decide::Progress p = engine_->progress();
-    parts_.log.Status("step " + std::to_string(steps_) + (p.release_search ? " (release search)" : "") +
-                      " | " + std::to_string(p.candidates_left) + " candidates left | testing " +
-                      ShortHash(Id(c)) + " run " + std::to_string(done.load()) + "/" +
-                      std::to_string(runs));
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  for (auto& t : pool) t.join();
-  if (!errors.empty()) return Wrap(errors.front(), "storing a run");
-  // Runs never started after an early stop leave empty rows behind.
-  rows.erase(std::remove_if(rows.begin(), rows.end(),
-                            [](const store::RunRow& r) { return r.build_key.empty(); }),
-             rows.end());
-  bool all_infra = std::all_of(rows.begin(), rows.end(), [](const store::RunRow& r) {
+    parts_.log.Status(
+        "step " + std::to_string(steps_) + (p.release_search ? " (release search)" : "") + " | " +
+        std::to_string(p.candidates_left) + " candidates left | testing " + ShortHash(Id(c)) +
+        " run " + std::to_string(done) + "/" + std::to_string(runs));
+  };
+  auto rows = tester_.Run(Id(c), state.build, runs, stop, status);
+  if (!rows) return tl::unexpected(rows.error());
+  bool all_infra = std::all_of(rows->begin(), rows->end(), [](const store::RunRow& r) {
     return r.status == store::RunStatus::kInfra;
   });
   infra_batches_ = all_infra ? infra_batches_ + 1 : 0;
   if (infra_batches_ >= kMaxInfraBatches)
     return Fail(ErrorKind::kInfra, "every run failed to start " + std::to_string(infra_batches_) +
-                                       " times in a row (last: " + rows.front().title +
+                                       " times in a row (last: " + rows->front().title +
                                        "); check the test command and the machine");
-  return Feed(c, std::move(rows), /*print=*/true);
+  return Feed(c, std::move(*rows), /*print=*/true);
 }
 
 Result<void> Bisection::Feed(CommitIndex c, std::vector<store::RunRow> rows, bool print) {
@@ -434,10 +326,18 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
   r.merge = k.flags.merge;
   r.release = k.flags.release;
   switch (k.kind) {
-    case decide::ConclusionKind::kFound: r.outcome = "found"; break;
-    case decide::ConclusionKind::kInconclusive: r.outcome = "inconclusive"; break;
-    case decide::ConclusionKind::kHorizon: r.outcome = "horizon"; break;
-    case decide::ConclusionKind::kError: r.outcome = "error"; break;
+    case decide::ConclusionKind::kFound:
+      r.outcome = "found";
+      break;
+    case decide::ConclusionKind::kInconclusive:
+      r.outcome = "inconclusive";
+      break;
+    case decide::ConclusionKind::kHorizon:
+      r.outcome = "horizon";
+      break;
+    case decide::ConclusionKind::kError:
+      r.outcome = "error";
+      break;
   }
   r.error = k.error;
   if (k.kind == decide::ConclusionKind::kError && r.error.empty()) r.error = "bisection failed";
@@ -466,7 +366,7 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
       auto it = commits_.find(k.culprit);
       if (it != commits_.end()) r.culprit_signature = it->second.build.signature;
       if (!info->parents.empty()) {
-        auto parent = BuildCommit(info->parents.front());
+        auto parent = tester_.Build(info->parents.front());
         if (parent) r.parent_signature = parent->row.ok ? parent->row.signature : "(build failed)";
       }
       r.recipients_to = report::CommitRecipients(*info);
@@ -478,11 +378,62 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
       if (ToOutcome(run, target_) != Outcome::kTargetCrash) continue;
       crash::Report rep = crash::Parse(ReadBounded(run.log_path, config_.max_output_bytes));
       r.crash_report = rep.report;
+      r.guilty_file = rep.guilty_file;
+      if (config_.kernel) AddKernelDetails(run, r);
       break;
     }
     if (!r.crash_report.empty()) break;
   }
+  if (r.outcome == "found") AddMaintainers(r);
   return r;
+}
+
+// Symbolizes the report against the vmlinux of the build it ran on (file:line, inlined
+// frames), takes the guilty file from the symbolized stack, and disassembles the Code: line.
+void Bisection::AddKernelDetails(const store::RunRow& run, report::BisectionResult& r) {
+  std::filesystem::path vmlinux;
+  for (const auto& [c, state] : commits_)
+    if (state.build.key == run.build_key)
+      vmlinux = std::filesystem::path(state.build.out_dir) / "vmlinux";
+  if (!vmlinux.empty()) {
+    // Kernels are built out of tree in <state>/kernel/obj-<cc>, so DWARF names sources
+    // relative to that directory ("../../worktree/src/fs/proc/base.c").
+    std::string prefix = std::filesystem::path(parts_.worktree.path())
+                             .lexically_relative(parts_.store.dir() / "kernel" / "obj")
+                             .string() +
+                         "/";
+    auto symbolizer = symbolize::OpenSymbolizer(vmlinux, prefix);
+    if (symbolizer) {
+      r.crash_report = symbolize::SymbolizeReport(**symbolizer, r.crash_report);
+      std::string guilty = crash::GuiltyFile(r.crash_report);
+      if (!guilty.empty()) r.guilty_file = guilty;
+    }
+  }
+  for (std::string_view line : SplitLines(r.crash_report)) {
+    size_t at = line.find("Code: ");
+    if (at == std::string_view::npos) continue;
+    std::string listing = report::DisassembleCodeLine(line.substr(at));
+    if (!listing.empty()) r.disassembly = listing;
+  }
+}
+
+// Recipients from the tree's MAINTAINERS for the files the culprit touches and the guilty file.
+void Bisection::AddMaintainers(report::BisectionResult& r) {
+  auto text = parts_.repo.ReadFile(r.commit, "MAINTAINERS");
+  if (!text) return;
+  auto maintainers = history::ParseMaintainers(*text);
+  if (!maintainers) return;
+  std::vector<std::string> files;
+  for (const auto& f : r.culprit_stat) files.push_back(f.path);
+  if (!r.guilty_file.empty()) files.push_back(r.guilty_file);
+  history::Recipients extra = history::ForFiles(*maintainers, files);
+  auto add = [](std::vector<std::string>& list, const std::string& who) {
+    if (std::find(list.begin(), list.end(), who) == list.end()) list.push_back(who);
+  };
+  for (const auto& who : extra.to) add(r.recipients_to, who);
+  for (const auto& who : extra.cc)
+    if (std::find(r.recipients_to.begin(), r.recipients_to.end(), who) == r.recipients_to.end())
+      add(r.recipients_cc, who);
 }
 
 Result<report::BisectionResult> Bisection::Run() {
@@ -491,7 +442,9 @@ Result<report::BisectionResult> Bisection::Run() {
   for (int step = 0; step < kMaxActions; step++) {
     decide::Decision d = engine_->Next();
     if (auto* k = std::get_if<decide::Conclusion>(&d)) {
-      if (auto ok = parts_.store.PutDecision(job_id_, "conclude " + std::to_string(static_cast<int>(k->kind))); !ok)
+      if (auto ok = parts_.store.PutDecision(
+              job_id_, "conclude " + std::to_string(static_cast<int>(k->kind)));
+          !ok)
         return tl::unexpected(ok.error());
       parts_.log.ClearStatus();
       FlushVerdict();
@@ -500,16 +453,18 @@ Result<report::BisectionResult> Bisection::Run() {
     const decide::Action& a = std::get<decide::Action>(d);
     steps_ = step + 1;
     if (auto ok = parts_.store.PutDecision(
-            job_id_, (a.kind == decide::Action::Kind::kBuild ? "build " : "test ") + Id(a.commit) +
-                         (a.kind == decide::Action::Kind::kTest ? " x" + std::to_string(a.runs) : ""));
+            job_id_,
+            (a.kind == decide::Action::Kind::kBuild ? "build " : "test ") + Id(a.commit) +
+                (a.kind == decide::Action::Kind::kTest ? " x" + std::to_string(a.runs) : ""));
         !ok)
       return tl::unexpected(ok.error());
-    Result<void> done = a.kind == decide::Action::Kind::kBuild ? DoBuild(a.commit, a.release_search)
-                                                              : DoTest(a.commit, std::max(1, a.runs));
+    Result<void> done = a.kind == decide::Action::Kind::kBuild
+                            ? DoBuild(a.commit, a.release_search)
+                            : DoTest(a.commit, std::max(1, a.runs));
     if (!done) return tl::unexpected(done.error());
   }
-  return Fail(ErrorKind::kInternal, "the strategy did not conclude after " +
-                                        std::to_string(kMaxActions) + " actions");
+  return Fail(ErrorKind::kInternal,
+              "the strategy did not conclude after " + std::to_string(kMaxActions) + " actions");
 }
 
 }  // namespace

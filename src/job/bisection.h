@@ -30,8 +30,7 @@ struct Parts {
 /// Runs (or continues) job `job_id` of `parts.store` to its conclusion. Operational errors
 /// (unknown revision, good newer than bad, unwritable state) are Errors; a bisection that
 /// cannot conclude is a BisectionResult with outcome "error" or "inconclusive".
-Result<report::BisectionResult> RunBisection(const JobConfig& config, int64_t job_id,
-                                             Parts parts);
+Result<report::BisectionResult> RunBisection(const JobConfig& config, int64_t job_id, Parts parts);
 
 /// Opens the state directory, and returns the job to run: the unfinished job there when it
 /// asks the same question (or when `resume`), else a new one. An unfinished job that asks a
@@ -42,6 +41,11 @@ struct AttachedJob {
   bool resumed = false;
 };
 Result<AttachedJob> AttachJob(store::Store& store, const JobConfig* config, bool resume);
+
+/// Builds and tests one commit without bisecting (the seed's per-commit block): `culprit
+/// kernel test`. Returns the exit status: 0 when the commit built (whatever the runs said).
+Result<int> TestOneCommit(const JobConfig& config, const std::string& rev,
+                          report::ProgressLog& log);
 
 /// Everything at once: validate, open repo, worktree and store, run, write --json.
 Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,

@@ -248,7 +248,8 @@ class StreamWriter {
 
 std::string Tunables(int n) {
   std::string s = "/* Tuning knobs; each release adds a few. */\n";
-  for (int i = 0; i < n; i++) s += "int tunable_" + std::to_string(i) + " = " + std::to_string(i * 3 + 1) + ";\n";
+  for (int i = 0; i < n; i++)
+    s += "int tunable_" + std::to_string(i) + " = " + std::to_string(i * 3 + 1) + ";\n";
   s += "\nint tunables_sum(void) {\n  return 0";
   for (int i = 0; i < n; i++) s += " + tunable_" + std::to_string(i);
   s += ";\n}\n";
@@ -286,8 +287,7 @@ Result<DemoRepo> MakeDemoRepo(const std::filesystem::path& dir) {
     return Fail(ErrorKind::kBadInput, "demo directory " + dir.string() +
                                           " is not empty (pass --dir with a new directory)");
   std::filesystem::create_directories(dir, ec);
-  if (ec)
-    return Fail(ErrorKind::kIo, "cannot create " + dir.string() + ": " + ec.message());
+  if (ec) return Fail(ErrorKind::kIo, "cannot create " + dir.string() + ": " + ec.message());
   if (auto r = Git(dir, "git init -q -b master ."); !r) return tl::unexpected(r.error());
 
   StreamWriter w;
@@ -300,11 +300,15 @@ Result<DemoRepo> MakeDemoRepo(const std::filesystem::path& dir) {
     s.replace(s.find("INVALIDATE_CACHE"), 16, invalidate);
     return s;
   };
-  Tree base = {{"src/main.c", kMain},   {"src/store.h", kStoreH},     {"src/store.c", store_c()},
-               {"src/parse.c", parse},  {"src/tunables.c", Tunables(knobs)},
+  Tree base = {{"src/main.c", kMain},
+               {"src/store.h", kStoreH},
+               {"src/store.c", store_c()},
+               {"src/parse.c", parse},
+               {"src/tunables.c", Tunables(knobs)},
                {"README.md", "# kv\n\nA tiny key-value store with a self-test.\n"},
                {"docs/usage.md", "Run `kv --selftest`.\n"}};
-  int head = w.Commit("master", 0, 0, "kv: initial import\n\n" + Signoff(kPeople[0]), base, kPeople[0]);
+  int head =
+      w.Commit("master", 0, 0, "kv: initial import\n\n" + Signoff(kPeople[0]), base, kPeople[0]);
   int step = 1, docs = 0, topics = 0;
   int planted_mark = 0;
   std::vector<std::pair<std::string, int>> tags;
@@ -317,11 +321,12 @@ Result<DemoRepo> MakeDemoRepo(const std::filesystem::path& dir) {
       // The planted bug: the cache of the last hit now outlives a removed node.
       invalidate = "/* the lookup cache is refreshed on the next get */";
       change["src/store.c"] = store_c();
-      msg = "store: drop redundant cache invalidation in store_remove\n\n"
-            "store_get() refreshes last_hit on the next successful lookup, so clearing it\n"
-            "in store_remove() is a wasted branch on the hot path.\n\n" +
-            Signoff(who) + "Reviewed-by: " + kPeople[2].name + " <" + kPeople[2].email + ">\n" +
-            "Cc: Someone Else <someone@example.org>\n";
+      msg =
+          "store: drop redundant cache invalidation in store_remove\n\n"
+          "store_get() refreshes last_hit on the next successful lookup, so clearing it\n"
+          "in store_remove() is a wasted branch on the hot path.\n\n" +
+          Signoff(who) + "Reviewed-by: " + kPeople[2].name + " <" + kPeople[2].email + ">\n" +
+          "Cc: Someone Else <someone@example.org>\n";
     } else if (i == 110) {
       parse = std::string(kParseGood) + kParseBrokenTail;
       change["src/parse.c"] = parse;
@@ -374,11 +379,14 @@ Result<DemoRepo> MakeDemoRepo(const std::filesystem::path& dir) {
     out << w.str();
     if (!out) return Fail(ErrorKind::kIo, "cannot write " + stream.string());
   }
-  if (auto r = Git(dir, "git fast-import --quiet < .git/culprit-demo.fi && git checkout -q -f master");
+  if (auto r =
+          Git(dir, "git fast-import --quiet < .git/culprit-demo.fi && git checkout -q -f master");
       !r)
     return tl::unexpected(r.error());
   std::filesystem::remove(stream, ec);
-  auto planted = Git(dir, "git rev-parse culprit-demo-planted^{commit} && git tag -d culprit-demo-planted >/dev/null");
+  auto planted = Git(
+      dir,
+      "git rev-parse culprit-demo-planted^{commit} && git tag -d culprit-demo-planted >/dev/null");
   auto head_id = Git(dir, "git rev-parse HEAD");
   auto count = Git(dir, "git rev-list --count HEAD");
   if (!planted || !head_id || !count) return Fail(ErrorKind::kInfra, "demo: git rev-parse failed");

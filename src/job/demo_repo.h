@@ -13,9 +13,9 @@ namespace culprit::job {
 
 struct DemoRepo {
   std::filesystem::path path;
-  std::string planted;        ///< full hash of the commit that plants the bug
+  std::string planted;  ///< full hash of the commit that plants the bug
   std::string planted_title;
-  std::string head;           ///< the bad commit to start from
+  std::string head;  ///< the bad commit to start from
   int commits = 0;
   std::string build_command;  ///< compiles the program with ASan into $CULPRIT_OUT
   std::string test_command;   ///< runs its self-test once

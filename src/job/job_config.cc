@@ -1,15 +1,19 @@
 #include "job/job_config.h"
 
-#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
+
+#include <nlohmann/json.hpp>
 
 namespace culprit::job {
 
 std::string StrategyName(decide::StrategyKind kind) {
   switch (kind) {
-    case decide::StrategyKind::kBayes: return "bayes";
-    case decide::StrategyKind::kSyzbot: return "syzbot";
-    case decide::StrategyKind::kGit: return "git";
+    case decide::StrategyKind::kBayes:
+      return "bayes";
+    case decide::StrategyKind::kSyzbot:
+      return "syzbot";
+    case decide::StrategyKind::kGit:
+      return "git";
   }
   return "bayes";
 }
@@ -30,12 +34,19 @@ Result<decide::Mode> ParseMode(const std::string& name) {
 
 Result<void> Validate(const JobConfig& c) {
   if (c.bad.empty())
-    return Fail(ErrorKind::kBadInput, "no bad commit given (pass --bad REV: a commit that crashes)");
-  if (c.build_command.find_first_not_of(" \t\n") == std::string::npos)
+    return Fail(ErrorKind::kBadInput,
+                "no bad commit given (pass --bad REV: a commit that crashes)");
+  if (c.kernel) {
+    if (c.kernel->config.empty())
+      return Fail(ErrorKind::kBadInput, "[kernel] needs config = \"PATH\" (the kernel .config)");
+    if (c.kernel->reproducer.empty())
+      return Fail(ErrorKind::kBadInput,
+                  "[kernel] needs reproducer = \"PATH\" (a static binary or a script)");
+  } else if (c.build_command.find_first_not_of(" \t\n") == std::string::npos)
     return Fail(ErrorKind::kBadInput,
                 "empty build command (pass --build CMD; it runs in the checkout and puts "
                 "artifacts in $CULPRIT_OUT)");
-  if (c.test_command.find_first_not_of(" \t\n") == std::string::npos)
+  if (!c.kernel && c.test_command.find_first_not_of(" \t\n") == std::string::npos)
     return Fail(ErrorKind::kBadInput,
                 "empty test command (pass --test CMD; it runs the reproducer against "
                 "$CULPRIT_OUT)");
@@ -46,6 +57,42 @@ Result<void> Validate(const JobConfig& c) {
     return Fail(ErrorKind::kBadInput, "--confidence must be between 0.5 and 1");
   return {};
 }
+
+namespace {
+
+nlohmann::json KernelToJson(const KernelSettings& k) {
+  nlohmann::json compilers = nlohmann::json::array(), fixups = nlohmann::json::array();
+  for (const auto& r : k.compilers) compilers.push_back({{"since", r.since}, {"cc", r.cc}});
+  for (const auto& f : k.fixups) fixups.push_back({{"before", f.before}, {"disable", f.disable}});
+  return {{"config", k.config.string()},
+          {"reproducer", k.reproducer.string()},
+          {"busybox", k.busybox.string()},
+          {"compilers", compilers},
+          {"fixups", fixups},
+          {"memory_mb", k.memory_mb},
+          {"cpus", k.cpus},
+          {"cmdline", k.cmdline},
+          {"boot_timeout", k.boot_timeout_s},
+          {"run_timeout", k.run_timeout_s}};
+}
+
+KernelSettings KernelFromJson(const nlohmann::json& j) {
+  KernelSettings k;
+  k.config = j.at("config").get<std::string>();
+  k.reproducer = j.at("reproducer").get<std::string>();
+  k.busybox = j.at("busybox").get<std::string>();
+  for (const auto& r : j.at("compilers")) k.compilers.push_back({r.at("since"), r.at("cc")});
+  for (const auto& f : j.at("fixups"))
+    k.fixups.push_back({f.at("before"), f.at("disable").get<std::vector<std::string>>()});
+  k.memory_mb = j.at("memory_mb").get<int>();
+  k.cpus = j.at("cpus").get<int>();
+  k.cmdline = j.at("cmdline").get<std::string>();
+  k.boot_timeout_s = j.at("boot_timeout").get<double>();
+  k.run_timeout_s = j.at("run_timeout").get<double>();
+  return k;
+}
+
+}  // namespace
 
 std::string ToJson(const JobConfig& c) {
   nlohmann::json j = {
@@ -72,6 +119,7 @@ std::string ToJson(const JobConfig& c) {
       {"max_commits", c.max_commits},
       {"seed", c.seed},
   };
+  if (c.kernel) j["kernel"] = KernelToJson(*c.kernel);
   return j.dump();
 }
 
@@ -105,9 +153,11 @@ Result<JobConfig> FromJson(const std::string& text) {
     c.target_title = j.at("title").get<std::string>();
     c.max_commits = j.at("max_commits").get<size_t>();
     c.seed = j.at("seed").get<uint64_t>();
+    if (j.contains("kernel")) c.kernel = KernelFromJson(j.at("kernel"));
     return c;
   } catch (const nlohmann::json::exception& e) {
-    return Fail(ErrorKind::kCorrupt, std::string("stored job settings are incomplete: ") + e.what());
+    return Fail(ErrorKind::kCorrupt,
+                std::string("stored job settings are incomplete: ") + e.what());
   }
 }
 
@@ -122,6 +172,7 @@ std::string Fingerprint(const JobConfig& c) {
       {"strategy", StrategyName(c.strategy)},
       {"title", c.target_title},
   };
+  if (c.kernel) j["kernel"] = KernelToJson(*c.kernel);
   return j.dump();
 }
 
@@ -169,7 +220,8 @@ Result<JobConfig> LoadJobFile(const std::filesystem::path& path) {
   if (auto v = t["jobs"].value<int64_t>()) c.jobs = static_cast<int>(*v);
   if (auto v = t["timeout"].value<double>()) c.timeout_s = *v;
   if (auto v = t["build_timeout"].value<double>()) c.build_timeout_s = *v;
-  if (auto v = t["memory_mb"].value<int64_t>()) c.max_memory_bytes = static_cast<uint64_t>(*v) << 20;
+  if (auto v = t["memory_mb"].value<int64_t>())
+    c.max_memory_bytes = static_cast<uint64_t>(*v) << 20;
   if (auto v = t["max_builds"].value<int64_t>()) c.max_builds = static_cast<int>(*v);
   if (auto v = t["max_runs"].value<int64_t>()) c.max_runs = static_cast<int>(*v);
   Take(t, "confidence", c.confidence);
@@ -178,6 +230,49 @@ Result<JobConfig> LoadJobFile(const std::filesystem::path& path) {
   if (!state.empty()) c.state_dir = state;
   Take(t, "json", json);
   if (!json.empty()) c.json_out = json;
+  if (const toml::table* k = t["kernel"].as_table()) {
+    KernelSettings ks;
+    auto resolve = [&](const std::string& p) {
+      std::filesystem::path path_value = p;
+      return path_value.is_relative() ? path.parent_path() / path_value : path_value;
+    };
+    std::string config, reproducer, busybox;
+    Take(*k, "config", config);
+    Take(*k, "reproducer", reproducer);
+    Take(*k, "busybox", busybox);
+    if (!config.empty()) ks.config = resolve(config);
+    if (!reproducer.empty()) ks.reproducer = resolve(reproducer);
+    if (!busybox.empty()) ks.busybox = busybox;
+    if (auto v = (*k)["memory_mb"].value<int64_t>()) ks.memory_mb = static_cast<int>(*v);
+    if (auto v = (*k)["cpus"].value<int64_t>()) ks.cpus = static_cast<int>(*v);
+    if (auto v = (*k)["vms"].value<int64_t>()) c.jobs = static_cast<int>(*v);
+    Take(*k, "cmdline", ks.cmdline);
+    Take(*k, "boot_timeout", ks.boot_timeout_s);
+    Take(*k, "run_timeout", ks.run_timeout_s);
+    if (const toml::array* a = (*k)["compilers"].as_array()) {
+      for (const auto& e : *a) {
+        const toml::table* r = e.as_table();
+        if (!r) continue;
+        CompilerRule rule;
+        Take(*r, "since", rule.since);
+        Take(*r, "cc", rule.cc);
+        ks.compilers.push_back(rule);
+      }
+    }
+    if (const toml::array* a = (*k)["fixups"].as_array()) {
+      for (const auto& e : *a) {
+        const toml::table* r = e.as_table();
+        if (!r) continue;
+        ConfigFixup fix;
+        Take(*r, "before", fix.before);
+        if (const toml::array* d = (*r)["disable"].as_array())
+          for (const auto& o : *d)
+            if (auto s = o.value<std::string>()) fix.disable.push_back(*s);
+        ks.fixups.push_back(fix);
+      }
+    }
+    c.kernel = ks;
+  }
   Take(t, "strategy", strategy);
   if (!strategy.empty()) {
     auto s = ParseStrategy(strategy);

@@ -11,6 +11,34 @@
 
 namespace culprit::job {
 
+/// The compiler for commits that contain release `since` (the rule with the newest such
+/// release wins; commits older than every rule get the machine's gcc).
+struct CompilerRule {
+  std::string since;
+  std::string cc;
+};
+
+/// Config options to disable for commits older than release `before`.
+struct ConfigFixup {
+  std::string before;
+  std::vector<std::string> disable;
+};
+
+/// A Linux kernel job: commits are built with the kernel builder and booted under QEMU with
+/// the reproducer in an initramfs (the [kernel] table of a job file).
+struct KernelSettings {
+  std::filesystem::path config;      ///< the .config, brought forward with olddefconfig
+  std::filesystem::path reproducer;  ///< static binary or script run as /repro in the VM
+  std::filesystem::path busybox = "/bin/busybox";
+  std::vector<CompilerRule> compilers;
+  std::vector<ConfigFixup> fixups;
+  int memory_mb = 512;
+  int cpus = 1;
+  std::string cmdline;  ///< appended to the kernel command line
+  double boot_timeout_s = 120;
+  double run_timeout_s = 300;
+};
+
 struct JobConfig {
   std::filesystem::path repo = ".";
   std::string bad;
@@ -18,8 +46,8 @@ struct JobConfig {
   decide::Mode mode = decide::Mode::kCause;
   std::string build_command;
   std::string test_command;
-  int runs = 10;  ///< runs per commit (the strategy may ask for more or fewer)
-  int jobs = 1;   ///< runs at once
+  int runs = 10;           ///< runs per commit (the strategy may ask for more or fewer)
+  int jobs = 1;            ///< runs at once
   double timeout_s = 300;  ///< per run
   double build_timeout_s = 3600;
   uint64_t max_output_bytes = 64ull << 20;
@@ -35,6 +63,7 @@ struct JobConfig {
   double build_cost = 10;
   std::string target_title;  ///< empty: the crash seen on the bad commit
   size_t max_commits = 300000;
+  std::optional<KernelSettings> kernel;  ///< set: a kernel job (build/test commands unused)
   uint64_t seed = 1;
 };
 

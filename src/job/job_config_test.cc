@@ -35,16 +35,24 @@ TEST(JobConfig, ValidateNamesTheOption) {
       EXPECT_TRUE(v) << r.name;
     } else {
       ASSERT_FALSE(v) << r.name;
-      EXPECT_NE(v.error().message.find(r.want), std::string::npos) << r.name << ": " << v.error().message;
+      EXPECT_NE(v.error().message.find(r.want), std::string::npos)
+          << r.name << ": " << v.error().message;
     }
   }
 }
 
 TEST(JobConfig, JsonRoundTrip) {
-  JobConfig c{.repo = "/src/linux", .bad = "abc", .good = {"v5.13", "def"},
-              .mode = decide::Mode::kFix, .build_command = "make", .test_command = "./repro",
-              .runs = 7, .jobs = 3, .json_out = "/tmp/x.json",
-              .strategy = decide::StrategyKind::kSyzbot, .target_title = "KASAN: x"};
+  JobConfig c{.repo = "/src/linux",
+              .bad = "abc",
+              .good = {"v5.13", "def"},
+              .mode = decide::Mode::kFix,
+              .build_command = "make",
+              .test_command = "./repro",
+              .runs = 7,
+              .jobs = 3,
+              .json_out = "/tmp/x.json",
+              .strategy = decide::StrategyKind::kSyzbot,
+              .target_title = "KASAN: x"};
   auto back = FromJson(ToJson(c));
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->repo, c.repo);
@@ -58,7 +66,8 @@ TEST(JobConfig, JsonRoundTrip) {
 }
 
 TEST(JobConfig, LoadsTomlJobFile) {
-  auto path = std::filesystem::temp_directory_path() / ("culprit-job-" + std::to_string(getpid()) + ".toml");
+  auto path = std::filesystem::temp_directory_path() /
+              ("culprit-job-" + std::to_string(getpid()) + ".toml");
   std::ofstream(path) << "repo = \"/src/kv\"\nbad = \"HEAD\"\ngood = [\"v1.0\", \"v1.1\"]\n"
                          "mode = \"cause\"\nbuild = \"make\"\ntest = \"./t\"\nruns = 20\n"
                          "strategy = \"git\"\n";

@@ -2,6 +2,9 @@
 
 #include "base/strings.h"
 #include "job/bisection.h"
+#include "job/commit_tester.h"
+#include "job/kernel_parts.h"
+#include "job/run_classifier.h"
 #include "report/render.h"
 
 namespace culprit::job {
@@ -12,8 +15,8 @@ Result<AttachedJob> AttachJob(store::Store& store, const JobConfig* config, bool
   const std::string dir = store.dir().string();
   if (resume || !config) {
     if (!*unfinished)
-      return Fail(ErrorKind::kNotFound, "no unfinished job in " + dir +
-                                            " (start one with: culprit bisect ...)");
+      return Fail(ErrorKind::kNotFound,
+                  "no unfinished job in " + dir + " (start one with: culprit bisect ...)");
     auto stored = FromJson((*unfinished)->config_json);
     if (!stored) return Wrap(stored.error(), dir);
     return AttachedJob{(*unfinished)->id, *stored, true};
@@ -36,6 +39,85 @@ Result<AttachedJob> AttachJob(store::Store& store, const JobConfig* config, bool
   return AttachedJob{*id, *config, false};
 }
 
+namespace {
+
+/// The real parts of a job: the user's repository, culprit's worktree, and the builder and
+/// runner of a plain or a kernel job.
+struct RealParts {
+  std::unique_ptr<history::Repository> repo;
+  std::unique_ptr<history::Worktree> worktree;
+  std::unique_ptr<build::Builder> builder;
+  std::unique_ptr<run::Runner> runner;
+};
+
+Result<RealParts> MakeRealParts(const JobConfig& config, const std::filesystem::path& state_dir) {
+  RealParts parts;
+  auto repo = history::OpenRepository(config.repo);
+  if (!repo) return tl::unexpected(repo.error());
+  parts.repo = std::move(*repo);
+  auto worktree = history::OpenWorktree(*parts.repo, state_dir / "worktree");
+  if (!worktree) return tl::unexpected(worktree.error());
+  parts.worktree = std::move(*worktree);
+  if (!config.kernel) {
+    parts.builder = build::MakeCommandBuilder();
+    parts.runner = run::MakeProcessRunner();
+    return parts;
+  }
+  const KernelSettings& kernel = *config.kernel;
+  // One initramfs per reproducer and VM settings, built once for the job.
+  std::filesystem::path initramfs =
+      state_dir /
+      ("initramfs-" + build::BuildKey("initramfs", KernelTestRecipe(kernel)).substr(0, 16) +
+       ".cpio.gz");
+  if (auto ok = PrepareInitramfs(kernel, initramfs); !ok) return tl::unexpected(ok.error());
+  auto releases = parts.repo->Releases();
+  if (!releases) return tl::unexpected(releases.error());
+  history::Repository* r = parts.repo.get();
+  // The newest release a commit contains picks its compiler and config fix-ups.
+  ReleaseOf release_of = [r, tags = *releases](const std::string& commit) -> std::string {
+    for (auto it = tags.rbegin(); it != tags.rend(); ++it) {
+      auto contained = r->IsAncestor(it->commit, commit);
+      if (contained && *contained) return it->name;
+    }
+    return "";
+  };
+  parts.builder = MakeKernelBuilder(kernel, state_dir / "kernel", release_of);
+  parts.runner = MakeKernelRunner(kernel, initramfs);
+  return parts;
+}
+
+}  // namespace
+
+Result<int> TestOneCommit(const JobConfig& config, const std::string& rev,
+                          report::ProgressLog& log) {
+  if (auto ok = Validate(config); !ok) return tl::unexpected(ok.error());
+  auto store = store::Store::Open(config.state_dir);
+  if (!store) return tl::unexpected(store.error());
+  auto real = MakeRealParts(config, config.state_dir);
+  if (!real) return tl::unexpected(real.error());
+  auto id = real->repo->Resolve(rev);
+  if (!id) return tl::unexpected(id.error());
+  Parts parts{*real->repo, *real->worktree, *real->builder, *real->runner, **store, log};
+  CommitTester tester(config, /*job_id=*/0, parts);
+  log.TestingCommit(*id);
+  auto built = tester.Build(*id);
+  if (!built) return tl::unexpected(built.error());
+  log.BuildResult(built->row.ok, built->row.signature, built->row.log_path, built->cached,
+                  built->row.compiler, config.kernel ? "kernel signature" : "signature");
+  if (!built->row.ok) return 1;
+  auto status = [&](int done) {
+    log.Status("testing " + ShortHash(*id) + " run " + std::to_string(done) + "/" +
+               std::to_string(config.runs));
+  };
+  auto rows = tester.Run(*id, built->row, config.runs, nullptr, status);
+  if (!rows) return tl::unexpected(rows.error());
+  std::vector<std::string> lines;
+  for (const auto& row : *rows) lines.push_back(Describe(row));
+  log.RunResults(lines, rows->empty() ? 0 : rows->front().index);
+  for (const auto& row : *rows) log.Note("  log: " + row.log_path);
+  return 0;
+}
+
 Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
                                        const std::filesystem::path& state_dir,
                                        report::ProgressLog& log) {
@@ -46,7 +128,8 @@ Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
   if (!store) return tl::unexpected(store.error());
   auto job = AttachJob(**store, config, resume);
   if (!job) return tl::unexpected(job.error());
-  if (job->resumed) log.Note("resuming job " + std::to_string(job->id) + " in " + state_dir.string());
+  if (job->resumed)
+    log.Note("resuming job " + std::to_string(job->id) + " in " + state_dir.string());
 
   // Errors in the question itself end the job, so that a corrected command starts afresh;
   // errors of the machine (I/O, infrastructure) leave it resumable.
@@ -58,13 +141,9 @@ Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
     }
     return tl::unexpected(e);
   };
-  auto repo = history::OpenRepository(job->config.repo);
-  if (!repo) return finish_on_bad_input(repo.error());
-  auto worktree = history::OpenWorktree(**repo, state_dir / "worktree");
-  if (!worktree) return tl::unexpected(worktree.error());
-  auto builder = build::MakeCommandBuilder();
-  auto runner = run::MakeProcessRunner();
-  Parts parts{**repo, **worktree, *builder, *runner, **store, log};
+  auto real = MakeRealParts(job->config, state_dir);
+  if (!real) return finish_on_bad_input(real.error());
+  Parts parts{*real->repo, *real->worktree, *real->builder, *real->runner, **store, log};
   auto result = RunBisection(job->config, job->id, parts);
   if (!result) return finish_on_bad_input(result.error());
   std::string json = report::ToJson(*result);

@@ -1,10 +1,10 @@
 #include "job/run_classifier.h"
 
+#include <signal.h>
+
 #include <algorithm>
 #include <cstring>
 #include <map>
-
-#include <signal.h>
 
 #include "crash/report.h"
 
@@ -31,10 +31,20 @@ ClassifiedRun ClassifyRun(const run::RunRecord& record, std::string_view log) {
   }
   if (record.exit_code == kUntestableExit) {
     out.status = store::RunStatus::kUntestable;
+    // A VM runner says which stage failed; the title (or silence) says how.
+    if (!record.stage.empty())
+      out.title = record.stage + ": " +
+                  (report.crashed ? report.title : std::string("no output from test machine"));
     return out;
   }
   if (report.crashed) {
     out.status = store::RunStatus::kCrashed;
+    return out;
+  }
+  if (!record.stage.empty()) {
+    // A hung or vanished VM: a crash of its own kind, the target only if the target is one.
+    out.status = store::RunStatus::kCrashed;
+    out.title = record.stage;
     return out;
   }
   if (record.timed_out) {
@@ -45,7 +55,8 @@ ClassifiedRun ClassifyRun(const run::RunRecord& record, std::string_view log) {
   }
   // A shell that runs the reproducer as a child reports its death by signal N as 128 + N.
   int sig = record.signal;
-  if (sig == 0 && record.exit_code > 128 && record.exit_code < 128 + 32) sig = record.exit_code - 128;
+  if (sig == 0 && record.exit_code > 128 && record.exit_code < 128 + 32)
+    sig = record.exit_code - 128;
   if (sig != 0) {
     out.status = store::RunStatus::kCrashed;
     out.title = "killed by " + SignalName(sig);
@@ -57,10 +68,14 @@ ClassifiedRun ClassifyRun(const run::RunRecord& record, std::string_view log) {
 
 Outcome ToOutcome(const store::RunRow& run, const TargetCrash& target) {
   switch (run.status) {
-    case store::RunStatus::kOk: return Outcome::kOk;
-    case store::RunStatus::kUntestable: return Outcome::kUntestable;
-    case store::RunStatus::kInfra: return Outcome::kInfraError;
-    case store::RunStatus::kCrashed: break;
+    case store::RunStatus::kOk:
+      return Outcome::kOk;
+    case store::RunStatus::kUntestable:
+      return Outcome::kUntestable;
+    case store::RunStatus::kInfra:
+      return Outcome::kInfraError;
+    case store::RunStatus::kCrashed:
+      break;
   }
   crash::Report a, b;
   a.crashed = b.crashed = true;
@@ -69,16 +84,23 @@ Outcome ToOutcome(const store::RunRow& run, const TargetCrash& target) {
   b.title = target.title;
   b.alt_titles = target.alt_titles;
   return !target.title.empty() && crash::SameCrash(a, b) ? Outcome::kTargetCrash
-                                                        : Outcome::kOtherCrash;
+                                                         : Outcome::kOtherCrash;
 }
 
 std::string Describe(const store::RunRow& run) {
   switch (run.status) {
-    case store::RunStatus::kOk: return "OK";
-    case store::RunStatus::kCrashed: return "crashed: " + run.title;
+    case store::RunStatus::kOk:
+      return "OK";
+    case store::RunStatus::kCrashed:
+      return "crashed: " + run.title;
     case store::RunStatus::kUntestable:
-      return run.title.empty() ? "untestable (exit 125)" : "boot failed: " + run.title;
-    case store::RunStatus::kInfra: return "infrastructure error";
+      if (run.title.empty()) return "untestable (exit 125)";
+      if (run.title.rfind("boot failed: ", 0) == 0 ||
+          run.title.rfind("basic kernel testing failed: ", 0) == 0)
+        return run.title;
+      return "boot failed: " + run.title;
+    case store::RunStatus::kInfra:
+      return "infrastructure error";
   }
   return "?";
 }

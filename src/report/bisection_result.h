@@ -41,7 +41,9 @@ struct BisectionResult {
   Timing time;
   std::vector<std::string> recipients_to;
   std::vector<std::string> recipients_cc;
-  std::string crash_report;  ///< the target crash's report text
+  std::string crash_report;  ///< the target crash's report text (symbolized for kernels)
+  std::string guilty_file;   ///< first non-generic source file of the report's stack
+  std::string disassembly;   ///< "Code disassembly (best guess):" listing, when available
   std::string stop_reason;
   std::string error;
 };

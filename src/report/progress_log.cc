@@ -27,10 +27,11 @@ void ProgressLog::TestingCommit(const std::string& commit) {
 }
 
 void ProgressLog::BuildResult(bool ok, const std::string& signature, const std::string& log_path,
-                              bool cached) {
+                              bool cached, const std::string& compiler, const std::string& label) {
   ClearStatus();
+  if (!compiler.empty()) log_ << "compiler: " << compiler << "\n";
   if (ok)
-    log_ << "signature: " << signature << (cached ? " (cached build)" : "") << "\n";
+    log_ << label << ": " << signature << (cached ? " (cached build)" : "") << "\n";
   else
     log_ << "build failed" << (cached ? " (cached)" : "") << ": see " << log_path << "\n";
   log_.flush();

@@ -19,8 +19,9 @@ class ProgressLog {
   void Bisecting(int revisions_left, int steps_left, const std::string& commit,
                  const std::string& title);
   void TestingCommit(const std::string& commit);
-  void BuildResult(bool ok, const std::string& signature, const std::string& log_path,
-                   bool cached);
+  /// "compiler: ..." (when known) and "signature: S" ("kernel signature: S" for kernels).
+  void BuildResult(bool ok, const std::string& signature, const std::string& log_path, bool cached,
+                   const std::string& compiler = "", const std::string& label = "signature");
   /// One line per run ("run #i: crashed: T") or "all runs: X" when every run says the same.
   void RunResults(const std::vector<std::string>& results, int first_index);
   void Verdict(const std::string& verdict, const std::string& commit);

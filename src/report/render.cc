@@ -47,12 +47,14 @@ void WriteDiffStat(const std::vector<history::FileStat>& files, std::ostream& ou
     char count[32];
     std::snprintf(count, sizeof count, "%*d", count_width, changes);
     out << " " << f.path << std::string(name_width - f.path.size(), ' ') << " | " << count << " "
-        << std::string(static_cast<size_t>(plus), '+') << std::string(static_cast<size_t>(minus), '-')
-        << "\n";
+        << std::string(static_cast<size_t>(plus), '+')
+        << std::string(static_cast<size_t>(minus), '-') << "\n";
   }
   out << " " << files.size() << (files.size() == 1 ? " file changed" : " files changed");
-  if (insertions > 0) out << ", " << insertions << (insertions == 1 ? " insertion(+)" : " insertions(+)");
-  if (deletions > 0) out << ", " << deletions << (deletions == 1 ? " deletion(-)" : " deletions(-)");
+  if (insertions > 0)
+    out << ", " << insertions << (insertions == 1 ? " insertion(+)" : " insertions(+)");
+  if (deletions > 0)
+    out << ", " << deletions << (deletions == 1 ? " deletion(-)" : " deletions(-)");
   out << "\n";
 }
 
@@ -170,6 +172,7 @@ void WriteText(const BisectionResult& r, std::ostream& out) {
     out << r.crash_report;
     if (r.crash_report.back() != '\n') out << "\n";
   }
+  if (!r.disassembly.empty()) out << "----------------\n" << r.disassembly;
 }
 
 std::string ToJson(const BisectionResult& r) {
@@ -178,8 +181,8 @@ std::string ToJson(const BisectionResult& r) {
   json candidate_details = json::array();
   for (const auto& c : r.candidates) {
     candidates.push_back(c.commit);
-    candidate_details.push_back({{"commit", c.commit}, {"title", c.title},
-                                 {"probability", c.probability}});
+    candidate_details.push_back(
+        {{"commit", c.commit}, {"title", c.title}, {"probability", c.probability}});
   }
   json j = {
       {"mode", r.mode},
@@ -192,13 +195,14 @@ std::string ToJson(const BisectionResult& r) {
       {"revisions_tested", r.revisions_tested},
       {"builds", r.builds},
       {"runs", r.runs},
-      {"time", {{"total_s", r.time.total_s}, {"build_s", r.time.build_s},
-                {"test_s", r.time.test_s}}},
+      {"time",
+       {{"total_s", r.time.total_s}, {"build_s", r.time.build_s}, {"test_s", r.time.test_s}}},
       {"error", r.error.empty() ? json(nullptr) : json(r.error)},
       {"strategy", r.strategy},
       {"stop_reason", r.stop_reason},
       {"candidate_details", candidate_details},
       {"commit_title", r.culprit.title},
+      {"guilty_file", r.guilty_file},
       {"culprit_signature", r.culprit_signature},
       {"parent_signature", r.parent_signature},
       {"recipients", {{"to", r.recipients_to}, {"cc", r.recipients_cc}}},

@@ -1,8 +1,8 @@
 #include "report/render.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "report/progress_log.h"

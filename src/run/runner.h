@@ -32,6 +32,10 @@ struct RunRecord {
   bool timed_out = false;  ///< killed at the timeout
   bool output_truncated = false;
   bool network_isolated = false;
+  /// Set by VM runners when the run ended before the reproducer could tell anything: "boot
+  /// failed", "basic kernel testing failed"; or with a hang: "no output from test machine",
+  /// "lost connection to test machine". Empty for plain processes.
+  std::string stage;
   std::chrono::duration<double> duration{0};
 };
 

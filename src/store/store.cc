@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS builds (
   ok INTEGER NOT NULL,
   exit_code INTEGER NOT NULL,
   signature TEXT NOT NULL,
+  compiler TEXT NOT NULL DEFAULT '',
   out_dir TEXT NOT NULL,
   log_path TEXT NOT NULL,
   duration_s REAL NOT NULL,
@@ -96,10 +97,14 @@ JobRecord ReadJob(const Statement& st) {
 
 std::string_view RunStatusName(RunStatus s) {
   switch (s) {
-    case RunStatus::kOk: return "ok";
-    case RunStatus::kCrashed: return "crashed";
-    case RunStatus::kUntestable: return "untestable";
-    case RunStatus::kInfra: return "infra";
+    case RunStatus::kOk:
+      return "ok";
+    case RunStatus::kCrashed:
+      return "crashed";
+    case RunStatus::kUntestable:
+      return "untestable";
+    case RunStatus::kInfra:
+      return "infra";
   }
   return "ok";
 }
@@ -124,9 +129,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& state_di
                                     ec.message() + " (pass --state with a writable directory)");
   std::filesystem::path db_path = state_dir / "culprit.db";
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(db_path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(db_path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -136,13 +141,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& state_di
   sqlite3_busy_timeout(db, 10000);
   std::unique_ptr<Store> store(new Store(state_dir, db));
   const std::string corrupt_hint =
-      db_path.string() + " is not a usable culprit database (move it away, or pass another --state)";
+      db_path.string() +
+      " is not a usable culprit database (move it away, or pass another --state)";
   // WAL keeps every committed result on disk even if the process is killed mid-job.
   if (auto r = store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !r)
     return Fail(ErrorKind::kCorrupt, corrupt_hint + ": " + r.error().message);
   Statement version(db, "PRAGMA user_version");
-  if (!version.ok() || version.Step() != SQLITE_ROW)
-    return Fail(ErrorKind::kCorrupt, corrupt_hint);
+  if (!version.ok() || version.Step() != SQLITE_ROW) return Fail(ErrorKind::kCorrupt, corrupt_hint);
   int64_t v = version.Int(0);
   if (v > kSchemaVersion)
     return Fail(ErrorKind::kCorrupt, db_path.string() + " was written by a newer culprit (schema " +
@@ -207,7 +212,7 @@ Result<std::optional<BuildRow>> Store::FindBuild(const std::string& key) {
   std::lock_guard lock(mu_);
   Statement st(db_,
                "SELECT key, tree_id, commit_id, ok, exit_code, signature, out_dir, log_path, "
-               "duration_s FROM builds WHERE key = ?");
+               "duration_s, compiler FROM builds WHERE key = ?");
   st.Bind(1, key);
   if (!st.ok()) return SqlError(db_, "reading builds");
   if (st.Step() != SQLITE_ROW) return std::optional<BuildRow>();
@@ -221,6 +226,7 @@ Result<std::optional<BuildRow>> Store::FindBuild(const std::string& key) {
   b.out_dir = st.Text(6);
   b.log_path = st.Text(7);
   b.duration_s = st.Real(8);
+  b.compiler = st.Text(9);
   return std::optional<BuildRow>(std::move(b));
 }
 
@@ -228,10 +234,10 @@ Result<void> Store::PutBuild(const BuildRow& b) {
   std::lock_guard lock(mu_);
   Statement st(db_,
                "INSERT OR REPLACE INTO builds (key, tree_id, commit_id, ok, exit_code, signature, "
-               "out_dir, log_path, duration_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+               "out_dir, log_path, duration_s, compiler) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.Bind(1, b.key).Bind(2, b.tree_id).Bind(3, b.commit).Bind(4, b.ok ? 1 : 0);
   st.Bind(5, b.exit_code).Bind(6, b.signature).Bind(7, b.out_dir).Bind(8, b.log_path);
-  st.Bind(9, b.duration_s);
+  st.Bind(9, b.duration_s).Bind(10, b.compiler);
   if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording build");
   return {};
 }

@@ -19,10 +19,10 @@ namespace culprit::store {
 
 struct JobRecord {
   int64_t id = 0;
-  std::string fingerprint;  ///< identifies the job's question (repo, revisions, commands...)
-  std::string config_json;  ///< everything needed to resume it
-  std::string status;       ///< "running" or "finished"
-  std::string target_title;           ///< empty until the bad commit's crash is seen
+  std::string fingerprint;   ///< identifies the job's question (repo, revisions, commands...)
+  std::string config_json;   ///< everything needed to resume it
+  std::string status;        ///< "running" or "finished"
+  std::string target_title;  ///< empty until the bad commit's crash is seen
   std::vector<std::string> target_alt_titles;
   std::string result_json;  ///< the final result when finished
 };
@@ -34,6 +34,7 @@ struct BuildRow {
   bool ok = false;
   int exit_code = -1;
   std::string signature;
+  std::string compiler;  ///< the compiler line, for builders that report one
   std::string out_dir;
   std::string log_path;
   double duration_s = 0;

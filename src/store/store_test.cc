@@ -41,11 +41,19 @@ TEST(Store, BuildsAndRunsSurviveReopen) {
   {
     auto store = Store::Open(dir);
     ASSERT_TRUE(store);
-    ASSERT_TRUE((*store)->PutBuild({.key = "k1", .tree_id = "t", .commit = "c", .ok = true,
-                                    .exit_code = 0, .signature = "sig", .duration_s = 1.5}));
+    ASSERT_TRUE((*store)->PutBuild({.key = "k1",
+                                    .tree_id = "t",
+                                    .commit = "c",
+                                    .ok = true,
+                                    .exit_code = 0,
+                                    .signature = "sig",
+                                    .duration_s = 1.5}));
     for (int i = 0; i < 3; i++) {
-      RunRow row{.build_key = "k1", .test_key = "t1", .index = i,
-                 .status = i == 1 ? RunStatus::kCrashed : RunStatus::kOk, .title = "T"};
+      RunRow row{.build_key = "k1",
+                 .test_key = "t1",
+                 .index = i,
+                 .status = i == 1 ? RunStatus::kCrashed : RunStatus::kOk,
+                 .title = "T"};
       ASSERT_TRUE((*store)->PutRun(row));
       EXPECT_GT(row.id, 0);
     }
