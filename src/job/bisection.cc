@@ -438,6 +438,11 @@ void Bisection::AddMaintainers(report::BisectionResult& r) {
 
 Result<report::BisectionResult> Bisection::Run() {
   if (auto ok = LoadGraph(); !ok) return tl::unexpected(ok.error());
+  if (!config_.target_title.empty()) {
+    // --title names the crash to bisect; any other crash on the bad commit is not evidence.
+    target_ = {config_.target_title, {}};
+    target_known_ = true;
+  }
   parts_.log.Start(config_.mode == decide::Mode::kFix, bad_id_);
   for (int step = 0; step < kMaxActions; step++) {
     decide::Decision d = engine_->Next();

@@ -36,38 +36,54 @@ std::vector<std::string> Replace(std::vector<std::string> args, const std::strin
 
 const BadInput kBadInputs[] = {
     {.name = "missing_repository",
-     .args = [](auto&, auto& d, auto a) { return Replace(a, "--repo", (d.path() / "nope").string()); },
+     .args = [](auto&, auto& d,
+                auto a) { return Replace(a, "--repo", (d.path() / "nope").string()); },
      .want = "no git repository"},
     {.name = "unknown_revision",
      .args = [](auto&, auto&, auto a) { return Replace(a, "--bad", "v9.9"); },
      .want = "unknown revision 'v9.9'"},
     {.name = "good_equal_to_bad",
-     .args = [](auto& r, auto&, auto a) { return With(a, {"--good", r.Resolve("HEAD")}); },
+     .args =
+         [](auto& r, auto&, auto a) {
+           return With(a, {"--good", r.Resolve("HEAD")});
+         },
      .want = "is the bad commit itself"},
     {.name = "good_newer_than_bad",
-     .args = [](auto& r, auto&, auto a) {
-       return With(Replace(a, "--bad", r.Resolve("HEAD~3")), {"--good", r.Resolve("HEAD")});
-     },
+     .args =
+         [](auto& r, auto&, auto a) {
+           return With(Replace(a, "--bad", r.Resolve("HEAD~3")), {"--good", r.Resolve("HEAD")});
+         },
      .want = "is newer than --bad"},
     {.name = "bad_does_not_crash",
-     .args = [](auto& r, auto&, auto a) { return With(a, {"--good", r.Resolve("HEAD~4")}); },
+     .args =
+         [](auto& r, auto&, auto a) {
+           return With(a, {"--good", r.Resolve("HEAD~4")});
+         },
      .want = "the crash was not reproduced on the bad commit",
      .crashes = false},
+    {.name = "title_never_seen_on_bad",
+     .args =
+         [](auto& r, auto&, auto a) {
+           return With(
+               a, {"--good", r.Resolve("HEAD~4"), "--title", "KASAN: slab-out-of-bounds in x"});
+         },
+     .want = "the crash was not reproduced on the bad commit"},
     {.name = "empty_build_command",
      .args = [](auto&, auto&, auto a) { return Replace(a, "--build", " "); },
      .want = "empty build command"},
     {.name = "missing_test_command",
-     .args = [](auto&, auto&, auto a) {
-       std::vector<std::string> out;
-       for (size_t i = 0; i < a.size(); i++) {
-         if (a[i] == "--test") {
-           i++;
-           continue;
-         }
-         out.push_back(a[i]);
-       }
-       return out;
-     },
+     .args =
+         [](auto&, auto&, auto a) {
+           std::vector<std::string> out;
+           for (size_t i = 0; i < a.size(); i++) {
+             if (a[i] == "--test") {
+               i++;
+               continue;
+             }
+             out.push_back(a[i]);
+           }
+           return out;
+         },
      .want = "empty test command"},
     {.name = "unwritable_state_directory",
      .args = [](auto&, auto&, auto a) { return Replace(a, "--state", "/proc/culprit/state"); },
@@ -97,9 +113,19 @@ TEST_P(BadInputTest, OneClearLineAndExitOne) {
   ScratchDir dir;
   repo.Commit("init", {{"bug", b.crashes ? "1\n" : "0\n"}, {"code.txt", "0\n"}});
   for (int i = 1; i <= 5; i++) CodeCommit(repo, i);
-  std::vector<std::string> base = {"bisect", "--repo", repo.path().string(), "--bad", "HEAD",
-                                   "--build", BuildCommand(), "--test", TestCommand(),
-                                   "--state", (dir.path() / "state").string(), "--runs", "3"};
+  std::vector<std::string> base = {"bisect",
+                                   "--repo",
+                                   repo.path().string(),
+                                   "--bad",
+                                   "HEAD",
+                                   "--build",
+                                   BuildCommand(),
+                                   "--test",
+                                   TestCommand(),
+                                   "--state",
+                                   (dir.path() / "state").string(),
+                                   "--runs",
+                                   "3"};
   if (std::string(b.name) == "state_directory_of_another_job") {
     // Leave an unfinished job behind: kill a slow bisection early.
     auto slow = Replace(base, "--test", TestCommand(1, {}, 2.0));
