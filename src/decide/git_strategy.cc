@@ -7,9 +7,9 @@
 namespace culprit::decide {
 namespace {
 
-class GitStrategy : public Strategy {
+class GitStrategy : public GitWalkStrategy {
  public:
-  explicit GitStrategy(const Context& ctx) : ctx_(ctx) {}
+  explicit GitStrategy(const Context& ctx) : GitWalkStrategy(ctx) {}
 
   Judgement Judge(CommitIndex c, const Evidence& ev, bool /*is_bad*/) const override {
     const CommitEvidence& e = ev.at(c);
@@ -21,20 +21,6 @@ class GitStrategy : public Strategy {
     if (e.ok > 0) return Judgement::Of(Verdict::kNoCrash);
     return Judgement::Of(Verdict::kSkip);
   }
-
-  Decision Bisect(const SearchRange& range, const Evidence& ev) override {
-    return GitWalk(ctx_, *this, range, ev, &candidates_left_);
-  }
-
-  Progress progress() const override {
-    int steps = 0;
-    while ((1 << steps) < candidates_left_) ++steps;
-    return {.candidates_left = candidates_left_, .steps_left = steps};
-  }
-
- private:
-  const Context& ctx_;
-  int candidates_left_ = 0;
 };
 
 }  // namespace

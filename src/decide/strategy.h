@@ -69,6 +69,27 @@ std::unique_ptr<Strategy> MakeBayesStrategy(const Context& ctx);
 Decision GitWalk(const Context& ctx, const Strategy& strategy, const SearchRange& range,
                  const Evidence& ev, int* candidates_left);
 
+/// Strategies that judge commits one at a time and walk the range as git bisect does (syzbot,
+/// git): the walk and its progress are shared, the verdict rule is theirs.
+class GitWalkStrategy : public Strategy {
+ public:
+  explicit GitWalkStrategy(const Context& ctx) : ctx_(ctx) {}
+  Decision Bisect(const SearchRange& range, const Evidence& ev) override {
+    return GitWalk(ctx_, *this, range, ev, &candidates_left_);
+  }
+  Progress progress() const override {
+    int steps = 0;
+    while ((1 << steps) < candidates_left_) ++steps;
+    return {.candidates_left = candidates_left_, .steps_left = steps};
+  }
+
+ protected:
+  const Context& ctx_;
+
+ private:
+  int candidates_left_ = 0;
+};
+
 /// The error conclusion with a message.
 Conclusion ErrorConclusion(std::string message);
 

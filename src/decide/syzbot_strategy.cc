@@ -22,9 +22,9 @@ SyzbotVerdict DecideSyzbotVerdict(const RunCounts& r, bool flaky) {
 
 namespace {
 
-class SyzbotStrategy : public Strategy {
+class SyzbotStrategy : public GitWalkStrategy {
  public:
-  explicit SyzbotStrategy(const Context& ctx) : ctx_(ctx) {}
+  explicit SyzbotStrategy(const Context& ctx) : GitWalkStrategy(ctx) {}
 
   Judgement Judge(CommitIndex c, const Evidence& ev, bool is_bad) const override {
     const CommitEvidence& e = ev.at(c);
@@ -40,16 +40,6 @@ class SyzbotStrategy : public Strategy {
     Verdict v = VerdictOf(e, flaky);
     if (v == Verdict::kSkip && e.runs() < want) return Judgement::Runs(want - e.runs());
     return Judgement::Of(v);
-  }
-
-  Decision Bisect(const SearchRange& range, const Evidence& ev) override {
-    return GitWalk(ctx_, *this, range, ev, &candidates_left_);
-  }
-
-  Progress progress() const override {
-    int steps = 0;
-    while ((1 << steps) < candidates_left_) ++steps;
-    return {.candidates_left = candidates_left_, .steps_left = steps};
   }
 
  private:
@@ -89,9 +79,6 @@ class SyzbotStrategy : public Strategy {
     }
     return std::nullopt;
   }
-
-  const Context& ctx_;
-  int candidates_left_ = 0;
 };
 
 }  // namespace
