@@ -18,6 +18,7 @@ namespace {
 struct DemoFlags {
   std::string dir;
   bool kernel = false;
+  bool kasan = false;
   std::string strategy = "bayes";
   int jobs = 2;
   int runs = 10;
@@ -78,10 +79,11 @@ int RunKernelDemo(const DemoFlags& f, const std::filesystem::path& dir) {
   auto strategy = job::ParseStrategy(f.strategy);
   if (!strategy) return ReportError(strategy.error().message);
   config.strategy = *strategy;
-  config.kernel = job::KernelSettings{.config = dir / "kernel.config",
-                                      .reproducer = dir / "repro.sh",
-                                      .boot_timeout_s = 120,
-                                      .run_timeout_s = 60};
+  config.kernel =
+      job::KernelSettings{.config = dir / (f.kasan ? "kernel-kasan.config" : "kernel.config"),
+                          .reproducer = dir / "repro.sh",
+                          .boot_timeout_s = 120,
+                          .run_timeout_s = 60};
   std::cout << "demo: the bug was planted by " << ShortHash(planted) << "\n\n";
   report::ProgressLog log(std::cout, isatty(STDERR_FILENO) ? &std::cerr : nullptr);
   auto result = job::RunJob(&config, false, config.state_dir, log);
@@ -137,6 +139,7 @@ void AddDemoCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--kernel", flags->kernel,
                 "the Linux kernel demo instead: a scratch history on linux-source-6.1, kernels "
                 "built per commit and booted under QEMU (needs scripts/install-deps.sh --kernel)");
+  cmd->add_flag("--kasan", flags->kasan, "with --kernel: kernels built with KASAN");
   cmd->add_option("--strategy", flags->strategy, "bayes (default), syzbot or git");
   cmd->add_option("--jobs", flags->jobs, "runs at once (default 2)");
   cmd->add_option("--runs", flags->runs, "runs per commit for the syzbot and git strategies");
