@@ -95,7 +95,10 @@ void AddBisectCommand(CLI::App& app, int* exit_code) {
                   "CULPRIT_RUN; its output is the console log; exit 125 = untestable, 126 = "
                   "infrastructure error");
   cmd->add_option("--runs", flags->runs, "runs per tested commit (default 10)");
-  cmd->add_option("--jobs", flags->jobs, "runs at once (default 1)");
+  cmd->add_option(
+      "--jobs", flags->jobs,
+      "runs (kernel jobs: VMs) at once; default 1, or for kernel jobs as many as cores and "
+      "memory allow");
   cmd->add_option("--timeout", flags->timeout, "seconds before a run is killed (default 300)");
   cmd->add_option("--memory", flags->memory_mb,
                   "address-space limit per run in MiB (default none; sanitizer builds need none)");

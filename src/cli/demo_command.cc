@@ -20,7 +20,7 @@ struct DemoFlags {
   bool kernel = false;
   bool kasan = false;
   std::string strategy = "bayes";
-  int jobs = 2;
+  int jobs = 0;  // 0: two runs at once for the C demo, automatic VMs for the kernel demo
   int runs = 10;
 };
 
@@ -111,7 +111,7 @@ int RunDemo(const DemoFlags& f) {
   config.test_command = demo->test_command;
   config.state_dir = dir / "state";
   config.json_out = dir / "result.json";
-  config.jobs = f.jobs;
+  config.jobs = f.jobs > 0 ? f.jobs : 2;
   config.runs = f.runs;
   config.timeout_s = 60;
   config.build_cost = 5;  // a small C program builds in well under a second
@@ -141,7 +141,8 @@ void AddDemoCommand(CLI::App& app, int* exit_code) {
                 "built per commit and booted under QEMU (needs scripts/install-deps.sh --kernel)");
   cmd->add_flag("--kasan", flags->kasan, "with --kernel: kernels built with KASAN");
   cmd->add_option("--strategy", flags->strategy, "bayes (default), syzbot or git");
-  cmd->add_option("--jobs", flags->jobs, "runs at once (default 2)");
+  cmd->add_option("--jobs", flags->jobs,
+                  "runs at once (default: 2; kernel demo: as many VMs as cores and memory allow)");
   cmd->add_option("--runs", flags->runs, "runs per commit for the syzbot and git strategies");
   cmd->callback([flags, exit_code] { *exit_code = RunDemo(*flags); });
 }

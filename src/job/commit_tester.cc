@@ -138,7 +138,7 @@ Result<std::vector<store::RunRow>> CommitTester::Run(
     }
     workers_done++;
   };
-  int threads = std::max(1, std::min(config_.jobs, runs));
+  int threads = std::max(1, std::min(EffectiveJobs(config_), runs));
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; t++) pool.emplace_back(worker);
   while (workers_done < threads) {

@@ -2,7 +2,10 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 namespace culprit::job {
 
@@ -32,6 +35,25 @@ Result<decide::Mode> ParseMode(const std::string& name) {
   return Fail(ErrorKind::kBadInput, "unknown mode '" + name + "' (use --mode cause or --mode fix)");
 }
 
+int EffectiveJobs(const JobConfig& c) {
+  if (c.jobs > 0) return c.jobs;
+  if (!c.kernel) return 1;
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // MemAvailable from /proc/meminfo, in kB; unknown: assume memory is not the limit.
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key, unit;
+  int64_t kb = 0, available_mb = -1;
+  while (meminfo >> key >> kb >> unit) {
+    if (key == "MemAvailable:") {
+      available_mb = kb / 1024;
+      break;
+    }
+  }
+  int by_memory =
+      available_mb < 0 ? cores : static_cast<int>(available_mb / (c.kernel->memory_mb + 256));
+  return std::max(1, std::min(cores, by_memory));
+}
+
 Result<void> Validate(const JobConfig& c) {
   if (c.bad.empty())
     return Fail(ErrorKind::kBadInput,
@@ -51,7 +73,7 @@ Result<void> Validate(const JobConfig& c) {
                 "empty test command (pass --test CMD; it runs the reproducer against "
                 "$CULPRIT_OUT)");
   if (c.runs < 1) return Fail(ErrorKind::kBadInput, "--runs must be at least 1");
-  if (c.jobs < 1) return Fail(ErrorKind::kBadInput, "--jobs must be at least 1");
+  if (c.jobs < 0) return Fail(ErrorKind::kBadInput, "--jobs must be at least 1 (or 0: automatic)");
   if (!(c.timeout_s > 0)) return Fail(ErrorKind::kBadInput, "--timeout must be positive");
   if (!(c.confidence > 0.5 && c.confidence < 1))
     return Fail(ErrorKind::kBadInput, "--confidence must be between 0.5 and 1");

@@ -47,7 +47,7 @@ struct JobConfig {
   std::string build_command;
   std::string test_command;
   int runs = 10;           ///< runs per commit (the strategy may ask for more or fewer)
-  int jobs = 1;            ///< runs at once
+  int jobs = 0;            ///< runs (or VMs) at once; 0 = automatic (see EffectiveJobs)
   double timeout_s = 300;  ///< per run
   double build_timeout_s = 3600;
   uint64_t max_output_bytes = 64ull << 20;
@@ -66,6 +66,10 @@ struct JobConfig {
   std::optional<KernelSettings> kernel;  ///< set: a kernel job (build/test commands unused)
   uint64_t seed = 1;
 };
+
+/// Runs at once: `jobs` when set; else, for kernel jobs, as many VMs as cores and available
+/// memory allow (each VM's memory plus 256 MiB for QEMU itself); else 1.
+int EffectiveJobs(const JobConfig& config);
 
 /// Checks what flags alone can check (commands present, counts positive). Names the option.
 Result<void> Validate(const JobConfig& config);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <thread>
 
 namespace culprit::job {
 namespace {
@@ -26,7 +27,7 @@ TEST(JobConfig, ValidateNamesTheOption) {
       {"empty_build", with([](JobConfig& c) { c.build_command = "  "; }), "--build"},
       {"empty_test", with([](JobConfig& c) { c.test_command = ""; }), "--test"},
       {"zero_runs", with([](JobConfig& c) { c.runs = 0; }), "--runs"},
-      {"zero_jobs", with([](JobConfig& c) { c.jobs = 0; }), "--jobs"},
+      {"negative_jobs", with([](JobConfig& c) { c.jobs = -1; }), "--jobs"},
       {"bad_confidence", with([](JobConfig& c) { c.confidence = 1.5; }), "--confidence"},
   };
   for (const Row& r : rows) {
@@ -39,6 +40,19 @@ TEST(JobConfig, ValidateNamesTheOption) {
           << r.name << ": " << v.error().message;
     }
   }
+}
+
+TEST(JobConfig, EffectiveJobs) {
+  JobConfig plain;
+  EXPECT_EQ(EffectiveJobs(plain), 1);
+  plain.jobs = 3;
+  EXPECT_EQ(EffectiveJobs(plain), 3);
+  JobConfig kernel{.kernel = KernelSettings{.memory_mb = 512}};
+  int vms = EffectiveJobs(kernel);
+  EXPECT_GE(vms, 1);
+  EXPECT_LE(vms, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  kernel.kernel->memory_mb = 1 << 30;  // more than any machine: memory is the limit
+  EXPECT_EQ(EffectiveJobs(kernel), 1);
 }
 
 TEST(JobConfig, JsonRoundTrip) {
