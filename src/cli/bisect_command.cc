@@ -20,10 +20,6 @@ struct BisectFlags {
   double timeout = 0, confidence = 0;
 };
 
-report::ProgressLog MakeLog() {
-  return report::ProgressLog(std::cout, isatty(STDERR_FILENO) ? &std::cerr : nullptr);
-}
-
 int Finish(Result<report::BisectionResult> result, report::ProgressLog& log) {
   log.ClearStatus();
   if (!result) return ReportError(result.error().message);
@@ -66,7 +62,7 @@ int RunBisect(const BisectFlags& f, CLI::App* cmd) {
   if (given("--max-builds")) config.max_builds = f.max_builds;
   if (given("--max-runs")) config.max_runs = f.max_runs;
   if (given("--title")) config.target_title = f.title;
-  report::ProgressLog log = MakeLog();
+  report::ProgressLog log = TerminalLog();
   return Finish(job::RunJob(&config, /*resume=*/false, config.state_dir, log), log);
 }
 
@@ -123,7 +119,7 @@ void AddResumeCommand(CLI::App& app, int* exit_code) {
       "finished builds and runs are reused, never redone.");
   cmd->add_option("--state", *state, "the job's state directory (default .culprit)");
   cmd->callback([state, exit_code] {
-    report::ProgressLog log = MakeLog();
+    report::ProgressLog log = TerminalLog();
     *exit_code = Finish(job::RunJob(nullptr, /*resume=*/true, *state, log), log);
   });
 }

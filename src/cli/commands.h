@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "report/progress_log.h"
+
 namespace culprit::cli {
 
 void AddBisectCommand(CLI::App& app, int* exit_code);
@@ -12,6 +14,9 @@ void AddDemoCommand(CLI::App& app, int* exit_code);
 void AddKernelCommand(CLI::App& app, int* exit_code);
 void AddSimulateCommand(CLI::App& app, int* exit_code);
 void AddParseCommand(CLI::App& app, int* exit_code);
+
+/// The log on stdout, with the progress line on stderr when stderr is a terminal.
+report::ProgressLog TerminalLog();
 
 /// Prints "culprit: MESSAGE" to stderr and returns 1, the exit status of every error.
 int ReportError(const std::string& message);

@@ -85,7 +85,7 @@ int RunKernelDemo(const DemoFlags& f, const std::filesystem::path& dir) {
                           .boot_timeout_s = 120,
                           .run_timeout_s = 60};
   std::cout << "demo: the bug was planted by " << ShortHash(planted) << "\n\n";
-  report::ProgressLog log(std::cout, isatty(STDERR_FILENO) ? &std::cerr : nullptr);
+  report::ProgressLog log = TerminalLog();
   auto result = job::RunJob(&config, false, config.state_dir, log);
   log.ClearStatus();
   if (!result) return ReportError(result.error().message);
@@ -118,7 +118,7 @@ int RunDemo(const DemoFlags& f) {
   auto strategy = job::ParseStrategy(f.strategy);
   if (!strategy) return ReportError(strategy.error().message);
   config.strategy = *strategy;
-  report::ProgressLog log(std::cout, isatty(STDERR_FILENO) ? &std::cerr : nullptr);
+  report::ProgressLog log = TerminalLog();
   auto result = job::RunJob(&config, false, config.state_dir, log);
   log.ClearStatus();
   if (!result) return ReportError(result.error().message);

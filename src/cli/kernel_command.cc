@@ -26,7 +26,7 @@ int RunKernelTest(const KernelTestFlags& f, CLI::App* cmd) {
                        "jobs)");
   if (cmd->count("--runs")) config->runs = f.runs;
   if (cmd->count("--state")) config->state_dir = f.state;
-  report::ProgressLog log(std::cout, isatty(STDERR_FILENO) ? &std::cerr : nullptr);
+  report::ProgressLog log = TerminalLog();
   auto status = job::TestOneCommit(*config, f.commit, log);
   log.ClearStatus();
   if (!status) return ReportError(status.error().message);

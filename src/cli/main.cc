@@ -1,9 +1,15 @@
 // culprit: finds the commit that introduced (or fixed) a crash.
+#include <unistd.h>
+
 #include <iostream>
 
 #include "cli/commands.h"
 
 namespace culprit::cli {
+
+report::ProgressLog TerminalLog() {
+  return report::ProgressLog(std::cout, isatty(STDERR_FILENO) ? &std::cerr : nullptr);
+}
 
 int ReportError(const std::string& message) {
   std::cerr << "culprit: " << message << "\n";
