@@ -38,6 +38,9 @@ struct EngineOptions {
   int max_runs = 0;
   /// Cost of one new build measured in runs (a kernel build is worth ~10-30 VM runs).
   double build_cost = 10.0;
+  /// Runs made at once (VMs in parallel): kBayes asks for a multiple of this per test, since
+  /// the extra runs of a batch cost no wall time. 1 in simulation, where runs are counted.
+  int batch_runs = 1;
   /// Optional prior weight per commit index (empty = uniform). Commits touching files in the
   /// crash's stack may get more. Must not hurt accuracy when wrong: it is mixed with uniform.
   std::vector<double> commit_prior;
@@ -88,8 +91,8 @@ struct Conclusion {
   ConclusionKind kind = ConclusionKind::kError;
   /// kFound: the culprit. kHorizon: the oldest tested release (cause) or the newest commit (fix).
   CommitIndex culprit = kNoCommit;
-  double confidence = 0;               ///< probability that `culprit` is right (kFound)
-  std::vector<Candidate> candidates;   ///< kInconclusive: every commit that may be it, by prob.
+  double confidence = 0;              ///< probability that `culprit` is right (kFound)
+  std::vector<Candidate> candidates;  ///< kInconclusive: every commit that may be it, by prob.
   Flags flags;
   std::string stop_reason;  ///< "confidence target reached", "run budget exhausted", ...
   std::string error;        ///< kError: e.g. "the crash was not reproduced on the bad commit"

@@ -305,5 +305,26 @@ TEST_P(EngineScenario, ReachesExpectedConclusion) {
 INSTANTIATE_TEST_SUITE_P(decide, EngineScenario, testing::ValuesIn(kScenarios),
                          [](const auto& info) { return std::string(info.param.name); });
 
+// With VMs in parallel, every bisection test fills whole batches (extra runs in a batch cost no
+// wall time), and the answer stays right.
+TEST(EngineBatches, TestsAskForWholeBatches) {
+  CommitDag dag = MakeDag("kernel 400");
+  sim::World world(dag, {.culprit = 150, .crash_p = 0.5, .seed = 7});
+  Problem problem{.bad = dag.size() - 1, .good = {0}};
+  auto engine = MakeEngine(dag, problem, {.batch_runs = 4, .seed = 7});
+  ASSERT_TRUE(engine.has_value()) << engine.error().message;
+  std::vector<Action> trace;
+  Conclusion c = world.Drive(**engine, &trace);
+  ASSERT_EQ(static_cast<int>(c.kind), static_cast<int>(Want::kFound));
+  EXPECT_EQ(c.culprit, 150);
+  int tests = 0;
+  for (const Action& a : trace) {
+    if (a.kind != Action::Kind::kTest || a.commit == problem.bad) continue;
+    ++tests;
+    EXPECT_EQ(a.runs % 4, 0) << "commit " << a.commit;
+  }
+  EXPECT_GT(tests, 0);
+}
+
 }  // namespace
 }  // namespace culprit::decide

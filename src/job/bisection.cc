@@ -171,6 +171,7 @@ Result<void> Bisection::LoadGraph() {
                                 .max_builds = config_.max_builds,
                                 .max_runs = config_.max_runs,
                                 .build_cost = config_.build_cost,
+                                .batch_runs = EffectiveJobs(config_),
                                 .seed = config_.seed};
   auto engine = decide::MakeEngine(dag_, problem, options);
   if (!engine) return tl::unexpected(engine.error());

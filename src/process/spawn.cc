@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,6 +43,7 @@ struct ChildPlan {
   int stdin_fd = -1;
   int output_fd = -1;
   int status_fd = -1;
+  pid_t parent = 0;  // culprit's pid, to catch a parent that died before PR_SET_PDEATHSIG
 };
 
 bool HasSlash(const std::string& s) { return s.find('/') != std::string::npos; }
@@ -163,6 +165,10 @@ void CloseOtherFds(int keep) {
   const int status = plan.status_fd;
   ResetSignals();
   if (setsid() < 0) Die(status, Step::kSetsid);
+  // A culprit killed mid-run must not leave its VM running until the run's own timeout: the
+  // resumed job would redo the run beside it. Only the group leader gets the signal (the
+  // kernel has no per-group death signal); the VM runner execs qemu directly, so that is it.
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != plan.parent) _exit(127);
   if (plan.isolate_network && IsolateNetwork(plan)) Report(status, Step::kIsolated, 0);
   for (const auto& [resource, limit] : plan.rlimits) {
     struct rlimit value = {limit, limit};
@@ -240,6 +246,7 @@ Result<Spawned> Spawn(const SubprocessOptions& options, int output_fd) {
   plan.stdin_fd = null_fd.get();
   plan.output_fd = output_fd;
   plan.status_fd = status_write.get();
+  plan.parent = getpid();
 
   pid_t pid = fork();
   if (pid < 0) return Fail(ErrorKind::kInfra, std::string("fork failed: ") + std::strerror(errno));

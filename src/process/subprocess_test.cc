@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -191,6 +192,28 @@ TEST_F(SubprocessTest, LeaderExitKillsLeftovers) {
   std::vector<pid_t> children = ReadPids(pids);
   ASSERT_EQ(children.size(), 1u);
   EXPECT_TRUE(ExitsSoon(children[0]));
+}
+
+TEST_F(SubprocessTest, RunDiesWithCulprit) {
+  fs::path pids = dir_ / "pids";
+  // A stand-in for culprit, killed by SIGKILL while its run (the shell, exec'd into sleep) lasts.
+  pid_t stand_in = fork();
+  ASSERT_GE(stand_in, 0);
+  if (stand_in == 0) {
+    SubprocessOptions options = Shell("echo $$ >" + pids.string() + "; exec sleep 100");
+    options.timeout = seconds(120);
+    (void)RunSubprocess(options);
+    _exit(0);
+  }
+  std::vector<pid_t> run;
+  for (int i = 0; i < 500 && run.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    run = ReadPids(pids);
+  }
+  kill(stand_in, SIGKILL);
+  waitpid(stand_in, nullptr, 0);
+  ASSERT_EQ(run.size(), 1u);
+  EXPECT_TRUE(ExitsSoon(run[0]));
 }
 
 TEST_F(SubprocessTest, EscapedWriterDoesNotHang) {
