@@ -46,15 +46,18 @@ double Percent(int part, int whole) { return whole > 0 ? 100.0 * part / whole : 
 void PrintHeader(const SimulateFlags& f, int n, double p, double bound) {
   std::printf("\n%s history, N=%d, p=%g, %d trials, seed %llu: lower bound %.1f runs\n",
               f.history.c_str(), n, p, f.trials, static_cast<unsigned long long>(f.seed), bound);
-  std::printf("%-8s %7s %8s %7s %7s %8s %8s %10s\n", "strategy", "right%", "honest%", "wrong%",
-              "error%", "builds", "runs", "runs/bound");
+  // claimed%: mean confidence the strategy gave its found culprits; found-ok%: how many of
+  // those were right. A strategy that says how sure it is keeps the two close.
+  std::printf("%-8s %7s %8s %7s %7s %8s %8s %10s %8s %9s\n", "strategy", "right%", "honest%",
+              "wrong%", "error%", "builds", "runs", "runs/bound", "claimed%", "found-ok%");
 }
 
 void PrintRow(const std::string& strategy, const sim::SweepRow& r, double bound) {
-  std::printf("%-8s %7.1f %8.1f %7.1f %7.1f %8.1f %8.1f %10.2f\n", strategy.c_str(),
+  std::printf("%-8s %7.1f %8.1f %7.1f %7.1f %8.1f %8.1f %10.2f %8.2f %9.2f\n", strategy.c_str(),
               Percent(r.right, r.trials), Percent(r.honest, r.trials), Percent(r.wrong, r.trials),
               Percent(r.failed, r.trials), r.mean_builds, r.mean_runs,
-              bound > 0 ? r.mean_runs / bound : 0.0);
+              bound > 0 ? r.mean_runs / bound : 0.0, 100 * r.mean_claimed,
+              Percent(r.found_right, r.found));
   std::fflush(stdout);
 }
 
@@ -74,6 +77,9 @@ void PrintJson(const SimulateFlags& f, int n, double p, const std::string& strat
                         {"mean_builds", r.mean_builds},
                         {"mean_runs", r.mean_runs},
                         {"runs_bound", bound},
+                        {"found", r.found},
+                        {"found_right", r.found_right},
+                        {"mean_claimed_confidence", r.mean_claimed},
                         {"untestable_fraction", f.untestable_fraction},
                         {"other_crash_rate", f.other_crash_rate},
                         {"infra_rate", f.infra_rate},

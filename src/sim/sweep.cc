@@ -65,7 +65,7 @@ WorldSpec MakeTrialWorld(const decide::CommitDag& dag, const SweepSpec& spec, in
 SweepRow RunSweep(const decide::CommitDag& dag, const SweepSpec& spec) {
   SweepRow row;
   const CommitIndex head = dag.size() - 1;
-  double builds = 0, runs = 0;
+  double builds = 0, runs = 0, claimed = 0;
   for (int t = 0; t < spec.trials; ++t) {
     WorldSpec ws = MakeTrialWorld(dag, spec, t);
     World world(dag, ws);
@@ -86,6 +86,9 @@ SweepRow RunSweep(const decide::CommitDag& dag, const SweepSpec& spec) {
     switch (c.kind) {
       case decide::ConclusionKind::kFound:
         (c.culprit == ws.culprit ? row.right : row.wrong)++;
+        ++row.found;
+        row.found_right += c.culprit == ws.culprit;
+        claimed += c.confidence;
         break;
       case decide::ConclusionKind::kInconclusive: {
         bool holds =
@@ -109,6 +112,7 @@ SweepRow RunSweep(const decide::CommitDag& dag, const SweepSpec& spec) {
     row.mean_builds = builds / row.trials;
     row.mean_runs = runs / row.trials;
   }
+  if (row.found > 0) row.mean_claimed = claimed / row.found;
   return row;
 }
 

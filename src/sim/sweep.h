@@ -27,10 +27,13 @@ struct SweepSpec {
 
 struct SweepRow {
   int trials = 0;
-  int right = 0;   ///< found the planted culprit
-  int honest = 0;  ///< inconclusive holding the culprit, or a true horizon claim
-  int wrong = 0;   ///< found another commit, or a set without the culprit, or horizon
-  int failed = 0;  ///< error conclusions (e.g. crash not reproduced on bad)
+  int right = 0;            ///< found the planted culprit
+  int honest = 0;           ///< inconclusive holding the culprit, or a true horizon claim
+  int wrong = 0;            ///< found another commit, or a set without the culprit, or horizon
+  int failed = 0;           ///< error conclusions (e.g. crash not reproduced on bad)
+  int found = 0;            ///< conclusions naming one culprit
+  int found_right = 0;      ///< ... that named the planted one
+  double mean_claimed = 0;  ///< mean confidence the strategy claimed for its found culprits
   double mean_builds = 0;
   double mean_runs = 0;  ///< including the runs on the bad commit
 };
