@@ -395,8 +395,11 @@ Result<DemoRepo> MakeDemoRepo(const std::filesystem::path& dir) {
   demo.head = head_id->substr(0, 40);
   demo.commits = std::stoi(*count);
   demo.planted_title = "store: drop redundant cache invalidation in store_remove";
+  // The prefix map keeps the worktree's path out of the debug info, so a commit's signature is
+  // the same whatever the state directory.
   demo.build_command =
-      "cc -g -O1 -fsanitize=address -fno-omit-frame-pointer -Isrc -o \"$CULPRIT_OUT/kv\" src/*.c";
+      "cc -g -O1 -fsanitize=address -fno-omit-frame-pointer -ffile-prefix-map=\"$PWD\"=. -Isrc "
+      "-o \"$CULPRIT_OUT/kv\" src/*.c";
   demo.test_command = "\"$CULPRIT_OUT/kv\" --selftest";
   return demo;
 }
