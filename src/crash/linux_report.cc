@@ -139,6 +139,8 @@ struct Gathered {
   std::string text;
   size_t end = 0;       // log offset just past the last oops header line of this report
   size_t text_end = 0;  // log offset just past the last line gathered
+  // Length of `text` the title is taken from: up to a second report (syzkaller's reportEnd).
+  size_t desc_end = std::string::npos;
 };
 
 constexpr size_t kMaxReportLines = 4000;
@@ -175,6 +177,29 @@ bool IsSecondReport(std::string_view text) {
   return text.find("Kernel panic - not syncing") == std::string_view::npos;
 }
 
+// syzkaller's reportStartIgnores: oops lines that follow the real header of the same report.
+bool ContinuesReport(std::string_view line) {
+  static constexpr std::string_view kFollowers[] = {
+      "invalid opcode: 0000", "Kernel panic - not syncing", "unregister_netdevice: waiting for",
+      "PANIC: double fault", "Internal error:"};
+  for (std::string_view f : kFollowers) {
+    if (line.find(f) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// syzkaller's infoMessagesWithStack: messages that are no bug but print a stack; inside a
+// report they interleave their stack with the report's own.
+bool IsInfoMessageWithStack(std::string_view line) {
+  static constexpr std::string_view kMessages[] = {
+      "vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure",
+      "FAULT_FLAG_ALLOW_RETRY missing"};
+  for (std::string_view m : kMessages) {
+    if (line.find(m) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 Gathered Gather(std::string_view log, size_t pos, bool questionable) {
   Gathered g;
   Line first = LineAt(log, pos);
@@ -195,6 +220,11 @@ Gathered Gather(std::string_view log, size_t pos, bool questionable) {
       oops = MatchOops(line.text, log.substr(line.pos));
       next_header = HeaderNeedles().Find(log, PastLine(log, line.end())).pos;
     }
+    // Without a console context, another oops (or a message with its own stack) may belong to
+    // another task: the title comes from the text before it.
+    if (line.pos != pos && context.empty() && g.desc_end == std::string::npos &&
+        ((oops != nullptr && !ContinuesReport(line.text)) || IsInfoMessageWithStack(line.text)))
+      g.desc_end = g.text.size();
     // With timestamps on the oops line, unstamped lines are program output, not the kernel's.
     if (!SameContext(context, c.context) || (stamped && !c.stamped)) continue;
     bool is_oops = oops != nullptr;
@@ -278,7 +308,8 @@ bool FrameLine(std::string_view line, std::vector<std::string>* groups) {
 bool IsCorruptedLine(std::string_view line) {
   size_t at = line.find("should_fail");
   if (at == std::string_view::npos) return false;
-  static const RE2 re(R"(^(?: \[<?(?:0x)?[0-9a-f]+>?\])? should_fail(?:slab)?(?:\.[a-z0-9.]+)?\+0x)");
+  static const RE2 re(
+      R"(^(?: \[<?(?:0x)?[0-9a-f]+>?\])? should_fail(?:slab)?(?:\.[a-z0-9.]+)?\+0x)");
   return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), re);
 }
 
@@ -341,7 +372,8 @@ class StackWalk {
         size_t injected_at = CorruptedLine(rest, matched ? start : rest.size());
         if (injected_at != std::string_view::npos) {
           injected_ = true;
-          cursor_ = LineCursor(text_, cursor_.pos() + PastLine(rest, LineAt(rest, injected_at).end()));
+          cursor_ =
+              LineCursor(text_, cursor_.pos() + PastLine(rest, LineAt(rest, injected_at).end()));
           continue;
         }
         if (!matched) {
@@ -401,10 +433,8 @@ ChosenFrame ChooseFrame(const std::vector<std::string>& frames, FrameChoice choi
   switch (choice) {
     case FrameChoice::kFirst:
       return {frames[0], ""};
-    case FrameChoice::kStall: {
-      ChosenFrame f = StallFrame(frames);
-      return f.frame.empty() ? ChosenFrame{frames[0], ""} : f;
-    }
+    case FrameChoice::kStall:
+      return StallFrame(frames);
     case FrameChoice::kHang:
       return HangFrame(frames);
   }
@@ -600,11 +630,11 @@ Report ParseLinuxOops(std::string_view log, size_t pos) {
   const CompiledOops* oops = MatchOops(first.text, log.substr(first.pos));
   if (oops == nullptr) return r;
   Gathered g = Gather(log, pos, /*questionable=*/false);
-  Description d = Describe(g.text, *oops);
+  Description d = Describe(std::string_view(g.text).substr(0, g.desc_end), *oops);
   if (d.frame == "corrupted") {
     // Retry with the unwinder's unsure ("?") frames before giving up on the frame.
     Gathered gq = Gather(log, pos, /*questionable=*/true);
-    Description dq = Describe(gq.text, *oops);
+    Description dq = Describe(std::string_view(gq.text).substr(0, gq.desc_end), *oops);
     if (dq.frame != "corrupted" && !dq.title.empty()) {
       d = std::move(dq);
       g = std::move(gq);

@@ -238,6 +238,62 @@ const Row kRows[] = {
     {.name = "false_positive_user_gpf",
      .log = "traps: syz[1] general protection fault ip:4 sp:7 error:0 in syz[4+1]\n",
      .title = ""},
+    {.name = "second_report_ends_title_text",
+     .log = "PANIC: double fault, error_code: 0x0\n"
+            "BUG: unable to handle page fault for address: ffff888012345678\n"
+            "RIP: 0010:foo_lookup+0x1/0x2\n"
+            "Call Trace:\n"
+            " foo_rcv+0x1/0x2\n",
+     .title = "PANIC: double fault in corrupted",
+     .type = "DoS",
+     .corrupted = true},
+    {.name = "second_report_in_task_context_is_kept",
+     .log = "[  10.1][ T7] PANIC: double fault, error_code: 0x0\n"
+            "[  10.1][ T8] BUG: unable to handle page fault for address: ffff888012345678\n"
+            "[  10.1][ T7] RIP: 0010:foo_lookup+0x1/0x2\n"
+            "[  10.1][ T7] Call Trace:\n"
+            "[  10.1][ T7]  foo_rcv+0x1/0x2\n",
+     .title = "PANIC: double fault in foo_lookup",
+     .type = "DoS"},
+    {.name = "panic_line_does_not_end_title_text",
+     .log = "WARNING: CPU: 0 PID: 1 at fs/foo.c:1 foo_write+0x1/0x2\n"
+            "Kernel panic - not syncing: panic_on_warn set ...\n"
+            "RIP: 0010:foo_write+0x1/0x2\n"
+            "Call Trace:\n"
+            " vfs_write+0x1/0x2\n",
+     .title = "WARNING in foo_write",
+     .type = "WARNING"},
+    {.name = "info_message_with_stack_ends_title_text",
+     .log = "WARNING: CPU: 0 PID: 1 at fs/foo.c:1 foo_write+0x1/0x2\n"
+            "Call Trace:\n"
+            " dump_stack+0x1/0x2\n"
+            "FAULT_INJECTION: forcing a failure.\n"
+            " __warn+0x1/0x2\n"
+            "RIP: 0010:foo_write+0x1/0x2\n"
+            " vfs_write+0x1/0x2\n",
+     .title = "WARNING in corrupted",
+     .type = "WARNING",
+     .corrupted = true},
+    {.name = "stall_without_anchor_is_corrupted",
+     .log = "BUG: stack guard page was hit at 00000000397c6d92 (stack is 0..1)\n"
+            "RIP: 0010:foo_lookup+0x1/0x2\n"
+            "Call Trace:\n"
+            " foo_rcv+0x1/0x2\n",
+     .title = "BUG: stack guard page was hit in corrupted",
+     .type = "UNKNOWN",
+     .alt = "stack-overflow in corrupted",
+     .corrupted = true},
+    {.name = "stall_idle_loop_anchor",
+     .log = "INFO: rcu_sched detected stalls on CPUs/tasks:\n"
+            "Call Trace:\n"
+            " <IRQ>  [<ffffffff816ecb37>] sched_show_task+0x1/0x2\n"
+            " [<ffffffff81012dff>] smp_apic_timer_interrupt+0x1/0x2\n"
+            " [<ffffffff813dc8da>] foo_pending+0x1/0x2\n"
+            " [<ffffffff8144bdbe>] cpu_startup_entry+0x1/0x2\n"
+            " [<ffffffff812946d5>] start_secondary+0x1/0x2\n",
+     .title = "INFO: rcu detected stall in foo_pending",
+     .type = "HANG",
+     .alt = "stall in foo_pending"},
     {.name = "unexpected_reboot",
      .log = "Decompressing Linux... Parsing ELF... done.\nBooting the kernel.\n",
      .title = "unexpected kernel reboot",

@@ -393,6 +393,8 @@ ChosenFrame StallFrame(const std::vector<std::string>& frames) {
       "rtnetlink_"
       "rcv_msg|"
       "rcu_do_batch|blk_done_softirq|"
+      // The idle loop: what it called (e.g. from a softirq on return) is the stall.
+      "do_idle|cpu_startup_entry|"
       // Syscall entries: the syscall above them names the stall.
       "do_syscall_.*|entry_SYSCALL.*|entry_SYSENTER.*|do_fast_syscall.*|do_int80.*|"
       "sysenter_dispatch|system_call_fastpath|el0_svc.*|invoke_syscall|__invoke_syscall|"
