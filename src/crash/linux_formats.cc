@@ -23,6 +23,12 @@ StackSpec TraceStack(std::vector<std::string_view> skip = {}) {
   return {.parts = {kCallTrace, kStackHere}, .skip = std::move(skip)};
 }
 
+// Lockdep's "bad unlock balance": the lock released (the line after "is trying to release
+// lock ... at:"), unless generic, then the stack of the report.
+StackSpec UnlockBalanceStack() {
+  return {.parts = {R"(is trying to release lock)", R"({{PC}} +{{FUNC}})", kCallTrace, kStackHere}};
+}
+
 OopsFormat WithStack(OopsFormat f, StackSpec s) {
   f.has_stack = true;
   f.stack = std::move(s);
@@ -131,10 +137,9 @@ std::vector<OopsFormat> BugFormats() {
            R"(BUG: lock held when returning to user space(?:.*\n)+?.*leaving the kernel with locks still held(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}})",
        .fmt = "BUG: lock held when returning to user space in {1}",
        .no_stack_trace = true},
-      {.title = R"(BUG: bad unlock balance detected!)",
-       .report =
-           R"(BUG: bad unlock balance detected!(?:.*\n){0,15}?.*is trying to release lock(?:.*\n){0,15}?.*{{PC}} +{{FUNC}})",
-       .fmt = "BUG: bad unlock balance in {1}"},
+      WithStack({.title = R"(BUG: bad unlock balance detected!)",
+                 .fmt = "BUG: bad unlock balance in {1}"},
+                UnlockBalanceStack()),
       {.title = R"(BUG: held lock freed!)",
        .report = R"(BUG: held lock freed!(?:.*\n)+?.*{{PC}} +{{FUNC}})",
        .fmt = "BUG: held lock freed in {1}"},
@@ -150,42 +155,14 @@ std::vector<OopsFormat> BugFormats() {
       {.title = R"(BUG: Dentry .* still in use \([0-9]+\) \[(unmount) of ([^\]]+)\])",
        .fmt = "BUG: Dentry still in use in {1}",
        .alt = {"BUG: Dentry still in use [{1} of {2}]"}},
+      // The page's allocation stack names the code that got the page (page_owner prints it);
+      // without it the report has no usable frame.
       WithStack({.title = R"(BUG: Bad page state)", .fmt = "BUG: Bad page state in {1}"},
-                TraceStack({"bad_page",
-                            "free_pages",
-                            "free_unref",
-                            "free_pcp",
-                            "free_one_page",
-                            "free_pcppages",
-                            "release_pages",
-                            "put_page",
-                            "folio_put",
-                            "folios_put",
-                            "free_compound_page",
-                            "free_page",
-                            "check_free_page",
-                            "page_frag",
-                            "free_tail_page",
-                            "__folio_put",
-                            "destroy_large_folio",
-                            "check_new_page",
-                            "prep_new_page",
-                            "get_page_from_freelist",
-                            "rmqueue",
-                            "__free_",
-                            "free_the_page",
-                            "pagevec",
-                            "lru_add",
-                            "folio_batch",
-                            "__page_cache_release",
-                            "lru",
-                            "mmput",
-                            "exit_mmap",
-                            "unmap_",
-                            "zap_",
-                            "tlb_",
-                            "free_pgtables",
-                            "exit_mm"})),
+                {.parts = {R"(page last allocated)", kStackHere},
+                 .skip = {"^post_alloc_hook", "^prep_new_page", "get_page_from_freelist",
+                          "alloc_pages", "^alloc_page", "^folio_alloc", "^__folio_alloc",
+                          "filemap_alloc_folio", "^__filemap_get_folio", "^pagecache_get_page",
+                          "^page_cache_alloc", "^__page_cache_alloc", "^grab_cache_page"}}),
       {.title = R"(BUG: Bad page map)", .fmt = "BUG: Bad page map"},
       {.title = R"(BUG: workqueue lockup)", .fmt = "BUG: workqueue lockup", .no_stack_trace = true},
       WithStack({.title = R"(BUG: sleeping function called from invalid context at (.*))",
@@ -329,10 +306,9 @@ std::vector<OopsFormat> WarningFormats() {
       {.title = R"(WARNING: kernel stack frame pointer at .* has bad value)",
        .fmt = "WARNING: kernel stack frame pointer has bad value",
        .no_stack_trace = true},
-      {.title = R"(WARNING: bad unlock balance detected!)",
-       .report =
-           R"(WARNING: bad unlock balance detected!(?:.*\n){0,15}?.*is trying to release lock(?:.*\n){0,15}?.*{{PC}} +{{FUNC}})",
-       .fmt = "WARNING: bad unlock balance in {1}"},
+      WithStack({.title = R"(WARNING: bad unlock balance detected!)",
+                 .fmt = "WARNING: bad unlock balance in {1}"},
+                UnlockBalanceStack()),
       {.title = R"(WARNING: held lock freed!)",
        .report = R"(WARNING: held lock freed!(?:.*\n)+?.*at:(?: {{PC}})? +{{FUNC}})",
        .fmt = "WARNING: held lock freed in {1}"},

@@ -274,6 +274,52 @@ const Row kRows[] = {
      .title = "WARNING in corrupted",
      .type = "WARNING",
      .corrupted = true},
+    {.name = "bad_unlock_balance_released_at",
+     .log = "WARNING: bad unlock balance detected!\n"
+            "syz/1 is trying to release lock (&foo->lock) at:\n"
+            "[<ffff800010726344>] foo_release+0x1/0x2\n"
+            "but there are no more locks to release!\n"
+            "Call trace:\n"
+            " dump_stack+0x1/0x2\n"
+            " foo_release+0x1/0x2\n",
+     .title = "WARNING: bad unlock balance in foo_release",
+     .type = "LOCKDEP"},
+    {.name = "bad_unlock_balance_generic_release_uses_stack",
+     .log = "WARNING: bad unlock balance detected!\n"
+            "syz/1 is trying to release lock (&mm->mmap_lock) at:\n"
+            "[<ffff800010726344>] __might_fault+0x1/0x2\n"
+            "but there are no more locks to release!\n"
+            "Call trace:\n"
+            " dump_stack+0x1/0x2\n"
+            " lock_release+0x1/0x2\n"
+            " __might_fault+0x1/0x2\n"
+            " foo_sigreturn+0x1/0x2\n",
+     .title = "WARNING: bad unlock balance in foo_sigreturn",
+     .type = "LOCKDEP"},
+    {.name = "bad_page_state_allocation_stack",
+     .log = "BUG: Bad page state in process syz  pfn:7deea\n"
+            "page dumped because: PAGE_FLAGS_CHECK_AT_FREE flag(s) set\n"
+            "page last allocated via order 0, migratetype Unmovable, pid 1, tgid 1\n"
+            " post_alloc_hook+0x1/0x2\n"
+            " __alloc_pages_noprof+0x1/0x2\n"
+            " filemap_alloc_folio_noprof+0x1/0x2\n"
+            " __filemap_get_folio+0x1/0x2\n"
+            " foo_get_block+0x1/0x2\n"
+            "Call Trace:\n"
+            " dump_stack+0x1/0x2\n"
+            " bad_page+0x1/0x2\n"
+            " bar_write+0x1/0x2\n",
+     .title = "BUG: Bad page state in foo_get_block",
+     .type = "UNKNOWN"},
+    {.name = "bad_page_state_without_allocation_stack",
+     .log = "BUG: Bad page state in process syz  pfn:7deea\n"
+            "Call Trace:\n"
+            " dump_stack+0x1/0x2\n"
+            " bad_page+0x1/0x2\n"
+            " bar_write+0x1/0x2\n",
+     .title = "BUG: Bad page state in corrupted",
+     .type = "UNKNOWN",
+     .corrupted = true},
     {.name = "stall_without_anchor_is_corrupted",
      .log = "BUG: stack guard page was hit at 00000000397c6d92 (stack is 0..1)\n"
             "RIP: 0010:foo_lookup+0x1/0x2\n"
