@@ -17,7 +17,9 @@ constexpr std::string_view kLockAt = R"(at: (?:{{PC}} +)?{{FUNC}})";
 // The faulting function (RIP/PC line) and then the frames after it; old kernels print the call
 // trace first, so the trace alone is the fallback.
 StackSpec RipStack(std::vector<std::string_view> skip = {}) {
-  return {.parts = {kRip, kStackHere}, .parts2 = {kCallTrace, kStackHere}, .skip = std::move(skip)};
+  return {.parts = {kRip, kCallTrace, kStackHere},
+          .parts2 = {kCallTrace, kStackHere},
+          .skip = std::move(skip)};
 }
 StackSpec TraceStack(std::vector<std::string_view> skip = {}) {
   return {.parts = {kCallTrace, kStackHere}, .skip = std::move(skip)};
@@ -273,13 +275,13 @@ std::vector<OopsFormat> WarningFormats() {
                 TraceStack({"lockdep", "lock_acquire", "lock_release", "_lock", "lock_"})),
       WithStack({.title = R"(WARNING: .*mm/slab_common\.c.* kmalloc_slab)",
                  .fmt = "WARNING: kmalloc bug in {1}"},
-                RipStack({"kmalloc", "krealloc", "slab", "kmem"})),
+                TraceStack({"kmalloc", "krealloc", "slab", "kmem"})),
       WithStack({.title = R"(WARNING: .*mm/vmalloc\.c.*__vmalloc_node)",
                  .fmt = "WARNING: zero-size vmalloc in {1}"},
                 RipStack({"vmalloc"})),
       WithStack({.title = R"(WARNING: .*mm/util\.c.*kvmalloc_node)",
                  .fmt = "WARNING: kmalloc bug in {1}"},
-                RipStack({"kmalloc", "kvmalloc", "krealloc", "slab", "kmem"})),
+                TraceStack({"kmalloc", "kvmalloc", "krealloc", "slab", "kmem"})),
       WithStack({.title = R"(WARNING: .*usb_submit_urb)", .fmt = "WARNING in {1}/usb_submit_urb"},
                 RipStack({"usb_submit_urb", "usb_start_wait_urb", "usb_bulk_msg",
                           "usb_interrupt_msg", "usb_control_msg"})),

@@ -442,9 +442,10 @@ ChosenFrame ChooseFrame(const std::vector<std::string>& frames, FrameChoice choi
 }
 
 struct StackResult {
-  std::string frame;     // original spelling (or bucket); "" if none
-  std::string original;  // the frame a bucket replaced, if any
-  std::string second;    // first frame of a second stack (KMSAN origin), if any
+  std::string frame;      // original spelling (or bucket); "" if none
+  std::string original;   // the frame a bucket replaced, if any
+  std::string second;     // first frame of a second stack (KMSAN origin), if any
+  bool injected = false;  // a fault-injection line interrupted the stack
 };
 
 StackResult ExtractStack(std::string_view text, const CompiledStack& stack) {
@@ -453,7 +454,9 @@ StackResult ExtractStack(std::string_view text, const CompiledStack& stack) {
     if (parts->empty()) continue;
     StackWalk walk(text, stack.skip.get(), stack.choice == FrameChoice::kFirst);
     auto stacks = walk.Run(*parts);
-    if (walk.injected()) return {};
+    // A fault-injection line abandons the part it interrupts; the frames found around it
+    // still name the crash, but the report is corrupted (syzkaller's corruptedLines).
+    r.injected = r.injected || walk.injected();
     ChosenFrame chosen = ChooseFrame(stacks[0], stack.choice);
     r.frame = chosen.name();
     if (!chosen.bucket.empty()) r.original = chosen.frame;
@@ -545,6 +548,7 @@ Description Describe(std::string_view text, const CompiledOops& oops) {
         frame = sr.frame;
         original = sr.original;
         second = sr.second;
+        d.corrupted = sr.injected;
         if (frame.empty()) {
           frame = "corrupted";
           d.corrupted = true;
@@ -631,8 +635,10 @@ Report ParseLinuxOops(std::string_view log, size_t pos) {
   if (oops == nullptr) return r;
   Gathered g = Gather(log, pos, /*questionable=*/false);
   Description d = Describe(std::string_view(g.text).substr(0, g.desc_end), *oops);
-  if (d.frame == "corrupted") {
-    // Retry with the unwinder's unsure ("?") frames before giving up on the frame.
+  // Retry with the unwinder's unsure ("?") lines before giving up on the frame; only without a
+  // printk caller context: with one, syzbot keeps such a report corrupted (its "?" lines come
+  // from the interrupted stack scan, e.g. an RCU stall's timer interrupt).
+  if (d.frame == "corrupted" && SplitConsoleLine(first.text).context.empty()) {
     Gathered gq = Gather(log, pos, /*questionable=*/true);
     Description dq = Describe(std::string_view(gq.text).substr(0, gq.desc_end), *oops);
     if (dq.frame != "corrupted" && !dq.title.empty()) {

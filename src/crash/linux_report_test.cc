@@ -340,6 +340,41 @@ const Row kRows[] = {
      .title = "INFO: rcu detected stall in foo_pending",
      .type = "HANG",
      .alt = "stall in foo_pending"},
+    {.name = "fault_injection_line_keeps_later_frames",
+     .log = "general protection fault: 0000 [#1] SMP KASAN\n"
+            " should_fail+0x1/0x2\n"
+            "RIP: 0010:foo_do_table+0x1/0x2\n"
+            " should_failslab+0x1/0x2\n"
+            " kmem_cache_alloc_node+0x1/0x2\n"
+            " foo_alloc_skb+0x1/0x2\n"
+            "Call Trace:\n"
+            " foo_dump+0x1/0x2\n",
+     .title = "general protection fault in foo_alloc_skb",
+     .type = "DoS",
+     .alt = "bad-access in foo_alloc_skb",
+     .corrupted = true},
+    {.name = "kmalloc_bug_frame_from_call_trace",
+     .log = "WARNING: CPU: 0 PID: 1 at mm/slab_common.c:1012 kmalloc_slab+0x5d/0x70\n"
+            "Call Trace:\n"
+            " dump_stack+0x1/0x2\n"
+            " __warn+0x1/0x2\n"
+            "RIP: 0010:kmalloc_slab+0x5d/0x70\n"
+            " __kmalloc+0x1/0x2\n"
+            " foo_fill_super+0x1/0x2\n",
+     .title = "WARNING: kmalloc bug in foo_fill_super",
+     .type = "WARNING"},
+    {.name = "stall_anchor_only_on_unsure_lines_in_cpu_context",
+     .log = "[  5.1][    C0] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\n"
+            "[  5.1][    C0] Call Trace:\n"
+            "[  5.1][    C0]  <IRQ>\n"
+            "[  5.1][    C0]  ? sysvec_apic_timer_interrupt+0x1/0x2\n"
+            "[  5.1][    C0]  </IRQ>\n"
+            "[  5.1][    C0]  foo_signal+0x1/0x2\n"
+            "[  5.1][    C0]  do_syscall_64+0x1/0x2\n",
+     .title = "INFO: rcu detected stall in corrupted",
+     .type = "HANG",
+     .alt = "stall in corrupted",
+     .corrupted = true},
     {.name = "unexpected_reboot",
      .log = "Decompressing Linux... Parsing ELF... done.\nBooting the kernel.\n",
      .title = "unexpected kernel reboot",
