@@ -9,8 +9,9 @@
 namespace culprit::crash {
 namespace {
 
+// powerpc marks the faulting instruction inside the trace: "--- interrupt: 700 at func+0x2c/0x70".
 constexpr std::string_view kRip =
-    R"((?:IP|NIP|pc |PC is at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}|(?:[0-9]+:)?0x[0-9a-f]+|(?:[0-9]+:)?{{PC}} +\[< *\(null\)>\] +\(null\)|[0-9]+: +\(null\)))";
+    R"((?:IP|NIP|pc |PC is at|--- interrupt: [0-9a-f]+ at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}|(?:[0-9]+:)?0x[0-9a-f]+|(?:[0-9]+:)?{{PC}} +\[< *\(null\)>\] +\(null\)|[0-9]+: +\(null\)))";
 constexpr std::string_view kCallTrace = R"((?:Call (?:T|t)race:)|(?:Backtrace:))";
 constexpr std::string_view kLockAt = R"(at: (?:{{PC}} +)?{{FUNC}})";
 
@@ -359,11 +360,15 @@ std::vector<OopsFormat> InfoFormats() {
        .fmt = "INFO: rcu detected stall",
        .no_stack_trace = true,
        .corrupted = true},
-      WithStack({.title = R"(INFO: task .* blocked (?:in I/O wait )?for more than [0-9]+ seconds)",
-                 .fmt = "INFO: task hung in {1}",
-                 .alt = {"hang in {1}"}},
-                {.parts = {kCallTrace, kStackHere}, .choice = FrameChoice::kHang}),
-      WithStack({.title = R"(INFO: task .* can't die for more than .* seconds)",
+      // The task name is the task's comm, which may hold a line break (the console then
+      // continues the message on a new line).
+      WithStack(
+          {.title =
+               R"(INFO: task [^\n]*(?:\n[^\n]*)? blocked (?:in I/O wait )?for more than [0-9]+ seconds)",
+           .fmt = "INFO: task hung in {1}",
+           .alt = {"hang in {1}"}},
+          {.parts = {kCallTrace, kStackHere}, .choice = FrameChoice::kHang}),
+      WithStack({.title = R"(INFO: task [^\n]*(?:\n[^\n]*)? can't die for more than .* seconds)",
                  .fmt = "INFO: task can't die in {1}",
                  .alt = {"hang in {1}"}},
                 TraceStack({"schedule"})),

@@ -44,6 +44,9 @@ std::unique_ptr<RE2> Compile(std::string_view re) {
   RE2::Options options;
   options.set_log_errors(false);
   options.set_max_mem(64 << 20);
+  // Console logs carry arbitrary bytes (task names, garbage): "." matches any byte, as Go's
+  // regexp matches an invalid byte as U+FFFD.
+  options.set_encoding(RE2::Options::EncodingLatin1);
   auto compiled = std::make_unique<RE2>(Expand(re), options);
   return compiled;
 }

@@ -375,6 +375,26 @@ const Row kRows[] = {
      .type = "HANG",
      .alt = "stall in corrupted",
      .corrupted = true},
+    {.name = "task_hung_name_with_line_break",
+     .log = "[  10.1][ T41] INFO: task \xf0\xf1\n"
+            "[  10.1][ T41] \xf2:18 blocked for more than 143 seconds.\n"
+            "[  10.1][ T41] Call Trace:\n"
+            "[  10.1][ T41]  schedule+0x1/0x2\n"
+            "[  10.1][ T41]  __flush_work+0x1/0x2\n"
+            "[  10.1][ T41]  foo_close+0x1/0x2\n",
+     .title = "INFO: task hung in foo_close",
+     .type = "HANG",
+     .alt = "hang in foo_close"},
+    {.name = "powerpc_interrupt_marks_faulting_function",
+     .log = "WARNING: CPU: 1 PID: 1 at arch/powerpc/mm/foo.c:79 foo_check+0x2c/0x70\n"
+            "Call Trace:\n"
+            "[c00000003ae5b9a0] [c00000000135a500] report_bug+0x1/0x2\n"
+            "[c00000003ae5ba40] [c0000000000392d4] program_check_exception+0x1/0x2\n"
+            "--- interrupt: 700 at foo_check+0x2c/0x70\n"
+            "    LR = foo_insert+0x19c/0x2d0\n"
+            "[c00000003ae5bdf0] [c00000000009651c] foo_fault+0x1/0x2\n",
+     .title = "WARNING in foo_check",
+     .type = "WARNING"},
     {.name = "unexpected_reboot",
      .log = "Decompressing Linux... Parsing ELF... done.\nBooting the kernel.\n",
      .title = "unexpected kernel reboot",
