@@ -40,8 +40,10 @@ OopsFormat WithStack(OopsFormat f, StackSpec s) {
 
 std::vector<OopsFormat> BugFormats() {
   const std::vector<std::string_view> kasan_skip = {
-      "kernel_fault", "tag_check",         "mem_abort",     "el1_",
-      "el1h_",        "^process_one_work", "^worker_thread"};
+      // arm64 exception entry (el1_abort, el1h_64_sync): anchored, "el1_" also occurs inside
+      // names such as ip6_mc_del1_src.
+      "kernel_fault", "tag_check",         "mem_abort",     "^el1_",
+      "^el1h_",       "^process_one_work", "^worker_thread"};
   const StackSpec stall{.parts = {kRip, kStackHere},
                         .parts2 = {kCallTrace, kStackHere},
                         .choice = FrameChoice::kStall};

@@ -395,6 +395,20 @@ const Row kRows[] = {
             "[c00000003ae5bdf0] [c00000000009651c] foo_fault+0x1/0x2\n",
      .title = "WARNING in foo_check",
      .type = "WARNING"},
+    {.name = "kasan_arm64_exception_entry_skip_is_anchored",
+     .log = "BUG: KASAN: invalid-access in __list_add_valid+0x10/0x90\n"
+            "Read at addr f6ff00001d527690 by task syz/1\n"
+            "Call trace:\n"
+            " kasan_report+0x1/0x2\n"
+            " do_mem_abort+0x1/0x2\n"
+            " el1_abort+0x1/0x2\n"
+            " el1h_64_sync+0x1/0x2\n"
+            " __list_add_valid+0x10/0x90\n"
+            " foo_del1_src+0x1/0x2\n"
+            " foo_ioctl+0x1/0x2\n",
+     .title = "KASAN: invalid-access Read in foo_del1_src",
+     .type = "KASAN-READ",
+     .alt = "bad-access in foo_del1_src"},
     {.name = "unexpected_reboot",
      .log = "Decompressing Linux... Parsing ELF... done.\nBooting the kernel.\n",
      .title = "unexpected kernel reboot",
