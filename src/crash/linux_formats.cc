@@ -254,7 +254,7 @@ std::vector<OopsFormat> LockdepFormats(std::string_view prefix) {
                p +
                R"(inconsistent lock state(?:.*\n)+?.*takes(?:.*\n)+?.*at: (?:{{PC}} +)?(?:{{FUNC}}))"),
            .fmt = "inconsistent lock state in {2}"},
-          {.parts = {R"(takes:)", kLockAt, kCallTrace, kStackHere}}),
+          {.parts = {kCallTrace, kStackHere}}),
   };
 }
 

@@ -409,6 +409,33 @@ const Row kRows[] = {
      .title = "KASAN: invalid-access Read in foo_del1_src",
      .type = "KASAN-READ",
      .alt = "bad-access in foo_del1_src"},
+    {.name = "trap_skip_is_for_trap_handlers_only",
+     .log = "BUG: KASAN: out-of-bounds in stack_trace_consume_entry+0x141/0x160\n"
+            "Write of size 8 at addr ffffc90002f7f910 by task kworker/0:1/15335\n"
+            "Call Trace:\n"
+            " kasan_report+0x1/0x2\n"
+            " stack_trace_consume_entry+0x141/0x160\n"
+            " do_error_trap+0x1/0x2\n"
+            " __queue_work+0x1/0x2\n"
+            " foo_trap_report_work+0x1/0x2\n"
+            " process_one_work+0x1/0x2\n",
+     .title = "KASAN: out-of-bounds Write in foo_trap_report_work",
+     .type = "KASAN-WRITE",
+     .alt = "bad-access in foo_trap_report_work"},
+    {.name = "inconsistent_lock_state_frame_from_call_trace",
+     .log = "WARNING: inconsistent lock state\n"
+            "inconsistent {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage.\n"
+            "syz/1 [HC0[0]:SC0[0]:HE0:SE1] takes:\n"
+            "ffff888114ca0920 (&p->pi_lock){?.-.}-{2:2}, at: foo_block+0x1/0x2\n"
+            "stack backtrace:\n"
+            "Call Trace:\n"
+            " dump_stack+0x1/0x2\n"
+            " mark_lock+0x1/0x2\n"
+            " mark_held_locks+0x1/0x2\n"
+            " trace_hardirqs_on+0x1/0x2\n"
+            " foo_balance+0x1/0x2\n",
+     .title = "inconsistent lock state in foo_balance",
+     .type = "LOCKDEP"},
     {.name = "unexpected_reboot",
      .log = "Decompressing Linux... Parsing ELF... done.\nBooting the kernel.\n",
      .title = "unexpected kernel reboot",

@@ -42,7 +42,7 @@ const std::vector<std::string_view>& GenericFrameSkips() {
       "dump_stack",
       "walk_stack",
       "do_error",
-      "_trap",
+      "_trap$",  // trap handlers (do_error_trap), not functions about traps
       "^handle_bug",
       "exc_invalid_op",
       "asm_exc_invalid_op",
@@ -158,6 +158,8 @@ const std::vector<std::string_view>& GenericFrameSkips() {
       "^lockdep_",
       "^register_lock_class",
       "^mark_lock",
+      "^mark_held_locks",
+      "^mark_usage",
       "^trace_hardirqs",
       "^mutex_",
       "^klist_",
