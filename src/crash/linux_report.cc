@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -271,10 +273,20 @@ bool Groups(const RE2& re, std::string_view text, std::vector<std::string>* grou
 
 // A stack keyword line ("Call Trace:", "Freed by task 1:", ...); literals gate the regex.
 bool IsStackStart(std::string_view line) {
-  static constexpr std::string_view kHints[] = {"race", "Allocated", "Freed", "acktrace",
-                                                "Uninit was stored"};
+  // The keywords' literals ("race" covers Trace, trace and backtrace), four bytes compared at
+  // once: this runs on every line of a stack, most of which hold none.
+  auto key = [](const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  };
+  static const uint32_t kRace = key("race"), kAllo = key("Allo"), kFree = key("Free"),
+                        kUnin = key("Unin");
   bool hinted = false;
-  for (std::string_view h : kHints) hinted = hinted || line.find(h) != std::string_view::npos;
+  for (size_t i = 0; i + 4 <= line.size() && !hinted; ++i) {
+    uint32_t v = key(line.data() + i);
+    hinted = v == kRace || v == kAllo || v == kFree || v == kUnin;
+  }
   return hinted && RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), StackStartRe());
 }
 
@@ -309,8 +321,14 @@ bool FrameLine(std::string_view line, std::vector<std::string>* groups) {
 // syzkaller's corruptedLines: a fault-injection frame (" should_fail+0x..", "should_failslab",
 // with suffixes such as ".cold") is often interleaved with the crash's own stack.
 bool IsCorruptedLine(std::string_view line) {
-  size_t at = line.find("should_fail");
-  if (at == std::string_view::npos) return false;
+  // The regex is anchored: " should_fail" opens the line, after an optional " [<pc>]".
+  size_t at = 0;
+  if (line.starts_with(" [")) {
+    at = line.find(']');
+    if (at == std::string_view::npos) return false;
+    ++at;
+  }
+  if (!line.substr(at).starts_with(" should_fail")) return false;
   static const RE2 re(
       R"(^(?: \[<?(?:0x)?[0-9a-f]+>?\])? should_fail(?:slab)?(?:\.[a-z0-9.]+)?\+0x)");
   return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), re);
@@ -318,10 +336,31 @@ bool IsCorruptedLine(std::string_view line) {
 
 // Offset of the first corrupted line that starts before `limit` in `text`, or npos.
 size_t CorruptedLine(std::string_view text, size_t limit) {
-  for (size_t at = text.find("should_fail"); at != std::string_view::npos && at < limit;
-       at = text.find("should_fail", at + 1)) {
+  for (size_t at = FindIn(text, "should_fail"); at != std::string_view::npos && at < limit;
+       at = FindIn(text, "should_fail", at + 1)) {
     Line line = LineAt(text, at);
     if (line.pos < limit && IsCorruptedLine(line.text)) return line.pos;
+  }
+  return std::string_view::npos;
+}
+
+// Offset of the first stack-start line at or after `from`, or npos. Lines holding a keyword
+// literal are searched for, not walked.
+size_t NextStackStart(std::string_view text, size_t from) {
+  static constexpr std::string_view kHints[] = {"race", "Allocated", "Freed", "Uninit was stored"};
+  size_t next[std::size(kHints)];
+  for (size_t h = 0; h < std::size(kHints); ++h) next[h] = FindIn(text, kHints[h], from);
+  while (from < text.size()) {
+    size_t hit = std::string_view::npos;
+    for (size_t h = 0; h < std::size(kHints); ++h) {
+      if (next[h] != std::string_view::npos && next[h] < from)
+        next[h] = FindIn(text, kHints[h], from);
+      hit = std::min(hit, next[h]);
+    }
+    if (hit == std::string_view::npos) return hit;
+    Line line = LineAt(text, hit);
+    if (IsStackStart(line.text)) return line.pos;
+    from = PastLine(text, line.end());
   }
   return std::string_view::npos;
 }
@@ -347,10 +386,11 @@ class StackWalk {
   }
 
   // The same generic frames recur in every report: remember the skip decision per thread.
-  bool IsSkipped(const std::string& frame) const {
+  bool IsSkipped(const std::string& frame) {
     if (skip_ == nullptr) return false;
     thread_local std::unordered_map<const RE2*, std::unordered_map<std::string, bool>> cache;
-    auto& decisions = cache[skip_];
+    if (decisions_ == nullptr) decisions_ = &cache[skip_];
+    auto& decisions = *decisions_;
     if (decisions.size() > 50000) decisions.clear();
     auto [it, inserted] = decisions.try_emplace(frame, false);
     if (inserted) it->second = RE2::PartialMatch(FrameSpellings(frame)[0], *skip_);
@@ -415,6 +455,15 @@ class StackWalk {
         if (FrameLine(line.text, &groups)) {
           any_frame = true;
           Append(groups, &stacks.back());
+          if (first_only_ && !stacks.back().empty() && i + 1 == parts.size()) {
+            // The frame is settled; what is left is whether a fault-injection line comes
+            // before the stack ends. Searched for, not walked line by line.
+            size_t end = NextStackStart(text_, cursor_.pos());
+            std::string_view rest = text_.substr(std::min(cursor_.pos(), text_.size()));
+            size_t limit = end == std::string_view::npos ? rest.size() : end - cursor_.pos() + 1;
+            if (CorruptedLine(rest, limit) != std::string_view::npos) injected_ = true;
+            break;
+          }
         }
       }
     }
@@ -429,6 +478,7 @@ class StackWalk {
   const RE2* skip_;
   bool first_only_;
   bool injected_ = false;
+  std::unordered_map<std::string, bool>* decisions_ = nullptr;  // this skip list's cache
 };
 
 ChosenFrame ChooseFrame(const std::vector<std::string>& frames, FrameChoice choice) {
@@ -584,18 +634,38 @@ bool LacksStack(std::string_view text) {
       res.push_back(std::make_unique<RE2>(re));
     return res;
   }());
+  // Keywords never span lines and every one passes IsStackStart: one pass over the lines finds
+  // each keyword's first line (the view starts one byte early for "[^k] backtrace").
+  std::vector<bool> seen(keywords->size());
   bool any = false;
   std::vector<std::string> groups;
-  for (const auto& keyword : *keywords) {
-    size_t at = 0;
-    if (!Groups(*keyword, text, &groups, &at)) continue;
+  // Candidate lines hold a keyword literal: a few memmem passes instead of a look at each line.
+  std::vector<size_t> candidates;
+  for (std::string_view hint : {"race", "Allocated", "Freed", "Uninit was stored"}) {
+    for (size_t at = FindIn(text, hint); at != std::string_view::npos;
+         at = FindIn(text, hint, at + 1))
+      candidates.push_back(LineAt(text, at).pos);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  for (size_t start : candidates) {
+    Line line = LineAt(text, start);
+    if (!IsStackStart(line.text)) continue;
+    size_t from = line.pos == 0 ? 0 : line.pos - 1;
+    re2::StringPiece view(text.data() + from, line.end() - from);
+    bool keyword_line = false;
+    for (size_t k = 0; k < keywords->size(); ++k) {
+      if (seen[k] || !RE2::PartialMatch(view, *(*keywords)[k])) continue;
+      seen[k] = keyword_line = true;
+    }
+    if (!keyword_line) continue;
     any = true;
-    LineCursor ahead(text, PastLine(text, LineAt(text, at).end()));
+    LineCursor ahead(text, PastLine(text, line.end()));
     Line next;
     bool found = false;
     for (int i = 0; i < 15 && ahead.Next(&next); ++i) {
       if (IsStackStart(next.text)) break;
-      if (next.text.find("(stack is not available)") != std::string_view::npos ||
+      if (FindIn(next.text, "(stack is not available)") != std::string_view::npos ||
           FrameLine(next.text, &groups)) {
         found = true;
         break;
@@ -610,10 +680,10 @@ bool IsCorrupted(std::string_view log, std::string_view text, const Description&
   if (d.corrupted) return true;
   static const RE2 timestamp(R"(\[ *[0-9]+\.[0-9]+\]|\[ *[TC][0-9]+\])");
   if (RE2::PartialMatch(d.title, timestamp)) return true;
-  if (log.find("serialport: VM disconnected.") != std::string_view::npos) return true;
+  if (FindIn(log, "serialport: VM disconnected.") != std::string_view::npos) return true;
   if (d.format == nullptr || d.format->spec->no_stack_trace) return false;
   // A fault-injection frame anywhere in the stack: the report may show the injected failure.
-  if (d.format->stack && text.find("should_fail") != std::string_view::npos) {
+  if (d.format->stack && FindIn(text, "should_fail") != std::string_view::npos) {
     static const RE2 should_fail(R"((?m)^ *(?:\[<[0-9a-f]+>\] )?should_fail)");
     if (RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), should_fail)) return true;
   }
@@ -687,7 +757,7 @@ std::vector<std::string> LinuxFormatErrors() {
 }
 
 bool LinuxPanicked(std::string_view log) {
-  return log.find("Kernel panic - not syncing") != std::string_view::npos;
+  return FindIn(log, "Kernel panic - not syncing") != std::string_view::npos;
 }
 
 }  // namespace culprit::crash
