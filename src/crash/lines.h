@@ -1,6 +1,8 @@
 // Private to crash/: walking a log line by line without copying.
 #pragma once
 
+#include <string.h>
+
 #include <cstddef>
 #include <string_view>
 
@@ -40,6 +42,14 @@ class LineCursor {
   std::string_view log_;
   size_t pos_;
 };
+
+/// Offset of `needle` in `text` at or after `from`, or npos. glibc's memmem is several times
+/// faster than string_view::find when the needle's first byte is common ('s' of should_fail).
+inline size_t FindIn(std::string_view text, std::string_view needle, size_t from = 0) {
+  if (from > text.size() || needle.empty()) return needle.empty() ? from : std::string_view::npos;
+  const void* at = memmem(text.data() + from, text.size() - from, needle.data(), needle.size());
+  return at == nullptr ? std::string_view::npos : static_cast<const char*>(at) - text.data();
+}
 
 /// Offset just past the line that ends at `line_end` (past its '\n' if there is one).
 inline size_t PastLine(std::string_view log, size_t line_end) {

@@ -9,18 +9,27 @@
 namespace culprit::crash {
 namespace {
 
+// powerpc marks the faulting instruction inside the trace: "--- interrupt: 700 at func+0x2c/0x70".
 constexpr std::string_view kRip =
-    R"((?:IP|NIP|pc |PC is at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}|(?:[0-9]+:)?0x[0-9a-f]+|(?:[0-9]+:)?{{PC}} +\[< *\(null\)>\] +\(null\)|[0-9]+: +\(null\)))";
+    R"((?:IP|NIP|pc |PC is at|--- interrupt: [0-9a-f]+ at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}|(?:[0-9]+:)?0x[0-9a-f]+|(?:[0-9]+:)?{{PC}} +\[< *\(null\)>\] +\(null\)|[0-9]+: +\(null\)))";
 constexpr std::string_view kCallTrace = R"((?:Call (?:T|t)race:)|(?:Backtrace:))";
 constexpr std::string_view kLockAt = R"(at: (?:{{PC}} +)?{{FUNC}})";
 
 // The faulting function (RIP/PC line) and then the frames after it; old kernels print the call
 // trace first, so the trace alone is the fallback.
 StackSpec RipStack(std::vector<std::string_view> skip = {}) {
-  return {.parts = {kRip, kStackHere}, .parts2 = {kCallTrace, kStackHere}, .skip = std::move(skip)};
+  return {.parts = {kRip, kCallTrace, kStackHere},
+          .parts2 = {kCallTrace, kStackHere},
+          .skip = std::move(skip)};
 }
 StackSpec TraceStack(std::vector<std::string_view> skip = {}) {
   return {.parts = {kCallTrace, kStackHere}, .skip = std::move(skip)};
+}
+
+// Lockdep's "bad unlock balance": the lock released (the line after "is trying to release
+// lock ... at:"), unless generic, then the stack of the report.
+StackSpec UnlockBalanceStack() {
+  return {.parts = {R"(is trying to release lock)", R"({{PC}} +{{FUNC}})", kCallTrace, kStackHere}};
 }
 
 OopsFormat WithStack(OopsFormat f, StackSpec s) {
@@ -31,8 +40,10 @@ OopsFormat WithStack(OopsFormat f, StackSpec s) {
 
 std::vector<OopsFormat> BugFormats() {
   const std::vector<std::string_view> kasan_skip = {
-      "kernel_fault", "tag_check",         "mem_abort",     "el1_",
-      "el1h_",        "^process_one_work", "^worker_thread"};
+      // arm64 exception entry (el1_abort, el1h_64_sync): anchored, "el1_" also occurs inside
+      // names such as ip6_mc_del1_src.
+      "kernel_fault", "tag_check",         "mem_abort",     "^el1_",
+      "^el1h_",       "^process_one_work", "^worker_thread"};
   const StackSpec stall{.parts = {kRip, kStackHere},
                         .parts2 = {kCallTrace, kStackHere},
                         .choice = FrameChoice::kStall};
@@ -131,10 +142,9 @@ std::vector<OopsFormat> BugFormats() {
            R"(BUG: lock held when returning to user space(?:.*\n)+?.*leaving the kernel with locks still held(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}})",
        .fmt = "BUG: lock held when returning to user space in {1}",
        .no_stack_trace = true},
-      {.title = R"(BUG: bad unlock balance detected!)",
-       .report =
-           R"(BUG: bad unlock balance detected!(?:.*\n){0,15}?.*is trying to release lock(?:.*\n){0,15}?.*{{PC}} +{{FUNC}})",
-       .fmt = "BUG: bad unlock balance in {1}"},
+      WithStack({.title = R"(BUG: bad unlock balance detected!)",
+                 .fmt = "BUG: bad unlock balance in {1}"},
+                UnlockBalanceStack()),
       {.title = R"(BUG: held lock freed!)",
        .report = R"(BUG: held lock freed!(?:.*\n)+?.*{{PC}} +{{FUNC}})",
        .fmt = "BUG: held lock freed in {1}"},
@@ -150,42 +160,14 @@ std::vector<OopsFormat> BugFormats() {
       {.title = R"(BUG: Dentry .* still in use \([0-9]+\) \[(unmount) of ([^\]]+)\])",
        .fmt = "BUG: Dentry still in use in {1}",
        .alt = {"BUG: Dentry still in use [{1} of {2}]"}},
+      // The page's allocation stack names the code that got the page (page_owner prints it);
+      // without it the report has no usable frame.
       WithStack({.title = R"(BUG: Bad page state)", .fmt = "BUG: Bad page state in {1}"},
-                TraceStack({"bad_page",
-                            "free_pages",
-                            "free_unref",
-                            "free_pcp",
-                            "free_one_page",
-                            "free_pcppages",
-                            "release_pages",
-                            "put_page",
-                            "folio_put",
-                            "folios_put",
-                            "free_compound_page",
-                            "free_page",
-                            "check_free_page",
-                            "page_frag",
-                            "free_tail_page",
-                            "__folio_put",
-                            "destroy_large_folio",
-                            "check_new_page",
-                            "prep_new_page",
-                            "get_page_from_freelist",
-                            "rmqueue",
-                            "__free_",
-                            "free_the_page",
-                            "pagevec",
-                            "lru_add",
-                            "folio_batch",
-                            "__page_cache_release",
-                            "lru",
-                            "mmput",
-                            "exit_mmap",
-                            "unmap_",
-                            "zap_",
-                            "tlb_",
-                            "free_pgtables",
-                            "exit_mm"})),
+                {.parts = {R"(page last allocated)", kStackHere},
+                 .skip = {"^post_alloc_hook", "^prep_new_page", "get_page_from_freelist",
+                          "alloc_pages", "^alloc_page", "^folio_alloc", "^__folio_alloc",
+                          "filemap_alloc_folio", "^__filemap_get_folio", "^pagecache_get_page",
+                          "^page_cache_alloc", "^__page_cache_alloc", "^grab_cache_page"}}),
       {.title = R"(BUG: Bad page map)", .fmt = "BUG: Bad page map"},
       {.title = R"(BUG: workqueue lockup)", .fmt = "BUG: workqueue lockup", .no_stack_trace = true},
       WithStack({.title = R"(BUG: sleeping function called from invalid context at (.*))",
@@ -272,7 +254,7 @@ std::vector<OopsFormat> LockdepFormats(std::string_view prefix) {
                p +
                R"(inconsistent lock state(?:.*\n)+?.*takes(?:.*\n)+?.*at: (?:{{PC}} +)?(?:{{FUNC}}))"),
            .fmt = "inconsistent lock state in {2}"},
-          {.parts = {R"(takes:)", kLockAt, kCallTrace, kStackHere}}),
+          {.parts = {kCallTrace, kStackHere}}),
   };
 }
 
@@ -296,13 +278,13 @@ std::vector<OopsFormat> WarningFormats() {
                 TraceStack({"lockdep", "lock_acquire", "lock_release", "_lock", "lock_"})),
       WithStack({.title = R"(WARNING: .*mm/slab_common\.c.* kmalloc_slab)",
                  .fmt = "WARNING: kmalloc bug in {1}"},
-                RipStack({"kmalloc", "krealloc", "slab", "kmem"})),
+                TraceStack({"kmalloc", "krealloc", "slab", "kmem"})),
       WithStack({.title = R"(WARNING: .*mm/vmalloc\.c.*__vmalloc_node)",
                  .fmt = "WARNING: zero-size vmalloc in {1}"},
                 RipStack({"vmalloc"})),
       WithStack({.title = R"(WARNING: .*mm/util\.c.*kvmalloc_node)",
                  .fmt = "WARNING: kmalloc bug in {1}"},
-                RipStack({"kmalloc", "kvmalloc", "krealloc", "slab", "kmem"})),
+                TraceStack({"kmalloc", "kvmalloc", "krealloc", "slab", "kmem"})),
       WithStack({.title = R"(WARNING: .*usb_submit_urb)", .fmt = "WARNING in {1}/usb_submit_urb"},
                 RipStack({"usb_submit_urb", "usb_start_wait_urb", "usb_bulk_msg",
                           "usb_interrupt_msg", "usb_control_msg"})),
@@ -329,10 +311,9 @@ std::vector<OopsFormat> WarningFormats() {
       {.title = R"(WARNING: kernel stack frame pointer at .* has bad value)",
        .fmt = "WARNING: kernel stack frame pointer has bad value",
        .no_stack_trace = true},
-      {.title = R"(WARNING: bad unlock balance detected!)",
-       .report =
-           R"(WARNING: bad unlock balance detected!(?:.*\n){0,15}?.*is trying to release lock(?:.*\n){0,15}?.*{{PC}} +{{FUNC}})",
-       .fmt = "WARNING: bad unlock balance in {1}"},
+      WithStack({.title = R"(WARNING: bad unlock balance detected!)",
+                 .fmt = "WARNING: bad unlock balance in {1}"},
+                UnlockBalanceStack()),
       {.title = R"(WARNING: held lock freed!)",
        .report = R"(WARNING: held lock freed!(?:.*\n)+?.*at:(?: {{PC}})? +{{FUNC}})",
        .fmt = "WARNING: held lock freed in {1}"},
@@ -381,11 +362,15 @@ std::vector<OopsFormat> InfoFormats() {
        .fmt = "INFO: rcu detected stall",
        .no_stack_trace = true,
        .corrupted = true},
-      WithStack({.title = R"(INFO: task .* blocked (?:in I/O wait )?for more than [0-9]+ seconds)",
-                 .fmt = "INFO: task hung in {1}",
-                 .alt = {"hang in {1}"}},
-                {.parts = {kCallTrace, kStackHere}, .choice = FrameChoice::kHang}),
-      WithStack({.title = R"(INFO: task .* can't die for more than .* seconds)",
+      // The task name is the task's comm, which may hold a line break (the console then
+      // continues the message on a new line).
+      WithStack(
+          {.title =
+               R"(INFO: task [^\n]*(?:\n[^\n]*)? blocked (?:in I/O wait )?for more than [0-9]+ seconds)",
+           .fmt = "INFO: task hung in {1}",
+           .alt = {"hang in {1}"}},
+          {.parts = {kCallTrace, kStackHere}, .choice = FrameChoice::kHang}),
+      WithStack({.title = R"(INFO: task [^\n]*(?:\n[^\n]*)? can't die for more than .* seconds)",
                  .fmt = "INFO: task can't die in {1}",
                  .alt = {"hang in {1}"}},
                 TraceStack({"schedule"})),

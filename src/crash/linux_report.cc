@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -44,6 +46,9 @@ std::unique_ptr<RE2> Compile(std::string_view re) {
   RE2::Options options;
   options.set_log_errors(false);
   options.set_max_mem(64 << 20);
+  // Console logs carry arbitrary bytes (task names, garbage): "." matches any byte, as Go's
+  // regexp matches an invalid byte as U+FFFD.
+  options.set_encoding(RE2::Options::EncodingLatin1);
   auto compiled = std::make_unique<RE2>(Expand(re), options);
   return compiled;
 }
@@ -139,6 +144,8 @@ struct Gathered {
   std::string text;
   size_t end = 0;       // log offset just past the last oops header line of this report
   size_t text_end = 0;  // log offset just past the last line gathered
+  // Length of `text` the title is taken from: up to a second report (syzkaller's reportEnd).
+  size_t desc_end = std::string::npos;
 };
 
 constexpr size_t kMaxReportLines = 4000;
@@ -175,6 +182,29 @@ bool IsSecondReport(std::string_view text) {
   return text.find("Kernel panic - not syncing") == std::string_view::npos;
 }
 
+// syzkaller's reportStartIgnores: oops lines that follow the real header of the same report.
+bool ContinuesReport(std::string_view line) {
+  static constexpr std::string_view kFollowers[] = {
+      "invalid opcode: 0000", "Kernel panic - not syncing", "unregister_netdevice: waiting for",
+      "PANIC: double fault", "Internal error:"};
+  for (std::string_view f : kFollowers) {
+    if (line.find(f) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// syzkaller's infoMessagesWithStack: messages that are no bug but print a stack; inside a
+// report they interleave their stack with the report's own.
+bool IsInfoMessageWithStack(std::string_view line) {
+  static constexpr std::string_view kMessages[] = {
+      "vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure",
+      "FAULT_FLAG_ALLOW_RETRY missing"};
+  for (std::string_view m : kMessages) {
+    if (line.find(m) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 Gathered Gather(std::string_view log, size_t pos, bool questionable) {
   Gathered g;
   Line first = LineAt(log, pos);
@@ -195,6 +225,11 @@ Gathered Gather(std::string_view log, size_t pos, bool questionable) {
       oops = MatchOops(line.text, log.substr(line.pos));
       next_header = HeaderNeedles().Find(log, PastLine(log, line.end())).pos;
     }
+    // Without a console context, another oops (or a message with its own stack) may belong to
+    // another task: the title comes from the text before it.
+    if (line.pos != pos && context.empty() && g.desc_end == std::string::npos &&
+        ((oops != nullptr && !ContinuesReport(line.text)) || IsInfoMessageWithStack(line.text)))
+      g.desc_end = g.text.size();
     // With timestamps on the oops line, unstamped lines are program output, not the kernel's.
     if (!SameContext(context, c.context) || (stamped && !c.stamped)) continue;
     bool is_oops = oops != nullptr;
@@ -238,10 +273,20 @@ bool Groups(const RE2& re, std::string_view text, std::vector<std::string>* grou
 
 // A stack keyword line ("Call Trace:", "Freed by task 1:", ...); literals gate the regex.
 bool IsStackStart(std::string_view line) {
-  static constexpr std::string_view kHints[] = {"race", "Allocated", "Freed", "acktrace",
-                                                "Uninit was stored"};
+  // The keywords' literals ("race" covers Trace, trace and backtrace), four bytes compared at
+  // once: this runs on every line of a stack, most of which hold none.
+  auto key = [](const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  };
+  static const uint32_t kRace = key("race"), kAllo = key("Allo"), kFree = key("Free"),
+                        kUnin = key("Unin");
   bool hinted = false;
-  for (std::string_view h : kHints) hinted = hinted || line.find(h) != std::string_view::npos;
+  for (size_t i = 0; i + 4 <= line.size() && !hinted; ++i) {
+    uint32_t v = key(line.data() + i);
+    hinted = v == kRace || v == kAllo || v == kFree || v == kUnin;
+  }
   return hinted && RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), StackStartRe());
 }
 
@@ -276,18 +321,46 @@ bool FrameLine(std::string_view line, std::vector<std::string>* groups) {
 // syzkaller's corruptedLines: a fault-injection frame (" should_fail+0x..", "should_failslab",
 // with suffixes such as ".cold") is often interleaved with the crash's own stack.
 bool IsCorruptedLine(std::string_view line) {
-  size_t at = line.find("should_fail");
-  if (at == std::string_view::npos) return false;
-  static const RE2 re(R"(^(?: \[<?(?:0x)?[0-9a-f]+>?\])? should_fail(?:slab)?(?:\.[a-z0-9.]+)?\+0x)");
+  // The regex is anchored: " should_fail" opens the line, after an optional " [<pc>]".
+  size_t at = 0;
+  if (line.starts_with(" [")) {
+    at = line.find(']');
+    if (at == std::string_view::npos) return false;
+    ++at;
+  }
+  if (!line.substr(at).starts_with(" should_fail")) return false;
+  static const RE2 re(
+      R"(^(?: \[<?(?:0x)?[0-9a-f]+>?\])? should_fail(?:slab)?(?:\.[a-z0-9.]+)?\+0x)");
   return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), re);
 }
 
 // Offset of the first corrupted line that starts before `limit` in `text`, or npos.
 size_t CorruptedLine(std::string_view text, size_t limit) {
-  for (size_t at = text.find("should_fail"); at != std::string_view::npos && at < limit;
-       at = text.find("should_fail", at + 1)) {
+  for (size_t at = FindIn(text, "should_fail"); at != std::string_view::npos && at < limit;
+       at = FindIn(text, "should_fail", at + 1)) {
     Line line = LineAt(text, at);
     if (line.pos < limit && IsCorruptedLine(line.text)) return line.pos;
+  }
+  return std::string_view::npos;
+}
+
+// Offset of the first stack-start line at or after `from`, or npos. Lines holding a keyword
+// literal are searched for, not walked.
+size_t NextStackStart(std::string_view text, size_t from) {
+  static constexpr std::string_view kHints[] = {"race", "Allocated", "Freed", "Uninit was stored"};
+  size_t next[std::size(kHints)];
+  for (size_t h = 0; h < std::size(kHints); ++h) next[h] = FindIn(text, kHints[h], from);
+  while (from < text.size()) {
+    size_t hit = std::string_view::npos;
+    for (size_t h = 0; h < std::size(kHints); ++h) {
+      if (next[h] != std::string_view::npos && next[h] < from)
+        next[h] = FindIn(text, kHints[h], from);
+      hit = std::min(hit, next[h]);
+    }
+    if (hit == std::string_view::npos) return hit;
+    Line line = LineAt(text, hit);
+    if (IsStackStart(line.text)) return line.pos;
+    from = PastLine(text, line.end());
   }
   return std::string_view::npos;
 }
@@ -313,10 +386,11 @@ class StackWalk {
   }
 
   // The same generic frames recur in every report: remember the skip decision per thread.
-  bool IsSkipped(const std::string& frame) const {
+  bool IsSkipped(const std::string& frame) {
     if (skip_ == nullptr) return false;
     thread_local std::unordered_map<const RE2*, std::unordered_map<std::string, bool>> cache;
-    auto& decisions = cache[skip_];
+    if (decisions_ == nullptr) decisions_ = &cache[skip_];
+    auto& decisions = *decisions_;
     if (decisions.size() > 50000) decisions.clear();
     auto [it, inserted] = decisions.try_emplace(frame, false);
     if (inserted) it->second = RE2::PartialMatch(FrameSpellings(frame)[0], *skip_);
@@ -341,7 +415,8 @@ class StackWalk {
         size_t injected_at = CorruptedLine(rest, matched ? start : rest.size());
         if (injected_at != std::string_view::npos) {
           injected_ = true;
-          cursor_ = LineCursor(text_, cursor_.pos() + PastLine(rest, LineAt(rest, injected_at).end()));
+          cursor_ =
+              LineCursor(text_, cursor_.pos() + PastLine(rest, LineAt(rest, injected_at).end()));
           continue;
         }
         if (!matched) {
@@ -380,6 +455,15 @@ class StackWalk {
         if (FrameLine(line.text, &groups)) {
           any_frame = true;
           Append(groups, &stacks.back());
+          if (first_only_ && !stacks.back().empty() && i + 1 == parts.size()) {
+            // The frame is settled; what is left is whether a fault-injection line comes
+            // before the stack ends. Searched for, not walked line by line.
+            size_t end = NextStackStart(text_, cursor_.pos());
+            std::string_view rest = text_.substr(std::min(cursor_.pos(), text_.size()));
+            size_t limit = end == std::string_view::npos ? rest.size() : end - cursor_.pos() + 1;
+            if (CorruptedLine(rest, limit) != std::string_view::npos) injected_ = true;
+            break;
+          }
         }
       }
     }
@@ -394,6 +478,7 @@ class StackWalk {
   const RE2* skip_;
   bool first_only_;
   bool injected_ = false;
+  std::unordered_map<std::string, bool>* decisions_ = nullptr;  // this skip list's cache
 };
 
 ChosenFrame ChooseFrame(const std::vector<std::string>& frames, FrameChoice choice) {
@@ -401,10 +486,8 @@ ChosenFrame ChooseFrame(const std::vector<std::string>& frames, FrameChoice choi
   switch (choice) {
     case FrameChoice::kFirst:
       return {frames[0], ""};
-    case FrameChoice::kStall: {
-      ChosenFrame f = StallFrame(frames);
-      return f.frame.empty() ? ChosenFrame{frames[0], ""} : f;
-    }
+    case FrameChoice::kStall:
+      return StallFrame(frames);
     case FrameChoice::kHang:
       return HangFrame(frames);
   }
@@ -412,9 +495,10 @@ ChosenFrame ChooseFrame(const std::vector<std::string>& frames, FrameChoice choi
 }
 
 struct StackResult {
-  std::string frame;     // original spelling (or bucket); "" if none
-  std::string original;  // the frame a bucket replaced, if any
-  std::string second;    // first frame of a second stack (KMSAN origin), if any
+  std::string frame;      // original spelling (or bucket); "" if none
+  std::string original;   // the frame a bucket replaced, if any
+  std::string second;     // first frame of a second stack (KMSAN origin), if any
+  bool injected = false;  // a fault-injection line interrupted the stack
 };
 
 StackResult ExtractStack(std::string_view text, const CompiledStack& stack) {
@@ -423,7 +507,9 @@ StackResult ExtractStack(std::string_view text, const CompiledStack& stack) {
     if (parts->empty()) continue;
     StackWalk walk(text, stack.skip.get(), stack.choice == FrameChoice::kFirst);
     auto stacks = walk.Run(*parts);
-    if (walk.injected()) return {};
+    // A fault-injection line abandons the part it interrupts; the frames found around it
+    // still name the crash, but the report is corrupted (syzkaller's corruptedLines).
+    r.injected = r.injected || walk.injected();
     ChosenFrame chosen = ChooseFrame(stacks[0], stack.choice);
     r.frame = chosen.name();
     if (!chosen.bucket.empty()) r.original = chosen.frame;
@@ -515,6 +601,7 @@ Description Describe(std::string_view text, const CompiledOops& oops) {
         frame = sr.frame;
         original = sr.original;
         second = sr.second;
+        d.corrupted = sr.injected;
         if (frame.empty()) {
           frame = "corrupted";
           d.corrupted = true;
@@ -547,18 +634,38 @@ bool LacksStack(std::string_view text) {
       res.push_back(std::make_unique<RE2>(re));
     return res;
   }());
+  // Keywords never span lines and every one passes IsStackStart: one pass over the lines finds
+  // each keyword's first line (the view starts one byte early for "[^k] backtrace").
+  std::vector<bool> seen(keywords->size());
   bool any = false;
   std::vector<std::string> groups;
-  for (const auto& keyword : *keywords) {
-    size_t at = 0;
-    if (!Groups(*keyword, text, &groups, &at)) continue;
+  // Candidate lines hold a keyword literal: a few memmem passes instead of a look at each line.
+  std::vector<size_t> candidates;
+  for (std::string_view hint : {"race", "Allocated", "Freed", "Uninit was stored"}) {
+    for (size_t at = FindIn(text, hint); at != std::string_view::npos;
+         at = FindIn(text, hint, at + 1))
+      candidates.push_back(LineAt(text, at).pos);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  for (size_t start : candidates) {
+    Line line = LineAt(text, start);
+    if (!IsStackStart(line.text)) continue;
+    size_t from = line.pos == 0 ? 0 : line.pos - 1;
+    re2::StringPiece view(text.data() + from, line.end() - from);
+    bool keyword_line = false;
+    for (size_t k = 0; k < keywords->size(); ++k) {
+      if (seen[k] || !RE2::PartialMatch(view, *(*keywords)[k])) continue;
+      seen[k] = keyword_line = true;
+    }
+    if (!keyword_line) continue;
     any = true;
-    LineCursor ahead(text, PastLine(text, LineAt(text, at).end()));
+    LineCursor ahead(text, PastLine(text, line.end()));
     Line next;
     bool found = false;
     for (int i = 0; i < 15 && ahead.Next(&next); ++i) {
       if (IsStackStart(next.text)) break;
-      if (next.text.find("(stack is not available)") != std::string_view::npos ||
+      if (FindIn(next.text, "(stack is not available)") != std::string_view::npos ||
           FrameLine(next.text, &groups)) {
         found = true;
         break;
@@ -573,10 +680,10 @@ bool IsCorrupted(std::string_view log, std::string_view text, const Description&
   if (d.corrupted) return true;
   static const RE2 timestamp(R"(\[ *[0-9]+\.[0-9]+\]|\[ *[TC][0-9]+\])");
   if (RE2::PartialMatch(d.title, timestamp)) return true;
-  if (log.find("serialport: VM disconnected.") != std::string_view::npos) return true;
+  if (FindIn(log, "serialport: VM disconnected.") != std::string_view::npos) return true;
   if (d.format == nullptr || d.format->spec->no_stack_trace) return false;
   // A fault-injection frame anywhere in the stack: the report may show the injected failure.
-  if (d.format->stack && text.find("should_fail") != std::string_view::npos) {
+  if (d.format->stack && FindIn(text, "should_fail") != std::string_view::npos) {
     static const RE2 should_fail(R"((?m)^ *(?:\[<[0-9a-f]+>\] )?should_fail)");
     if (RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), should_fail)) return true;
   }
@@ -600,11 +707,13 @@ Report ParseLinuxOops(std::string_view log, size_t pos) {
   const CompiledOops* oops = MatchOops(first.text, log.substr(first.pos));
   if (oops == nullptr) return r;
   Gathered g = Gather(log, pos, /*questionable=*/false);
-  Description d = Describe(g.text, *oops);
-  if (d.frame == "corrupted") {
-    // Retry with the unwinder's unsure ("?") frames before giving up on the frame.
+  Description d = Describe(std::string_view(g.text).substr(0, g.desc_end), *oops);
+  // Retry with the unwinder's unsure ("?") lines before giving up on the frame; only without a
+  // printk caller context: with one, syzbot keeps such a report corrupted (its "?" lines come
+  // from the interrupted stack scan, e.g. an RCU stall's timer interrupt).
+  if (d.frame == "corrupted" && SplitConsoleLine(first.text).context.empty()) {
     Gathered gq = Gather(log, pos, /*questionable=*/true);
-    Description dq = Describe(gq.text, *oops);
+    Description dq = Describe(std::string_view(gq.text).substr(0, gq.desc_end), *oops);
     if (dq.frame != "corrupted" && !dq.title.empty()) {
       d = std::move(dq);
       g = std::move(gq);
@@ -648,7 +757,7 @@ std::vector<std::string> LinuxFormatErrors() {
 }
 
 bool LinuxPanicked(std::string_view log) {
-  return log.find("Kernel panic - not syncing") != std::string_view::npos;
+  return FindIn(log, "Kernel panic - not syncing") != std::string_view::npos;
 }
 
 }  // namespace culprit::crash

@@ -238,6 +238,204 @@ const Row kRows[] = {
     {.name = "false_positive_user_gpf",
      .log = "traps: syz[1] general protection fault ip:4 sp:7 error:0 in syz[4+1]\n",
      .title = ""},
+    {.name = "second_report_ends_title_text",
+     .log = "PANIC: double fault, error_code: 0x0\n"
+            "BUG: unable to handle page fault for address: ffff888012345678\n"
+            "RIP: 0010:foo_lookup+0x1/0x2\n"
+            "Call Trace:\n"
+            " foo_rcv+0x1/0x2\n",
+     .title = "PANIC: double fault in corrupted",
+     .type = "DoS",
+     .corrupted = true},
+    {.name = "second_report_in_task_context_is_kept",
+     .log = "[  10.1][ T7] PANIC: double fault, error_code: 0x0\n"
+            "[  10.1][ T8] BUG: unable to handle page fault for address: ffff888012345678\n"
+            "[  10.1][ T7] RIP: 0010:foo_lookup+0x1/0x2\n"
+            "[  10.1][ T7] Call Trace:\n"
+            "[  10.1][ T7]  foo_rcv+0x1/0x2\n",
+     .title = "PANIC: double fault in foo_lookup",
+     .type = "DoS"},
+    {.name = "panic_line_does_not_end_title_text",
+     .log = "WARNING: CPU: 0 PID: 1 at fs/foo.c:1 foo_write+0x1/0x2\n"
+            "Kernel panic - not syncing: panic_on_warn set ...\n"
+            "RIP: 0010:foo_write+0x1/0x2\n"
+            "Call Trace:\n"
+            " vfs_write+0x1/0x2\n",
+     .title = "WARNING in foo_write",
+     .type = "WARNING"},
+    {.name = "info_message_with_stack_ends_title_text",
+     .log = "WARNING: CPU: 0 PID: 1 at fs/foo.c:1 foo_write+0x1/0x2\n"
+            "Call Trace:\n"
+            " dump_stack+0x1/0x2\n"
+            "FAULT_INJECTION: forcing a failure.\n"
+            " __warn+0x1/0x2\n"
+            "RIP: 0010:foo_write+0x1/0x2\n"
+            " vfs_write+0x1/0x2\n",
+     .title = "WARNING in corrupted",
+     .type = "WARNING",
+     .corrupted = true},
+    {.name = "bad_unlock_balance_released_at",
+     .log = "WARNING: bad unlock balance detected!\n"
+            "syz/1 is trying to release lock (&foo->lock) at:\n"
+            "[<ffff800010726344>] foo_release+0x1/0x2\n"
+            "but there are no more locks to release!\n"
+            "Call trace:\n"
+            " dump_stack+0x1/0x2\n"
+            " foo_release+0x1/0x2\n",
+     .title = "WARNING: bad unlock balance in foo_release",
+     .type = "LOCKDEP"},
+    {.name = "bad_unlock_balance_generic_release_uses_stack",
+     .log = "WARNING: bad unlock balance detected!\n"
+            "syz/1 is trying to release lock (&mm->mmap_lock) at:\n"
+            "[<ffff800010726344>] __might_fault+0x1/0x2\n"
+            "but there are no more locks to release!\n"
+            "Call trace:\n"
+            " dump_stack+0x1/0x2\n"
+            " lock_release+0x1/0x2\n"
+            " __might_fault+0x1/0x2\n"
+            " foo_sigreturn+0x1/0x2\n",
+     .title = "WARNING: bad unlock balance in foo_sigreturn",
+     .type = "LOCKDEP"},
+    {.name = "bad_page_state_allocation_stack",
+     .log = "BUG: Bad page state in process syz  pfn:7deea\n"
+            "page dumped because: PAGE_FLAGS_CHECK_AT_FREE flag(s) set\n"
+            "page last allocated via order 0, migratetype Unmovable, pid 1, tgid 1\n"
+            " post_alloc_hook+0x1/0x2\n"
+            " __alloc_pages_noprof+0x1/0x2\n"
+            " filemap_alloc_folio_noprof+0x1/0x2\n"
+            " __filemap_get_folio+0x1/0x2\n"
+            " foo_get_block+0x1/0x2\n"
+            "Call Trace:\n"
+            " dump_stack+0x1/0x2\n"
+            " bad_page+0x1/0x2\n"
+            " bar_write+0x1/0x2\n",
+     .title = "BUG: Bad page state in foo_get_block",
+     .type = "UNKNOWN"},
+    {.name = "bad_page_state_without_allocation_stack",
+     .log = "BUG: Bad page state in process syz  pfn:7deea\n"
+            "Call Trace:\n"
+            " dump_stack+0x1/0x2\n"
+            " bad_page+0x1/0x2\n"
+            " bar_write+0x1/0x2\n",
+     .title = "BUG: Bad page state in corrupted",
+     .type = "UNKNOWN",
+     .corrupted = true},
+    {.name = "stall_without_anchor_is_corrupted",
+     .log = "BUG: stack guard page was hit at 00000000397c6d92 (stack is 0..1)\n"
+            "RIP: 0010:foo_lookup+0x1/0x2\n"
+            "Call Trace:\n"
+            " foo_rcv+0x1/0x2\n",
+     .title = "BUG: stack guard page was hit in corrupted",
+     .type = "UNKNOWN",
+     .alt = "stack-overflow in corrupted",
+     .corrupted = true},
+    {.name = "stall_idle_loop_anchor",
+     .log = "INFO: rcu_sched detected stalls on CPUs/tasks:\n"
+            "Call Trace:\n"
+            " <IRQ>  [<ffffffff816ecb37>] sched_show_task+0x1/0x2\n"
+            " [<ffffffff81012dff>] smp_apic_timer_interrupt+0x1/0x2\n"
+            " [<ffffffff813dc8da>] foo_pending+0x1/0x2\n"
+            " [<ffffffff8144bdbe>] cpu_startup_entry+0x1/0x2\n"
+            " [<ffffffff812946d5>] start_secondary+0x1/0x2\n",
+     .title = "INFO: rcu detected stall in foo_pending",
+     .type = "HANG",
+     .alt = "stall in foo_pending"},
+    {.name = "fault_injection_line_keeps_later_frames",
+     .log = "general protection fault: 0000 [#1] SMP KASAN\n"
+            " should_fail+0x1/0x2\n"
+            "RIP: 0010:foo_do_table+0x1/0x2\n"
+            " should_failslab+0x1/0x2\n"
+            " kmem_cache_alloc_node+0x1/0x2\n"
+            " foo_alloc_skb+0x1/0x2\n"
+            "Call Trace:\n"
+            " foo_dump+0x1/0x2\n",
+     .title = "general protection fault in foo_alloc_skb",
+     .type = "DoS",
+     .alt = "bad-access in foo_alloc_skb",
+     .corrupted = true},
+    {.name = "kmalloc_bug_frame_from_call_trace",
+     .log = "WARNING: CPU: 0 PID: 1 at mm/slab_common.c:1012 kmalloc_slab+0x5d/0x70\n"
+            "Call Trace:\n"
+            " dump_stack+0x1/0x2\n"
+            " __warn+0x1/0x2\n"
+            "RIP: 0010:kmalloc_slab+0x5d/0x70\n"
+            " __kmalloc+0x1/0x2\n"
+            " foo_fill_super+0x1/0x2\n",
+     .title = "WARNING: kmalloc bug in foo_fill_super",
+     .type = "WARNING"},
+    {.name = "stall_anchor_only_on_unsure_lines_in_cpu_context",
+     .log = "[  5.1][    C0] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\n"
+            "[  5.1][    C0] Call Trace:\n"
+            "[  5.1][    C0]  <IRQ>\n"
+            "[  5.1][    C0]  ? sysvec_apic_timer_interrupt+0x1/0x2\n"
+            "[  5.1][    C0]  </IRQ>\n"
+            "[  5.1][    C0]  foo_signal+0x1/0x2\n"
+            "[  5.1][    C0]  do_syscall_64+0x1/0x2\n",
+     .title = "INFO: rcu detected stall in corrupted",
+     .type = "HANG",
+     .alt = "stall in corrupted",
+     .corrupted = true},
+    {.name = "task_hung_name_with_line_break",
+     .log = "[  10.1][ T41] INFO: task \xf0\xf1\n"
+            "[  10.1][ T41] \xf2:18 blocked for more than 143 seconds.\n"
+            "[  10.1][ T41] Call Trace:\n"
+            "[  10.1][ T41]  schedule+0x1/0x2\n"
+            "[  10.1][ T41]  __flush_work+0x1/0x2\n"
+            "[  10.1][ T41]  foo_close+0x1/0x2\n",
+     .title = "INFO: task hung in foo_close",
+     .type = "HANG",
+     .alt = "hang in foo_close"},
+    {.name = "powerpc_interrupt_marks_faulting_function",
+     .log = "WARNING: CPU: 1 PID: 1 at arch/powerpc/mm/foo.c:79 foo_check+0x2c/0x70\n"
+            "Call Trace:\n"
+            "[c00000003ae5b9a0] [c00000000135a500] report_bug+0x1/0x2\n"
+            "[c00000003ae5ba40] [c0000000000392d4] program_check_exception+0x1/0x2\n"
+            "--- interrupt: 700 at foo_check+0x2c/0x70\n"
+            "    LR = foo_insert+0x19c/0x2d0\n"
+            "[c00000003ae5bdf0] [c00000000009651c] foo_fault+0x1/0x2\n",
+     .title = "WARNING in foo_check",
+     .type = "WARNING"},
+    {.name = "kasan_arm64_exception_entry_skip_is_anchored",
+     .log = "BUG: KASAN: invalid-access in __list_add_valid+0x10/0x90\n"
+            "Read at addr f6ff00001d527690 by task syz/1\n"
+            "Call trace:\n"
+            " kasan_report+0x1/0x2\n"
+            " do_mem_abort+0x1/0x2\n"
+            " el1_abort+0x1/0x2\n"
+            " el1h_64_sync+0x1/0x2\n"
+            " __list_add_valid+0x10/0x90\n"
+            " foo_del1_src+0x1/0x2\n"
+            " foo_ioctl+0x1/0x2\n",
+     .title = "KASAN: invalid-access Read in foo_del1_src",
+     .type = "KASAN-READ",
+     .alt = "bad-access in foo_del1_src"},
+    {.name = "trap_skip_is_for_trap_handlers_only",
+     .log = "BUG: KASAN: out-of-bounds in stack_trace_consume_entry+0x141/0x160\n"
+            "Write of size 8 at addr ffffc90002f7f910 by task kworker/0:1/15335\n"
+            "Call Trace:\n"
+            " kasan_report+0x1/0x2\n"
+            " stack_trace_consume_entry+0x141/0x160\n"
+            " do_error_trap+0x1/0x2\n"
+            " __queue_work+0x1/0x2\n"
+            " foo_trap_report_work+0x1/0x2\n"
+            " process_one_work+0x1/0x2\n",
+     .title = "KASAN: out-of-bounds Write in foo_trap_report_work",
+     .type = "KASAN-WRITE",
+     .alt = "bad-access in foo_trap_report_work"},
+    {.name = "inconsistent_lock_state_frame_from_call_trace",
+     .log = "WARNING: inconsistent lock state\n"
+            "inconsistent {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage.\n"
+            "syz/1 [HC0[0]:SC0[0]:HE0:SE1] takes:\n"
+            "ffff888114ca0920 (&p->pi_lock){?.-.}-{2:2}, at: foo_block+0x1/0x2\n"
+            "stack backtrace:\n"
+            "Call Trace:\n"
+            " dump_stack+0x1/0x2\n"
+            " mark_lock+0x1/0x2\n"
+            " mark_held_locks+0x1/0x2\n"
+            " trace_hardirqs_on+0x1/0x2\n"
+            " foo_balance+0x1/0x2\n",
+     .title = "inconsistent lock state in foo_balance",
+     .type = "LOCKDEP"},
     {.name = "unexpected_reboot",
      .log = "Decompressing Linux... Parsing ELF... done.\nBooting the kernel.\n",
      .title = "unexpected kernel reboot",

@@ -42,7 +42,7 @@ const std::vector<std::string_view>& GenericFrameSkips() {
       "dump_stack",
       "walk_stack",
       "do_error",
-      "_trap",
+      "_trap$",  // trap handlers (do_error_trap), not functions about traps
       "^handle_bug",
       "exc_invalid_op",
       "asm_exc_invalid_op",
@@ -158,6 +158,8 @@ const std::vector<std::string_view>& GenericFrameSkips() {
       "^lockdep_",
       "^register_lock_class",
       "^mark_lock",
+      "^mark_held_locks",
+      "^mark_usage",
       "^trace_hardirqs",
       "^mutex_",
       "^klist_",
@@ -393,6 +395,8 @@ ChosenFrame StallFrame(const std::vector<std::string>& frames) {
       "rtnetlink_"
       "rcv_msg|"
       "rcu_do_batch|blk_done_softirq|"
+      // The idle loop: what it called (e.g. from a softirq on return) is the stall.
+      "do_idle|cpu_startup_entry|"
       // Syscall entries: the syscall above them names the stall.
       "do_syscall_.*|entry_SYSCALL.*|entry_SYSENTER.*|do_fast_syscall.*|do_int80.*|"
       "sysenter_dispatch|system_call_fastpath|el0_svc.*|invoke_syscall|__invoke_syscall|"

@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <utility>
@@ -55,7 +56,18 @@ std::string Printable(std::string_view s) {
 std::string NormalizeTitle(std::string_view title) {
   std::string s(title.substr(0, 4096));
   const auto& res = CompiledRewrites();
+  // Every rule needs a digit, except the address rule, which needs a run of 6 hex digits (a-f
+  // alone, as in "deadbeef"). Replacements add neither, so most titles skip all regexes.
+  bool digit = false;
+  size_t hex_run = 0, longest_hex_run = 0;
+  for (char c : s) {
+    digit = digit || (c >= '0' && c <= '9');
+    hex_run = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ? hex_run + 1 : 0;
+    longest_hex_run = std::max(longest_hex_run, hex_run);
+  }
+  constexpr size_t kAddressRule = 2;
   for (size_t i = 0; i < kRewrites.size(); ++i) {
+    if (i == kAddressRule ? longest_hex_run < 6 : !digit) continue;
     // Each rule runs until nothing changes (overlapping matches such as "(0,0)").
     for (int round = 0; round < 8 && RE2::GlobalReplace(&s, *res[i], kRewrites[i].replacement) > 0;
          ++round) {
