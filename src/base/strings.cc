@@ -54,4 +54,13 @@ std::string FormatDuration(std::chrono::duration<double> d) {
 
 std::string ShortHash(std::string_view hash) { return std::string(hash.substr(0, 12)); }
 
+std::string Join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out.append(separator);
+    out.append(parts[i]);
+  }
+  return out;
+}
+
 }  // namespace culprit

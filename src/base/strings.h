@@ -16,5 +16,7 @@ std::string ToLower(std::string_view s);
 std::string FormatDuration(std::chrono::duration<double> d);
 /// The first 12 characters of a commit hash, as kernel engineers quote them.
 std::string ShortHash(std::string_view hash);
+/// `parts` with `separator` between them.
+std::string Join(const std::vector<std::string>& parts, std::string_view separator);
 
 }  // namespace culprit

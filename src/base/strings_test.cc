@@ -14,6 +14,12 @@ TEST(Strings, TrimAndSplit) {
   EXPECT_EQ(lines[3], "c");
 }
 
+TEST(Strings, Join) {
+  EXPECT_EQ(Join({}, ", "), "");
+  EXPECT_EQ(Join({"a"}, ", "), "a");
+  EXPECT_EQ(Join({"a", "b", "c"}, ", "), "a, b, c");
+}
+
 TEST(Strings, FormatDurationLikeTheSeedLog) {
   struct Row {
     double seconds;

@@ -24,6 +24,7 @@ struct SimulateFlags {
   uint64_t seed = 1;
   std::string mode = "cause";
   bool release_search = false;
+  double prior_hit = -1;
   double untestable_fraction = 0;
   double other_crash_rate = 0;
   double infra_rate = 0;
@@ -84,7 +85,8 @@ void PrintJson(const SimulateFlags& f, int n, double p, const std::string& strat
                         {"other_crash_rate", f.other_crash_rate},
                         {"infra_rate", f.infra_rate},
                         {"same_binary_fraction", f.same_binary_fraction},
-                        {"release_search", f.release_search}};
+                        {"release_search", f.release_search},
+                        {"prior_hit", f.prior_hit}};
   std::cout << row.dump() << "\n" << std::flush;
 }
 
@@ -116,6 +118,7 @@ int RunSimulate(const SimulateFlags& f) {
                              .infra_rate = f.infra_rate,
                              .same_binary_fraction = f.same_binary_fraction,
                              .release_search = f.release_search,
+                             .prior_hit = f.prior_hit,
                              .mode = f.mode == "fix" ? decide::Mode::kFix : decide::Mode::kCause};
         sweep.options.strategy = kinds[i];
         sweep.options.build_cost = f.build_cost;
@@ -147,6 +150,10 @@ void AddSimulateCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--strategies", flags->strategies, "bayes,syzbot,git")->delimiter(',');
   cmd->add_option("--seed", flags->seed, "seed of histories and worlds");
   cmd->add_option("--mode", flags->mode, "cause or fix");
+  cmd->add_option("--prior-hit", flags->prior_hit,
+                  "give bayes a prior on 1% of commits (like the crash's stack files) that "
+                  "holds the culprit with this chance; omit for no prior")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--release-search", flags->release_search,
                 "give no good commit: search release tags first");
   cmd->add_option("--untestable-fraction", flags->untestable_fraction,

@@ -2,6 +2,7 @@
 // (after syzkaller's guiltyFileIgnores for Linux).
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <vector>
@@ -68,7 +69,10 @@ std::string CleanPath(std::string_view path) {
 
 }  // namespace
 
-std::string GuiltyFile(std::string_view report) {
+namespace {
+
+// Generic code: where a crash is reported, rarely where it was caused.
+bool IsGenericFile(const std::string& file) {
   static const RE2 ignore(
       R"(^(?:.*\.h$|lib/|virt/lib/|mm/kasan/|mm/kmsan/|mm/kfence/|kernel/kcov\.c|mm/sl.b\.c|)"
       R"(mm/slab_common\.c|mm/filemap\.c|mm/folio-compat\.c|mm/truncate\.c|mm/memory\.c|mm/percpu|)"
@@ -81,11 +85,17 @@ std::string GuiltyFile(std::string_view report) {
       R"(net/core/dev\.c|net/core/sock\.c|net/core/skbuff\.c|fs/proc/generic\.c|trusty/|)"
       R"(drivers/usb/core/urb\.c|drivers/usb/core/message\.c|kernel/kthread\.c|kernel/exit\.c|)"
       R"(kernel/signal\.c|kernel/fork\.c|kernel/stacktrace\.c|kernel/entry/))");
+  return RE2::PartialMatch(file, ignore);
+}
+
+}  // namespace
+
+std::string GuiltyFile(std::string_view report) {
   std::string first;
   for (std::string_view cited : CitedFiles(report)) {
     std::string file = CleanPath(cited);
     if (first.empty()) first = file;
-    if (!RE2::PartialMatch(file, ignore)) return file;
+    if (!IsGenericFile(file)) return file;
   }
   // Better a generic file than none: the report still goes to someone.
   return first;
@@ -103,6 +113,16 @@ std::string GuiltyFileForTitle(std::string_view title, std::string_view report) 
     }
   }
   return GuiltyFile(report);
+}
+
+std::vector<std::string> StackFiles(std::string_view report) {
+  std::vector<std::string> files;
+  for (std::string_view cited : CitedFiles(report)) {
+    std::string file = CleanPath(cited);
+    if (IsGenericFile(file) || std::find(files.begin(), files.end(), file) != files.end()) continue;
+    files.push_back(std::move(file));
+  }
+  return files;
 }
 
 }  // namespace culprit::crash

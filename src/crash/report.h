@@ -44,6 +44,11 @@ bool SameCrash(const Report& a, const Report& b);
 /// whose frames carry `file.c:line` (symbolized).
 std::string GuiltyFile(std::string_view report);
 
+/// Every source file cited in `report`'s stack that is not generic code, in order, each once
+/// (cleaned of a leading "/", "./" and "dir/.."). For a prior over commits: the ones that
+/// touched these files are likelier culprits.
+std::vector<std::string> StackFiles(std::string_view report);
+
 /// Streams a log of any size in chunks and keeps memory bounded: it remembers at most
 /// `Options::max_report_bytes` from the first crash header on, and a little context before it.
 /// Feed every chunk, then call Finish() once.

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "crash/report.h"
 
@@ -176,6 +177,26 @@ TEST(Sanitizers, SameCrashAcrossRuns) {
   Report b = Parse(other);
   EXPECT_TRUE(SameCrash(a, b));
   EXPECT_FALSE(SameCrash(a, Parse(kRows[2].log)));
+}
+
+TEST(StackFiles, CitedNonGenericFilesInOrderOnce) {
+  struct {
+    const char* report;
+    std::vector<std::string> want;
+  } rows[] = {
+      {"    #0 0x55 in parse_node /src/demo/parse.c:12:5\n"
+       "    #1 0x55 in parse_all /src/demo/parse.c:40:3\n"
+       "    #2 0x55 in main /src/demo/./main.c:30:3\n",
+       {"src/demo/parse.c", "src/demo/main.c"}},  // absolute paths lose their "/"
+      {"Call Trace:\n"
+       " dump_stack_lvl+0x1/0x2 lib/dump_stack.c:106\n"
+       " kasan_report+0x1/0x2 mm/kasan/report.c:588\n"
+       " comm_write+0x57/0xb1 fs/proc/base.c:1720\n"
+       " vfs_write+0x1/0x2 fs/read_write.c:582\n",
+       {"fs/proc/base.c", "fs/read_write.c"}},
+      {"no frames with files here\n", {}},
+  };
+  for (const auto& r : rows) EXPECT_EQ(StackFiles(r.report), r.want) << r.report;
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // The libgit2-backed Repository: opening, revision lookup, commit records, file contents and
 // ancestry. Diff stats, release tags and the graph walk live in their own files.
+#include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <utility>
 
@@ -173,6 +175,31 @@ class GitRepository final : public Repository {
     return WalkGraph(repo_.get(), *tip_ids, *stop_ids, limit);
   }
 
+  Result<bool> Touches(const std::string& id, const std::vector<std::string>& paths) override {
+    Result<CommitPtr> commit = LookupRevision(id);
+    if (!commit) return tl::unexpected(commit.error());
+    Result<std::vector<git_oid>> mine = EntryIds(commit->get(), paths);
+    if (!mine) return tl::unexpected(mine.error());
+    const unsigned parents = git_commit_parentcount(commit->get());
+    if (parents == 0) {
+      return std::any_of(mine->begin(), mine->end(),
+                         [](const git_oid& oid) { return !git_oid_is_zero(&oid); });
+    }
+    std::vector<bool> changed(paths.size(), true);
+    for (unsigned i = 0; i < parents; ++i) {
+      git_commit* raw_parent = nullptr;
+      if (git_commit_parent(&raw_parent, commit->get(), i) < 0)
+        return Fail(ErrorKind::kCorrupt, "reading parent of " + id + ": " + GitErrorText());
+      CommitPtr parent(raw_parent);
+      Result<std::vector<git_oid>> theirs = EntryIds(parent.get(), paths);
+      if (!theirs) return tl::unexpected(theirs.error());
+      for (size_t k = 0; k < paths.size(); ++k) {
+        if (git_oid_equal(&(*mine)[k], &(*theirs)[k])) changed[k] = false;
+      }
+    }
+    return std::find(changed.begin(), changed.end(), true) != changed.end();
+  }
+
   Result<std::string> ReadFile(const std::string& id, const std::string& path) override {
     Result<CommitPtr> commit = LookupRevision(id);
     if (!commit) return tl::unexpected(commit.error());
@@ -196,6 +223,25 @@ class GitRepository final : public Repository {
   std::filesystem::path path() const override { return path_; }
 
  private:
+  // The blob id of each path in `commit`'s tree; all zeros where the path is absent.
+  static Result<std::vector<git_oid>> EntryIds(git_commit* commit,
+                                               const std::vector<std::string>& paths) {
+    git_tree* raw_tree = nullptr;
+    if (git_commit_tree(&raw_tree, commit) < 0)
+      return Fail(ErrorKind::kCorrupt, "reading a commit's tree: " + GitErrorText());
+    TreePtr tree(raw_tree);
+    std::vector<git_oid> ids(paths.size());
+    for (size_t k = 0; k < paths.size(); ++k) {
+      std::memset(&ids[k], 0, sizeof(git_oid));
+      git_tree_entry* raw_entry = nullptr;
+      if (git_tree_entry_bypath(&raw_entry, tree.get(), paths[k].c_str()) == 0) {
+        TreeEntryPtr entry(raw_entry);
+        git_oid_cpy(&ids[k], git_tree_entry_id(entry.get()));
+      }
+    }
+    return ids;
+  }
+
   Result<CommitPtr> LookupRevision(const std::string& rev) {
     Result<git_oid> id = ResolveCommit(repo_.get(), rev);
     if (!id) return tl::unexpected(id.error());

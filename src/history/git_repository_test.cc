@@ -151,6 +151,41 @@ TEST(ReadFileTest, ReadsContentsAtACommit) {
   EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
 }
 
+TEST(TouchesTest, ChangesAgainstParentsOnly) {
+  TestRepo repo;
+  std::string root = repo.Commit("init", {{"src/a.c", "a\n"}, {"README", "r\n"}});
+  std::string edit = repo.Commit("edit a", {{"src/a.c", "a2\n"}});
+  std::string doc = repo.Commit("doc", {{"README", "r2\n"}});
+  repo.Branch("side", root);
+  repo.Switch("side");
+  std::string side = repo.Commit("side edits b", {{"src/b.c", "b\n"}});
+  repo.Switch("master");
+  std::string merge = repo.Merge("side");
+  std::string removal = repo.Commit("remove a", {{"src/a.c", std::nullopt}});
+  std::unique_ptr<Repository> git = Open(repo);
+  struct Row {
+    const std::string& id;
+    std::vector<std::string> paths;
+    bool want;
+  } rows[] = {
+      {root, {"src/a.c"}, true},              // added by the root commit
+      {edit, {"src/a.c"}, true},              //
+      {edit, {"README", "src/b.c"}, false},   // other files only
+      {doc, {"src/a.c"}, false},              //
+      {side, {"src/b.c"}, true},              //
+      {merge, {"src/b.c"}, false},            // the side commit changed it, not the merge
+      {merge, {"src/a.c", "README"}, false},  // equal to the first parent
+      {removal, {"src/a.c"}, true},           // removed
+      {removal, {"no/such/file.c"}, false},   //
+  };
+  for (const Row& r : rows) {
+    Result<bool> got = git->Touches(r.id, r.paths);
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_EQ(*got, r.want) << r.id << " " << r.paths.front();
+  }
+  EXPECT_FALSE(git->Touches("nope", {"src/a.c"}));
+}
+
 TEST(ReleasesTest, ListsReleaseTagsSortedAndPeeled) {
   TestRepo repo;
   std::string a = repo.Commit("a");

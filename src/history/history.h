@@ -100,6 +100,10 @@ class Repository {
   virtual Result<std::vector<GraphCommit>> Graph(const std::vector<std::string>& tips,
                                                  const std::vector<std::string>& stops,
                                                  size_t limit) = 0;
+  /// True if commit `id` changed any of `paths` (repository-relative files): against its
+  /// parent, or for a merge against every parent (a change the merge itself made), or for a
+  /// root commit by adding it. Compares tree entries only, so it is cheap on any history.
+  virtual Result<bool> Touches(const std::string& id, const std::vector<std::string>& paths) = 0;
   /// Contents of `path` at commit `id` (for MAINTAINERS); kNotFound if absent.
   virtual Result<std::string> ReadFile(const std::string& id, const std::string& path) = 0;
   virtual std::filesystem::path path() const = 0;

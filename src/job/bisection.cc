@@ -54,6 +54,12 @@ class Bisection {
   void FlushVerdict();
   Result<report::BisectionResult> Finish(const decide::Conclusion& conclusion);
   void AddKernelDetails(const store::RunRow& run, report::BisectionResult& r);
+  /// Kernel jobs: `report` with file:line added from the run's vmlinux; else unchanged.
+  std::string Symbolized(const store::RunRow& run, const std::string& report);
+  Result<void> MakeEngine(std::vector<double> commit_prior);
+  /// Once the target crash is seen on the bad commit: commits that touched a file of its stack
+  /// get prior weight, and the engine is rebuilt on the evidence so far.
+  Result<void> AddStackPrior(CommitIndex bad);
   void AddMaintainers(report::BisectionResult& r);
   const std::string& Id(CommitIndex c) const { return dag_.node(c).id; }
 
@@ -68,6 +74,8 @@ class Bisection {
   std::map<CommitIndex, CommitState> commits_;
   TargetCrash target_;
   bool target_known_ = false;
+  bool prior_tried_ = false;
+  decide::Problem problem_;
   std::string last_good_release_;
   bool announced_bisect_ = false;
   int infra_batches_ = 0;
@@ -157,14 +165,18 @@ Result<void> Bisection::LoadGraph() {
   if (!dag) return tl::unexpected(dag.error());
   dag_ = std::move(*dag);
 
-  decide::Problem problem{.mode = config_.mode};
+  problem_ = {.mode = config_.mode};
   auto bad_index = dag_.IndexOf(bad_id_);
   if (!bad_index) return Fail(ErrorKind::kInternal, "bad commit missing from its own graph");
-  problem.bad = *bad_index;
+  problem_.bad = *bad_index;
   for (const std::string& good : good_ids_) {
     auto gi = dag_.IndexOf(good);
-    if (gi) problem.good.push_back(*gi);
+    if (gi) problem_.good.push_back(*gi);
   }
+  return MakeEngine({});
+}
+
+Result<void> Bisection::MakeEngine(std::vector<double> commit_prior) {
   decide::EngineOptions options{.strategy = config_.strategy,
                                 .runs_per_test = config_.runs,
                                 .confidence_target = config_.confidence,
@@ -172,11 +184,60 @@ Result<void> Bisection::LoadGraph() {
                                 .max_runs = config_.max_runs,
                                 .build_cost = config_.build_cost,
                                 .batch_runs = EffectiveJobs(config_),
+                                .commit_prior = std::move(commit_prior),
                                 .seed = config_.seed};
-  auto engine = decide::MakeEngine(dag_, problem, options);
+  auto engine = decide::MakeEngine(dag_, problem_, options);
   if (!engine) return tl::unexpected(engine.error());
   engine_ = std::move(*engine);
+  // The engine's state is a function of its evidence: replay what is known.
+  for (const auto& [c, state] : commits_) {
+    if (!state.built) continue;
+    engine_->RecordBuild(c, {.ok = state.build.ok, .signature = state.build.signature});
+    for (const store::RunRow& run : state.runs) engine_->RecordRun(c, ToOutcome(run, target_));
+  }
   return {};
+}
+
+Result<void> Bisection::AddStackPrior(CommitIndex bad) {
+  const CommitState& state = commits_[bad];
+  auto run = std::find_if(state.runs.begin(), state.runs.end(), [&](const store::RunRow& r) {
+    return ToOutcome(r, target_) == Outcome::kTargetCrash;
+  });
+  if (run == state.runs.end()) return {};  // --title named a crash not seen yet
+  prior_tried_ = true;
+  crash::Report report = crash::Parse(ReadBounded(run->log_path, config_.max_output_bytes));
+  // Stack paths may be absolute or relative to a build directory: keep the longest tail of
+  // each that names a file of the bad commit's tree.
+  std::vector<std::string> paths;
+  for (const std::string& file : crash::StackFiles(Symbolized(*run, report.report))) {
+    for (size_t from = 0; from != std::string::npos;) {
+      std::string tail = file.substr(from);
+      if (tail.find('/') == std::string::npos) break;  // a bare name is too weak a match
+      if (parts_.repo.ReadFile(bad_id_, tail)) {
+        paths.push_back(tail);
+        break;
+      }
+      from = file.find('/', from);
+      if (from != std::string::npos) ++from;
+    }
+  }
+  if (paths.empty()) return {};
+  std::vector<double> prior(static_cast<size_t>(dag_.size()), 0.0);
+  int touching = 0;
+  for (CommitIndex c = 0; c < dag_.size(); ++c) {
+    auto touches = parts_.repo.Touches(Id(c), paths);
+    if (!touches) return tl::unexpected(touches.error());
+    prior[static_cast<size_t>(c)] = *touches ? 1.0 : 0.0;
+    touching += *touches;
+  }
+  if (touching == 0 || touching == dag_.size()) return {};
+  parts_.log.Note("prior: " + std::to_string(touching) + " of " + std::to_string(dag_.size()) +
+                  " commits touch the crash's stack files (" + Join(paths, ", ") + ")");
+  if (auto ok = parts_.store.PutDecision(
+          job_id_, "prior " + std::to_string(touching) + " " + Join(paths, " "));
+      !ok)
+    return ok;
+  return MakeEngine(std::move(prior));
 }
 
 Result<void> Bisection::DoBuild(CommitIndex c, bool release_search) {
@@ -283,6 +344,8 @@ Result<void> Bisection::Feed(CommitIndex c, std::vector<store::RunRow> rows, boo
   if (print && !lines.empty()) {
     parts_.log.RunResults(lines, first_index);
   }
+  if (is_bad && target_known_ && !prior_tried_ && config_.strategy == decide::StrategyKind::kBayes)
+    return AddStackPrior(c);
   return {};
 }
 
@@ -391,24 +454,30 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
 
 // Symbolizes the report against the vmlinux of the build it ran on (file:line, inlined
 // frames), takes the guilty file from the symbolized stack, and disassembles the Code: line.
-void Bisection::AddKernelDetails(const store::RunRow& run, report::BisectionResult& r) {
+std::string Bisection::Symbolized(const store::RunRow& run, const std::string& report) {
+  if (!config_.kernel) return report;
   std::filesystem::path vmlinux;
   for (const auto& [c, state] : commits_)
     if (state.build.key == run.build_key)
       vmlinux = std::filesystem::path(state.build.out_dir) / "vmlinux";
-  if (!vmlinux.empty()) {
-    // Kernels are built out of tree in <state>/kernel/obj-<cc>, so DWARF names sources
-    // relative to that directory ("../../worktree/src/fs/proc/base.c").
-    std::string prefix = std::filesystem::path(parts_.worktree.path())
-                             .lexically_relative(parts_.store.dir() / "kernel" / "obj")
-                             .string() +
-                         "/";
-    auto symbolizer = symbolize::OpenSymbolizer(vmlinux, prefix);
-    if (symbolizer) {
-      r.crash_report = symbolize::SymbolizeReport(**symbolizer, r.crash_report);
-      std::string guilty = crash::GuiltyFile(r.crash_report);
-      if (!guilty.empty()) r.guilty_file = guilty;
-    }
+  if (vmlinux.empty()) return report;
+  // Kernels are built out of tree in <state>/kernel/obj-<cc>, so DWARF names sources
+  // relative to that directory ("../../worktree/src/fs/proc/base.c").
+  std::string prefix = std::filesystem::path(parts_.worktree.path())
+                           .lexically_relative(parts_.store.dir() / "kernel" / "obj")
+                           .string() +
+                       "/";
+  auto symbolizer = symbolize::OpenSymbolizer(vmlinux, prefix);
+  if (!symbolizer) return report;
+  return symbolize::SymbolizeReport(**symbolizer, report);
+}
+
+void Bisection::AddKernelDetails(const store::RunRow& run, report::BisectionResult& r) {
+  std::string symbolized = Symbolized(run, r.crash_report);
+  if (symbolized != r.crash_report) {
+    r.crash_report = std::move(symbolized);
+    std::string guilty = crash::GuiltyFile(r.crash_report);
+    if (!guilty.empty()) r.guilty_file = guilty;
   }
   for (std::string_view line : SplitLines(r.crash_report)) {
     size_t at = line.find("Code: ");

@@ -29,6 +29,22 @@ std::vector<Range> Stretches(std::mt19937_64& rng, int n, double fraction) {
   return out;
 }
 
+// Weight 1 on a random prior_fraction of the commits, the culprit among them with chance
+// prior_hit (seeded per trial, apart from the world's own randomness).
+std::vector<double> TrialPrior(const decide::CommitDag& dag, const SweepSpec& spec, int trial,
+                               CommitIndex culprit) {
+  std::mt19937_64 rng(spec.seed * 7919 + static_cast<uint64_t>(trial));
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<double> prior(static_cast<size_t>(dag.size()), 0.0);
+  const int marked = std::max(1, static_cast<int>(spec.prior_fraction * dag.size()));
+  for (int i = 0; i < marked; ++i) {
+    CommitIndex c = static_cast<CommitIndex>(rng() % static_cast<uint64_t>(dag.size()));
+    if (c != culprit) prior[static_cast<size_t>(c)] = 1.0;
+  }
+  prior[static_cast<size_t>(culprit)] = unit(rng) < spec.prior_hit ? 1.0 : 0.0;
+  return prior;
+}
+
 }  // namespace
 
 WorldSpec MakeTrialWorld(const decide::CommitDag& dag, const SweepSpec& spec, int trial) {
@@ -74,6 +90,7 @@ SweepRow RunSweep(const decide::CommitDag& dag, const SweepSpec& spec) {
     if (spec.release_search && spec.mode == decide::Mode::kCause) problem.good.clear();
     decide::EngineOptions options = spec.options;
     options.seed = spec.seed + static_cast<uint64_t>(t);
+    if (spec.prior_hit >= 0) options.commit_prior = TrialPrior(dag, spec, t, ws.culprit);
     auto engine = decide::MakeEngine(dag, problem, options);
     if (!engine) {
       ++row.failed;

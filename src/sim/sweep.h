@@ -22,6 +22,11 @@ struct SweepSpec {
   double infra_rate = 0;
   double same_binary_fraction = 0;  ///< of commits, signature equal to the parent's
   bool release_search = false;      ///< no good commit given: search releases first
+  /// A prior over commits like the pipeline's "touches a file of the crash's stack": a random
+  /// prior_fraction of commits get weight, and the culprit is among them with chance
+  /// prior_hit. Negative: no prior.
+  double prior_hit = -1;
+  double prior_fraction = 0.01;
   decide::Mode mode = decide::Mode::kCause;
 };
 

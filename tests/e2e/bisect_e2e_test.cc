@@ -18,10 +18,19 @@ std::string Init(TestRepo& repo) {
 
 std::vector<std::string> Args(const TestRepo& repo, const ScratchDir& dir,
                               std::vector<std::string> extra, int every = 1) {
-  std::vector<std::string> args = {"bisect",  "--repo", repo.path().string(), "--build",
-                                   BuildCommand(), "--test", TestCommand(every), "--state",
-                                   (dir.path() / "state").string(), "--json",
-                                   (dir.path() / "result.json").string(), "--jobs", "2"};
+  std::vector<std::string> args = {"bisect",
+                                   "--repo",
+                                   repo.path().string(),
+                                   "--build",
+                                   BuildCommand(),
+                                   "--test",
+                                   TestCommand(every),
+                                   "--state",
+                                   (dir.path() / "state").string(),
+                                   "--json",
+                                   (dir.path() / "result.json").string(),
+                                   "--jobs",
+                                   "2"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -84,6 +93,53 @@ INSTANTIATE_TEST_SUITE_P(All, LinearHistory,
                                          Scenario{.name = "git", .strategy = "git"}),
                          [](const auto& info) { return std::string(info.param.name); });
 
+// The crash's stack cites src/bug.c: commits that touched it weigh more in the prior. Right or
+// wrong, the planted commit is found.
+struct PriorScenario {
+  const char* name;
+  bool culprit_touches_stack_file;
+  const char* want_note;
+};
+
+void PrintTo(const PriorScenario& row, std::ostream* os) { *os << row.name; }
+
+class StackPrior : public testing::TestWithParam<PriorScenario> {};
+
+TEST_P(StackPrior, FindsThePlantedCommitEitherWay) {
+  const PriorScenario& s = GetParam();
+  TestRepo repo;
+  ScratchDir dir;
+  std::string good = Init(repo);
+  std::string planted;
+  for (int i = 1; i <= 40; i++) {
+    if (i == 27) {
+      history::TestRepo::Files files = {{"bug", "1\n"}};
+      if (s.culprit_touches_stack_file) files["src/bug.c"] = "int bug = 1;\n";
+      planted =
+          repo.Commit("bug: plant it\n\nSigned-off-by: Bug Author <bug@example.org>\n", files);
+    } else if (i % 10 == 0) {
+      repo.Commit("bug.c: tidy " + std::to_string(i) + "\n",
+                  {{"src/bug.c", "int tidy = " + std::to_string(i) + ";\n"}});
+    } else {
+      CodeCommit(repo, i);
+    }
+  }
+  CliResult r =
+      RunCulprit(Args(repo, dir, {"--bad", "HEAD", "--good", good}), dir.path() / "result.json");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.json["commit"], planted) << r.out;
+  EXPECT_NE(r.out.find(s.want_note), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, StackPrior,
+    testing::Values(
+        PriorScenario{"right", true,
+                      "prior: 5 of 41 commits touch the crash's stack files (src/bug.c)"},
+        PriorScenario{"wrong", false,
+                      "prior: 4 of 41 commits touch the crash's stack files (src/bug.c)"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
 TEST(Bisect, MergeHeavyHistoryBlamesTheTopicCommit) {
   TestRepo repo;
   ScratchDir dir;
@@ -107,8 +163,8 @@ TEST(Bisect, MergeHeavyHistoryBlamesTheTopicCommit) {
     for (int k = 0; k < 3; k++) CodeCommit(repo, t * 10 + k);
     repo.Merge(branch, "", {{"code.txt", "merged " + std::to_string(t) + "\n"}});
   }
-  CliResult r = RunCulprit(Args(repo, dir, {"--bad", "HEAD", "--good", good}),
-                           dir.path() / "result.json");
+  CliResult r =
+      RunCulprit(Args(repo, dir, {"--bad", "HEAD", "--good", good}), dir.path() / "result.json");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.json["commit"], planted) << r.out;
 }
@@ -124,8 +180,8 @@ TEST(Bisect, BrokenBuildsAroundTheCulpritGiveAnHonestCandidateSet) {
     if (i == 17) repo.Commit("fix the build", {{"broken", std::nullopt}, {"code.txt", "f\n"}});
     CodeCommit(repo, i);
   }
-  CliResult r = RunCulprit(Args(repo, dir, {"--bad", "HEAD", "--good", good}),
-                           dir.path() / "result.json");
+  CliResult r =
+      RunCulprit(Args(repo, dir, {"--bad", "HEAD", "--good", good}), dir.path() / "result.json");
   ASSERT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_EQ(r.json["outcome"], "inconclusive");
   auto candidates = r.json["candidates"].get<std::vector<std::string>>();
@@ -181,8 +237,8 @@ TEST(Bisect, FixModeFindsTheFix) {
     else
       CodeCommit(repo, i);
   }
-  CliResult r = RunCulprit(Args(repo, dir, {"--bad", bad, "--mode", "fix"}),
-                           dir.path() / "result.json");
+  CliResult r =
+      RunCulprit(Args(repo, dir, {"--bad", bad, "--mode", "fix"}), dir.path() / "result.json");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.json["mode"], "fix");
   EXPECT_EQ(r.json["commit"], fix);
@@ -202,10 +258,20 @@ TEST(Bisect, IdenticalSignaturesAndReuseAcrossJobs) {
   }
   auto runs = dir.path() / "runs.txt";
   auto builds = dir.path() / "builds.txt";
-  std::vector<std::string> args = {"bisect", "--repo", repo.path().string(), "--bad", "HEAD",
-                                   "--good", good, "--build", BuildCommand(builds), "--test",
-                                   TestCommand(1, runs), "--state",
-                                   (dir.path() / "state").string(), "--json",
+  std::vector<std::string> args = {"bisect",
+                                   "--repo",
+                                   repo.path().string(),
+                                   "--bad",
+                                   "HEAD",
+                                   "--good",
+                                   good,
+                                   "--build",
+                                   BuildCommand(builds),
+                                   "--test",
+                                   TestCommand(1, runs),
+                                   "--state",
+                                   (dir.path() / "state").string(),
+                                   "--json",
                                    (dir.path() / "result.json").string()};
   CliResult first = RunCulprit(args, dir.path() / "result.json");
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
