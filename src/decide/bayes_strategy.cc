@@ -45,6 +45,9 @@ struct Choice {
   int runs = 0;
   double info = 0;
   double score = 0;
+  // What the most runs considered would tell on that commit: tests are chosen one batch at a
+  // time, but "nothing left to learn" must not be concluded from one batch's worth.
+  double most_info = 0;
 };
 
 class BayesStrategy : public Strategy {
@@ -98,7 +101,7 @@ class BayesStrategy : public Strategy {
       return Conclude(top, "run budget exhausted");
     }
     Choice best = Choose(range, ev);
-    if (best.commit == kNoCommit || best.info < kMinInfoBits) {
+    if (best.commit == kNoCommit || best.most_info < kMinInfoBits) {
       // With a flaky reproducer this is the usual end: the posterior passed the target, the
       // bound under every plausible p did not, and no test left would move either much.
       return Conclude(top, post.mass(top) >= ctx_.options.confidence_target
@@ -181,7 +184,9 @@ class BayesStrategy : public Strategy {
         const int runs = kRunChoices[j] * batch;
         double info = BinaryEntropy(u * q[j]) - u * r[j];
         double score = weight * info / runs;
-        if (score > best.score) best = {c, runs, info, score};
+        if (score > best.score) {
+          best = {c, runs, info, score, BinaryEntropy(u * q.back()) - u * r.back()};
+        }
         if (score < last) break;  // the score is unimodal in k
         last = score;
       }
