@@ -50,6 +50,8 @@ class Bisection {
   Result<void> DoTest(CommitIndex c, int runs);
   Result<void> Feed(CommitIndex c, std::vector<store::RunRow> rows, bool print);
   void PrintVerdict(CommitIndex c);
+  /// good/bad (fix: new/old) or skip, from the runs so far; counts the target crashes.
+  std::string VerdictOf(CommitIndex c, int* target_crashes);
   /// Prints the verdict of the commit shown last, once the engine moves on from it.
   void FlushVerdict();
   Result<report::BisectionResult> Finish(const decide::Conclusion& conclusion);
@@ -72,6 +74,7 @@ class Bisection {
   decide::CommitDag dag_;
   std::unique_ptr<decide::Engine> engine_;
   std::map<CommitIndex, CommitState> commits_;
+  std::vector<CommitIndex> tested_order_;  // commits in the order they were first built
   TargetCrash target_;
   bool target_known_ = false;
   bool prior_tried_ = false;
@@ -263,6 +266,7 @@ Result<void> Bisection::DoBuild(CommitIndex c, bool release_search) {
   const store::BuildRow* row = &built->row;
   bool cached = built->cached;
   CommitState& state = commits_[c];
+  if (!state.built) tested_order_.push_back(c);
   state.built = true;
   state.build = *row;
   parts_.log.BuildResult(row->ok, row->signature, row->log_path, cached, row->compiler,
@@ -355,7 +359,7 @@ void Bisection::FlushVerdict() {
   if (Id(shown_) != bad_id_) PrintVerdict(shown_);
 }
 
-void Bisection::PrintVerdict(CommitIndex c) {
+std::string Bisection::VerdictOf(CommitIndex c, int* target_crashes) {
   const CommitState& state = commits_[c];
   int target = 0, usable = 0;
   for (const auto& r : state.runs) {
@@ -363,14 +367,15 @@ void Bisection::PrintVerdict(CommitIndex c) {
     target += o == Outcome::kTargetCrash;
     usable += o == Outcome::kTargetCrash || o == Outcome::kOk || o == Outcome::kOtherCrash;
   }
+  if (target_crashes != nullptr) *target_crashes = target;
   bool fix = config_.mode == decide::Mode::kFix;
-  std::string verdict;
-  if (!state.build.ok || usable == 0)
-    verdict = "skip";
-  else if (target > 0)
-    verdict = fix ? "old" : "bad";
-  else
-    verdict = fix ? "new" : "good";
+  if (!state.build.ok || usable == 0) return "skip";
+  if (target > 0) return fix ? "old" : "bad";
+  return fix ? "new" : "good";
+}
+
+void Bisection::PrintVerdict(CommitIndex c) {
+  std::string verdict = VerdictOf(c, nullptr);
   // Like the seed log, the good-start search prints no verdicts; "# git bisect start" follows it.
   if (!announced_bisect_) {
     if (verdict == "good") last_good_release_ = Id(c);
@@ -417,6 +422,19 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
     }
   }
   r.time.total_s = r.time.build_s + r.time.test_s;
+  for (CommitIndex c : tested_order_) {
+    const CommitState& state = commits_[c];
+    report::TestedRevision t{.commit = Id(c),
+                             .title = dag_.node(c).title,
+                             .release = dag_.node(c).release,
+                             .built = state.build.ok,
+                             .signature = state.build.signature,
+                             .runs = static_cast<int>(state.runs.size()),
+                             .build_s = state.build.duration_s};
+    t.verdict = VerdictOf(c, &t.target_crashes);
+    for (const auto& run : state.runs) t.test_s += run.duration_s;
+    r.tested.push_back(std::move(t));
+  }
   if (k.culprit != decide::kNoCommit &&
       (k.kind == decide::ConclusionKind::kFound || k.kind == decide::ConclusionKind::kHorizon)) {
     r.commit = Id(k.culprit);

@@ -155,6 +155,17 @@ Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
       return Fail(ErrorKind::kIo, "cannot write " + job->config.json_out->string() +
                                       " (pass --json with a writable path)");
   }
+  // A page to open and a message to send, beside the state they came from.
+  std::filesystem::path reports = state_dir / "reports";
+  std::error_code ec;
+  std::filesystem::create_directories(reports, ec);
+  std::string stem = (reports / ("job-" + std::to_string(job->id))).string();
+  std::ofstream html(stem + ".html"), email(stem + ".eml");
+  report::WriteHtml(*result, html);
+  report::WriteEmail(*result, email);
+  if (!html || !email)
+    return Fail(ErrorKind::kIo, "cannot write the reports in " + reports.string());
+  log.Note("report: " + stem + ".html, e-mail: " + stem + ".eml");
   return result;
 }
 

@@ -21,6 +21,20 @@ struct CandidateInfo {
   double probability = 0;
 };
 
+/// One commit culprit built and ran, in the order it was first tested.
+struct TestedRevision {
+  std::string commit;
+  std::string title;
+  std::string release;    ///< its release tag, if it is one
+  std::string verdict;    ///< "good", "bad" (fix mode: "new", "old") or "skip"
+  bool built = false;     ///< false: the build failed
+  std::string signature;  ///< of the build, when built
+  int target_crashes = 0;
+  int runs = 0;
+  double build_s = 0;
+  double test_s = 0;
+};
+
 struct BisectionResult {
   std::string mode = "cause";     ///< "cause" | "fix"
   std::string outcome = "error";  ///< "found" | "inconclusive" | "horizon" | "error"
@@ -44,6 +58,7 @@ struct BisectionResult {
   std::string crash_report;  ///< the target crash's report text (symbolized for kernels)
   std::string guilty_file;   ///< first non-generic source file of the report's stack
   std::string disassembly;   ///< "Code disassembly (best guess):" listing, when available
+  std::vector<TestedRevision> tested;
   std::string stop_reason;
   std::string error;
 };

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "base/strings.h"
 
@@ -207,7 +208,128 @@ std::string ToJson(const BisectionResult& r) {
       {"parent_signature", r.parent_signature},
       {"recipients", {{"to", r.recipients_to}, {"cc", r.recipients_cc}}},
   };
+  json tested = json::array();
+  for (const auto& t : r.tested) {
+    tested.push_back({{"commit", t.commit},
+                      {"title", t.title},
+                      {"release", t.release},
+                      {"verdict", t.verdict},
+                      {"built", t.built},
+                      {"signature", t.signature},
+                      {"target_crashes", t.target_crashes},
+                      {"runs", t.runs},
+                      {"build_s", t.build_s},
+                      {"test_s", t.test_s}});
+  }
+  j["tested"] = tested;
   return j.dump(2);
+}
+
+namespace {
+
+std::string Subject(const BisectionResult& r) {
+  std::string crash = r.title.empty() ? "crash" : r.title;
+  if (r.outcome == "found") {
+    return crash + ": " + (r.mode == "fix" ? "fixed by " : "bisected to ") + ShortHash(r.commit) +
+           " (\"" + r.culprit.title + "\")";
+  }
+  if (r.outcome == "inconclusive") return crash + ": bisection inconclusive";
+  if (r.outcome == "horizon") return crash + ": older than the searched history";
+  return crash + ": bisection failed";
+}
+
+// Header values are one line of printable text.
+std::string HeaderValue(std::string_view text) {
+  std::string out;
+  for (char c : text) out += (c == '\n' || c == '\r') ? ' ' : c;
+  return out;
+}
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void WriteEmail(const BisectionResult& r, std::ostream& out) {
+  out << "Subject: [culprit] " << HeaderValue(Subject(r)) << "\n";
+  if (!r.recipients_to.empty()) out << "To: " << Join(r.recipients_to, ", ") << "\n";
+  if (!r.recipients_cc.empty()) out << "Cc: " << Join(r.recipients_cc, ", ") << "\n";
+  out << "MIME-Version: 1.0\n"
+      << "Content-Type: text/plain; charset=utf-8\n"
+      << "Content-Transfer-Encoding: 8bit\n\n";
+  WriteText(r, out);
+}
+
+void WriteHtml(const BisectionResult& r, std::ostream& out) {
+  out << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>culprit: "
+      << Escape(Subject(r)) << "</title>\n<style>"
+      << "body{font-family:sans-serif;margin:2em;max-width:70em}"
+      << "pre{background:#f6f6f6;padding:1em;overflow-x:auto}"
+      << "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;"
+      << "text-align:left;font-family:monospace}"
+      << ".bad,.old{background:#fdd}.good,.new{background:#dfd}.skip{background:#eee}"
+      << "</style></head><body>\n";
+  out << "<h1>" << Escape(Subject(r)) << "</h1>\n<p>";
+  char conf[32];
+  std::snprintf(conf, sizeof conf, "%.4f", r.confidence);
+  if (r.outcome == "found") out << "Confidence <b>" << conf << "</b>";
+  if (!r.stop_reason.empty()) out << " (" << Escape(r.stop_reason) << ")";
+  if (!r.error.empty()) out << "Error: " << Escape(r.error);
+  out << "</p>\n";
+  if (r.noop)
+    out << "<p><b>Warning:</b> the culprit's signature equals its parent's: it changed nothing "
+           "that was built, so the result is suspect.</p>\n";
+  if (!r.candidates.empty()) {
+    out << "<h2>Candidates</h2>\n<table><tr><th>probability</th><th>commit</th><th>title</th>"
+           "</tr>\n";
+    for (const auto& c : r.candidates) {
+      char p[32];
+      std::snprintf(p, sizeof p, "%.2f%%", c.probability * 100);
+      out << "<tr><td>" << p << "</td><td>" << Escape(c.commit) << "</td><td>" << Escape(c.title)
+          << "</td></tr>\n";
+    }
+    out << "</table>\n";
+  }
+  out << "<h2>Report</h2>\n<pre>";
+  std::ostringstream text;
+  WriteText(r, text);
+  out << Escape(text.str()) << "</pre>\n";
+  out << "<h2>Revisions tested</h2>\n<table><tr><th>#</th><th>commit</th><th>verdict</th>"
+         "<th>crashes / runs</th><th>build</th><th>test</th><th>signature</th><th>title</th>"
+         "</tr>\n";
+  for (size_t i = 0; i < r.tested.size(); ++i) {
+    const TestedRevision& t = r.tested[i];
+    out << "<tr class=\"" << Escape(t.verdict) << "\"><td>" << i + 1 << "</td><td>"
+        << Escape(ShortHash(t.commit)) << (t.release.empty() ? "" : " (" + Escape(t.release) + ")")
+        << "</td><td>" << Escape(t.verdict) << "</td><td>" << t.target_crashes << " / " << t.runs
+        << "</td><td>"
+        << (t.built ? FormatDuration(std::chrono::duration<double>(t.build_s))
+                    : std::string("failed"))
+        << "</td><td>" << FormatDuration(std::chrono::duration<double>(t.test_s)) << "</td><td>"
+        << Escape(t.signature.substr(0, 16)) << "</td><td>" << Escape(t.title) << "</td></tr>\n";
+  }
+  out << "</table>\n</body></html>\n";
 }
 
 int ExitStatus(const BisectionResult& r) {

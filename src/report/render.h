@@ -16,6 +16,14 @@ void WriteText(const BisectionResult& result, std::ostream& out);
 /// revisions_tested, builds, runs, time, error, plus extra keys).
 std::string ToJson(const BisectionResult& result);
 
+/// The report as an e-mail (RFC 5322 headers, plain-text body): Subject names the crash and
+/// the outcome, To/Cc the recipients; ready for `sendmail -t` or a mail client's import.
+void WriteEmail(const BisectionResult& result, std::ostream& out);
+
+/// The report as one self-contained HTML page: outcome and confidence, the culprit, every
+/// revision tested with its verdict, runs and signature, the crash report and disassembly.
+void WriteHtml(const BisectionResult& result, std::ostream& out);
+
 /// The exit status the command line returns: 0 found, 1 error, 2 inconclusive, 3 horizon.
 int ExitStatus(const BisectionResult& result);
 

@@ -58,6 +58,48 @@ TEST(Render, FoundLooksLikeTheSeedLog) {
   EXPECT_EQ(text.find("cc@example.org"), std::string::npos) << "Cc: is never a recipient";
 }
 
+TEST(Render, EmailHasHeadersThenTheReport) {
+  BisectionResult r = FoundResult();
+  r.recipients_cc = {"linux-kernel@vger.kernel.org"};
+  std::ostringstream out;
+  WriteEmail(r, out);
+  const std::string mail = out.str();
+  EXPECT_EQ(mail.find("Subject: [culprit] general protection fault in __io_queue_sqe: bisected "
+                      "to 483fc4e30869 (\"io_uring: optimise io_prep_linked_timeout()\")\n"),
+            0u)
+      << mail;
+  EXPECT_NE(mail.find("\nTo: asml.silence@gmail.com, axboe@kernel.dk\n"), std::string::npos);
+  EXPECT_NE(mail.find("\nCc: linux-kernel@vger.kernel.org\n"), std::string::npos);
+  size_t body = mail.find("\n\n");
+  ASSERT_NE(body, std::string::npos);
+  EXPECT_EQ(mail.substr(body + 2, 65),
+            "483fc4e30869f8bd1693aca9cffddb21fb303b32 is the first bad commit\n");
+}
+
+TEST(Render, HtmlEscapesAndListsEveryRevision) {
+  BisectionResult r = FoundResult();
+  r.title = "KASAN: use-after-free in <unknown> & co";
+  r.tested = {
+      {.commit = "aaaa1111",
+       .title = "mm: a <b> c",
+       .verdict = "bad",
+       .built = true,
+       .target_crashes = 2,
+       .runs = 10},
+      {.commit = "bbbb2222", .release = "v5.13", .verdict = "good", .built = true, .runs = 10},
+      {.commit = "cccc3333", .verdict = "skip"}};
+  std::ostringstream out;
+  WriteHtml(r, out);
+  const std::string html = out.str();
+  EXPECT_NE(html.find("use-after-free in &lt;unknown&gt; &amp; co"), std::string::npos);
+  EXPECT_EQ(html.find("<unknown>"), std::string::npos) << "unescaped text in the page";
+  EXPECT_NE(html.find("<td>2 / 10</td>"), std::string::npos);
+  EXPECT_NE(html.find("bbbb2222 (v5.13)"), std::string::npos);
+  EXPECT_NE(html.find("<td>failed</td>"), std::string::npos);  // the skipped build
+  EXPECT_NE(html.find("mm: a &lt;b&gt; c"), std::string::npos);
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+}
+
 TEST(Render, JsonHasTheDocumentedShape) {
   BisectionResult r = FoundResult();
   auto j = nlohmann::json::parse(ToJson(r));

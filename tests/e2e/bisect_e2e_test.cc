@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "cli_runner.h"
 
@@ -84,6 +85,18 @@ TEST_P(LinearHistory, FindsThePlantedCommit) {
       << r.out;
   EXPECT_NE(r.out.find("culprit signature: "), std::string::npos);
   ExpectUserRepoUntouched(repo, head);
+  // A page to open and a message to send, in the state directory.
+  std::ifstream html(dir.path() / "state" / "reports" / "job-1.html");
+  std::stringstream page;
+  page << html.rdbuf();
+  EXPECT_NE(page.str().find(planted.substr(0, 12)), std::string::npos);
+  std::ifstream eml(dir.path() / "state" / "reports" / "job-1.eml");
+  std::string subject;
+  std::getline(eml, subject);
+  const std::string want_subject =
+      "Subject: [culprit] ASan: heap-use-after-free in planted_bug: bisected to " +
+      planted.substr(0, 12);
+  EXPECT_TRUE(subject.starts_with(want_subject)) << subject;
 }
 
 INSTANTIATE_TEST_SUITE_P(All, LinearHistory,
