@@ -36,10 +36,11 @@ struct SimulateFlags {
 };
 
 Result<decide::StrategyKind> ParseStrategyName(const std::string& name) {
-  if (name == "bayes") return decide::StrategyKind::kBayes;
+  if (name == "bayes" || name == "bayes-known-p") return decide::StrategyKind::kBayes;
   if (name == "syzbot") return decide::StrategyKind::kSyzbot;
   if (name == "git") return decide::StrategyKind::kGit;
-  return Fail(ErrorKind::kBadInput, "unknown strategy '" + name + "' (use bayes, syzbot or git)");
+  return Fail(ErrorKind::kBadInput,
+              "unknown strategy '" + name + "' (use bayes, syzbot, git or bayes-known-p)");
 }
 
 double Percent(int part, int whole) { return whole > 0 ? 100.0 * part / whole : 0.0; }
@@ -121,6 +122,8 @@ int RunSimulate(const SimulateFlags& f) {
                              .prior_hit = f.prior_hit,
                              .mode = f.mode == "fix" ? decide::Mode::kFix : decide::Mode::kCause};
         sweep.options.strategy = kinds[i];
+        // An oracle row: bayes told the true crash rate, to show what estimating it costs.
+        if (f.strategies[i] == "bayes-known-p") sweep.options.known_crash_p = p;
         sweep.options.build_cost = f.build_cost;
         sweep.options.confidence_target = f.confidence;
         sweep.options.runs_per_test = f.runs_per_test;
@@ -147,7 +150,9 @@ void AddSimulateCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--n", flags->n, "number of commits (list: --n 1024,8192)")->delimiter(',');
   cmd->add_option("--p", flags->p, "per-run crash probability (list)")->delimiter(',');
   cmd->add_option("--trials", flags->trials, "bisections per strategy and scenario");
-  cmd->add_option("--strategies", flags->strategies, "bayes,syzbot,git")->delimiter(',');
+  cmd->add_option("--strategies", flags->strategies,
+                  "bayes,syzbot,git (or bayes-known-p: bayes told the true p)")
+      ->delimiter(',');
   cmd->add_option("--seed", flags->seed, "seed of histories and worlds");
   cmd->add_option("--mode", flags->mode, "cause or fix");
   cmd->add_option("--prior-hit", flags->prior_hit,

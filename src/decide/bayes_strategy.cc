@@ -59,10 +59,12 @@ class BayesStrategy : public Strategy {
     if (e.build == BuildState::kUnknown) return Judgement::Build();
     if (e.Untestable()) return Judgement::Of(Verdict::kSkip);
     if (is_bad) {
-      if (e.target >= kCrashesOnBad || e.runs() >= kMaxRunsOnBad) {
+      // With p known, one crash shows the bug reproduces; there is nothing more to learn here.
+      const int crashes = ctx_.options.known_crash_p > 0 ? 1 : kCrashesOnBad;
+      if (e.target >= crashes || e.runs() >= kMaxRunsOnBad) {
         return Judgement::Of(e.target > 0 ? Verdict::kCrash : Verdict::kNoCrash);
       }
-      return Judgement::Runs(std::min(kCrashesOnBad - e.target, kMaxRunsOnBad - e.runs()));
+      return Judgement::Runs(std::min(crashes - e.target, kMaxRunsOnBad - e.runs()));
     }
     if (e.target > 0) return Judgement::Of(Verdict::kCrash);
     // A probe (release, merge base, fix end) is clean once enough OK runs make a missed crash
@@ -141,12 +143,13 @@ class BayesStrategy : public Strategy {
       double g = given_sum > 0 ? std::max(0.0, given[static_cast<size_t>(hyps[i])]) / given_sum : u;
       prior[i] = (1 - outside) * (0.5 * u + 0.5 * g);
     }
-    posterior_.emplace(ctx_.dag, ctx_.problem.mode, std::move(hyps), std::move(prior), outside);
+    posterior_.emplace(ctx_.dag, ctx_.problem.mode, std::move(hyps), std::move(prior), outside,
+                       ctx_.options.known_crash_p);
   }
 
   Choice Choose(const SearchRange& range, const Evidence& ev) {
     const Posterior& post = *posterior_;
-    const auto& grid = Posterior::Grid();
+    const auto& grid = post.grid();
     // Chance Q[k] that k runs on a crashing commit show the crash, over p's posterior. The
     // information about the culprit (not about p) is H(u Q) - u H(Q).
     const int batch = std::max(1, ctx_.options.batch_runs);

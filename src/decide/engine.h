@@ -41,6 +41,9 @@ struct EngineOptions {
   /// Runs made at once (VMs in parallel): kBayes asks for a multiple of this per test, since
   /// the extra runs of a batch cost no wall time. 1 in simulation, where runs are counted.
   int batch_runs = 1;
+  /// kBayes: > 0 fixes the per-run crash probability rather than estimating it from the runs
+  /// (`culprit simulate --strategies bayes-known-p` measures what knowing it is worth).
+  double known_crash_p = 0;
   /// Optional prior weight per commit index (empty = uniform). Commits touching files in the
   /// crash's stack may get more. Must not hurt accuracy when wrong: it is mixed with uniform.
   std::vector<double> commit_prior;

@@ -11,27 +11,10 @@
 
 namespace culprit::decide {
 
-const std::array<double, Posterior::kGrid>& Posterior::Grid() {
-  static const std::array<double, kGrid> grid = {0.03, 0.05, 0.08, 0.12, 0.17, 0.23, 0.3,  0.38,
-                                                 0.47, 0.57, 0.67, 0.77, 0.86, 0.93, 0.97, 0.999};
-  return grid;
-}
-
 namespace {
 
-// log p and log(1 - p) over the grid.
-const std::pair<std::array<double, Posterior::kGrid>, std::array<double, Posterior::kGrid>>&
-LogGrid() {
-  static const auto logs = [] {
-    std::pair<std::array<double, Posterior::kGrid>, std::array<double, Posterior::kGrid>> l;
-    for (size_t g = 0; g < Posterior::kGrid; ++g) {
-      l.first[g] = std::log(Posterior::Grid()[g]);
-      l.second[g] = std::log1p(-Posterior::Grid()[g]);
-    }
-    return l;
-  }();
-  return logs;
-}
+constexpr std::array<double, Posterior::kGrid> kDefaultGrid = {
+    0.03, 0.05, 0.08, 0.12, 0.17, 0.23, 0.3, 0.38, 0.47, 0.57, 0.67, 0.77, 0.86, 0.93, 0.97, 0.999};
 
 // The prior over p: most reproducers are reliable, so the top grid point gets kReliablePrior,
 // the rest is uniform. Runs on the bad commit then move it like any other observation. The
@@ -42,18 +25,6 @@ LogGrid() {
 // at p=0.9.
 constexpr double kReliablePrior = 0.6;
 
-const std::array<double, Posterior::kGrid>& LogPriorP() {
-  static const auto logs = [] {
-    std::array<double, Posterior::kGrid> l{};
-    for (size_t g = 0; g < Posterior::kGrid; ++g) {
-      l[g] = std::log(g + 1 == Posterior::kGrid ? kReliablePrior
-                                                : (1 - kReliablePrior) / (Posterior::kGrid - 1));
-    }
-    return l;
-  }();
-  return logs;
-}
-
 }  // namespace
 
 double BinaryEntropy(double x) {
@@ -62,7 +33,7 @@ double BinaryEntropy(double x) {
 }
 
 Posterior::Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> hyps,
-                     std::vector<double> prior, double outside_prior)
+                     std::vector<double> prior, double outside_prior, double known_p)
     : dag_(dag),
       mode_(mode),
       hyps_(std::move(hyps)),
@@ -72,6 +43,15 @@ Posterior::Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> h
       bits_(1),
       pos_of_(static_cast<size_t>(dag.size()), -1) {
   assert(prior_.size() == hyps_.size() && "one prior weight per hypothesis");
+  // A known p fills the whole grid: every grid point is p, so the posterior over p is moot.
+  for (size_t g = 0; g < kGrid; ++g) {
+    grid_[g] = known_p > 0 ? std::min(known_p, 0.999) : kDefaultGrid[g];
+    log_p_[g] = std::log(grid_[g]);
+    log_not_p_[g] = std::log1p(-grid_[g]);
+    log_prior_p_[g] = known_p > 0      ? -std::log(double{kGrid})
+                      : g + 1 == kGrid ? std::log(kReliablePrior)
+                                       : std::log((1 - kReliablePrior) / (kGrid - 1));
+  }
   double sum = 0;
   for (double p : prior_) sum += p;
   cell_prior_ = {sum};
@@ -121,8 +101,8 @@ void Posterior::Split(CommitIndex t) {
 template <class Bit>
 void Posterior::LogLikelihood(const Evidence& ev, Bit bit, std::array<double, kGrid>* out) const {
   static const double log_eps = std::log(kEpsilon), log_not_eps = std::log1p(-kEpsilon);
-  const std::array<double, kGrid>& log_p = LogGrid().first;
-  const std::array<double, kGrid>& log_not_p = LogGrid().second;
+  const std::array<double, kGrid>& log_p = log_p_;
+  const std::array<double, kGrid>& log_not_p = log_not_p_;
   out->fill(0.0);
   std::map<std::string, int> group_state;  // signature -> bit of first member, 2 = separated
   int separated = 0;
@@ -180,7 +160,7 @@ void Posterior::Update(const Evidence& ev) {
       lp = std::log(kNotReproduciblePrior);
     }
     for (size_t g = 0; g < kGrid; ++g) {
-      lw[k][g] += lp + LogPriorP()[g];
+      lw[k][g] += lp + log_prior_p_[g];
       top = std::max(top, lw[k][g]);
     }
   }

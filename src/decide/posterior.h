@@ -29,13 +29,14 @@ class Posterior {
   static constexpr double kEpsilon = 1e-3;
   static constexpr double kSeparation = 0.02;
   static constexpr double kNotReproduciblePrior = 1e-3;
-  /// The grid of per-run crash probabilities.
-  static const std::array<double, kGrid>& Grid();
-
   /// `prior` is per hypothesis (same order as `hyps`, sorted by commit index), summing to
-  /// 1 - outside_prior.
+  /// 1 - outside_prior. `known_p` > 0 fixes the per-run crash probability instead of
+  /// estimating it (what knowing p is worth, in simulation).
   Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> hyps,
-            std::vector<double> prior, double outside_prior);
+            std::vector<double> prior, double outside_prior, double known_p = 0);
+
+  /// The grid of per-run crash probabilities.
+  const std::array<double, kGrid>& grid() const { return grid_; }
 
   /// Adds newly built commits to the cell partition and recomputes the posterior.
   void Update(const Evidence& ev);
@@ -60,6 +61,7 @@ class Posterior {
 
   const CommitDag& dag_;
   Mode mode_;
+  std::array<double, kGrid> grid_{}, log_p_{}, log_not_p_{}, log_prior_p_{};
   std::vector<CommitIndex> hyps_;
   std::vector<double> prior_;
   double outside_prior_;
