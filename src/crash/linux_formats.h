@@ -45,4 +45,8 @@ struct OopsSpec {
 
 const std::vector<OopsSpec>& LinuxOopsSpecs();
 
+/// For a regex of `StackSpec::parts`: literals of which every match holds one, or {} if not
+/// known. Part regexes never span lines, so only lines that hold one need the regex.
+std::vector<std::string_view> PartLiterals(std::string_view part);
+
 }  // namespace culprit::crash

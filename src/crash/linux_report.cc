@@ -63,17 +63,104 @@ std::unique_ptr<RE2> CompileAny(const std::vector<std::string_view>& res) {
   return Compile(joined);
 }
 
+struct CompiledPart {
+  std::unique_ptr<RE2> re;                 // null = parse frames here
+  std::vector<std::string_view> literals;  // every match holds one; {} = unknown
+};
+
 struct CompiledStack {
-  std::vector<std::unique_ptr<RE2>> parts;  // null = parse frames here
-  std::vector<std::unique_ptr<RE2>> parts2;
+  std::vector<CompiledPart> parts;
+  std::vector<CompiledPart> parts2;
   std::unique_ptr<RE2> skip;
   FrameChoice choice;
 };
+
+// A necessary condition for a regex to match at a position, read off its pattern: the text
+// there starts with `prefix`, and the rest of that line holds each of `then` in order (each
+// literal follows a ".*", which stays on the line). It turns most of the title regexes that
+// cannot match away without running them. Empty (admits all) for a top-level alternation.
+struct LiteralGate {
+  std::string prefix;
+  std::vector<std::string> then;
+
+  bool Admits(std::string_view text, size_t at) const {
+    std::string_view rest = text.substr(at);
+    if (!rest.starts_with(prefix)) return false;
+    if (then.empty()) return true;
+    rest.remove_prefix(prefix.size());
+    rest = rest.substr(0, rest.find('\n'));
+    size_t from = 0;
+    for (const std::string& literal : then) {
+      size_t found = rest.find(literal, from);
+      if (found == std::string_view::npos) return false;
+      from = found + literal.size();
+    }
+    return true;
+  }
+};
+
+bool HasTopLevelAlternation(std::string_view re) {
+  int depth = 0;
+  for (size_t i = 0; i < re.size(); ++i) {
+    char c = re[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '[') {
+      // A class: "]" right after "[" or "[^" is a member; escapes are skipped.
+      size_t j = i + 1;
+      if (j < re.size() && re[j] == '^') ++j;
+      if (j < re.size() && re[j] == ']') ++j;
+      while (j < re.size() && re[j] != ']') j += re[j] == '\\' ? 2 : 1;
+      i = j;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == '|' && depth == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+LiteralGate GateOf(std::string_view re) {
+  LiteralGate gate;
+  if (HasTopLevelAlternation(re)) return gate;
+  constexpr std::string_view kMeta = ".[]()*+?{}|^$\\";
+  std::string* run = &gate.prefix;
+  size_t i = 0;
+  while (i < re.size()) {
+    char literal;
+    size_t next;
+    if (re[i] == '\\' && i + 1 < re.size() && std::ispunct(static_cast<unsigned char>(re[i + 1]))) {
+      literal = re[i + 1];
+      next = i + 2;
+    } else if (kMeta.find(re[i]) == std::string_view::npos) {
+      literal = re[i];
+      next = i + 1;
+    } else if (re.substr(i, 2) == ".*") {
+      // ".*" or ".*?": any bytes of the same line, then the next literal run.
+      i += re.substr(i, 3) == ".*?" ? 3 : 2;
+      run = &gate.then.emplace_back();
+      continue;
+    } else {
+      break;
+    }
+    // A quantified byte is not required: the literal run ends before it.
+    if (next < re.size() && std::string_view("*+?{").find(re[next]) != std::string_view::npos)
+      break;
+    run->push_back(literal);
+    i = next;
+  }
+  std::erase_if(gate.then, [](const std::string& s) { return s.empty(); });
+  return gate;
+}
 
 struct CompiledFormat {
   const OopsFormat* spec;
   std::unique_ptr<RE2> title, report;
   std::unique_ptr<CompiledStack> stack;
+  LiteralGate title_gate;  // checked before the title regex runs
 };
 
 struct CompiledOops {
@@ -83,9 +170,14 @@ struct CompiledOops {
   std::vector<CompiledFormat> formats;
 };
 
-std::vector<std::unique_ptr<RE2>> CompileParts(const std::vector<std::string_view>& parts) {
-  std::vector<std::unique_ptr<RE2>> out;
-  for (std::string_view p : parts) out.push_back(p == kStackHere ? nullptr : Compile(p));
+std::vector<CompiledPart> CompileParts(const std::vector<std::string_view>& parts) {
+  std::vector<CompiledPart> out;
+  for (std::string_view p : parts) {
+    if (p == kStackHere)
+      out.push_back({nullptr, {}});
+    else
+      out.push_back({Compile(p), PartLiterals(p)});
+  }
   return out;
 }
 
@@ -95,7 +187,8 @@ const std::vector<CompiledOops>& Oopses() {
     for (const OopsSpec& spec : LinuxOopsSpecs()) {
       CompiledOops c{&spec, CompileAny(spec.suppressions), Compile(spec.confirm), {}};
       for (const OopsFormat& f : spec.formats) {
-        CompiledFormat cf{&f, Compile(f.title), Compile(f.report), nullptr};
+        CompiledFormat cf{&f, Compile(f.title), Compile(f.report), nullptr,
+                          GateOf(Expand(f.title))};
         if (f.has_stack) {
           std::vector<std::string_view> skip = GenericFrameSkips();
           skip.insert(skip.end(), f.stack.skip.begin(), f.stack.skip.end());
@@ -271,6 +364,49 @@ bool Groups(const RE2& re, std::string_view text, std::vector<std::string>* grou
   return true;
 }
 
+// False if `line` holds none of the part's literals (then its regex cannot match there).
+bool MayHold(const CompiledPart& part, std::string_view line) {
+  if (part.literals.empty()) return true;
+  for (std::string_view literal : part.literals) {
+    if (FindIn(line, literal) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// The first match of a part regex in `text`, as Groups. Part regexes never span lines: with
+// literals known, the regex runs only on the lines that hold one (found by memmem), in order.
+bool FirstPartMatch(const CompiledPart& part, std::string_view text,
+                    std::vector<std::string>* groups, size_t* match_start) {
+  if (part.literals.empty()) return Groups(*part.re, text, groups, match_start);
+  constexpr size_t kMaxLiterals = 8;
+  size_t count = std::min(part.literals.size(), kMaxLiterals);
+  size_t next[kMaxLiterals];
+  for (size_t h = 0; h < count; ++h) next[h] = FindIn(text, part.literals[h]);
+  int n = part.re->NumberOfCapturingGroups();
+  std::vector<re2::StringPiece> sub(n + 1);
+  size_t from = 0;
+  while (from < text.size()) {
+    size_t hit = std::string_view::npos;
+    for (size_t h = 0; h < count; ++h) {
+      if (next[h] != std::string_view::npos && next[h] < from)
+        next[h] = FindIn(text, part.literals[h], from);
+      hit = std::min(hit, next[h]);
+    }
+    if (hit == std::string_view::npos) return false;
+    Line line = LineAt(text, hit);
+    // The whole text stays the regex's context; the search covers this line only.
+    if (part.re->Match(re2::StringPiece(text.data(), text.size()), line.pos, line.end(),
+                       RE2::UNANCHORED, sub.data(), n + 1)) {
+      groups->clear();
+      for (int i = 1; i <= n; ++i) groups->emplace_back(sub[i].data(), sub[i].size());
+      *match_start = sub[0].data() - text.data();
+      return true;
+    }
+    from = PastLine(text, line.end());
+  }
+  return false;
+}
+
 // A stack keyword line ("Call Trace:", "Freed by task 1:", ...); literals gate the regex.
 bool IsStackStart(std::string_view line) {
   // The keywords' literals ("race" covers Trace, trace and backtrace), four bytes compared at
@@ -336,8 +472,13 @@ bool IsCorruptedLine(std::string_view line) {
 
 // Offset of the first corrupted line that starts before `limit` in `text`, or npos.
 size_t CorruptedLine(std::string_view text, size_t limit) {
-  for (size_t at = FindIn(text, "should_fail"); at != std::string_view::npos && at < limit;
-       at = FindIn(text, "should_fail", at + 1)) {
+  // Only occurrences that start before `limit` count: the search stops there.
+  constexpr std::string_view kNeedle = "should_fail";
+  std::string_view head = limit >= text.size()
+                              ? text
+                              : text.substr(0, std::min(text.size(), limit + kNeedle.size() - 1));
+  for (size_t at = FindIn(head, kNeedle); at != std::string_view::npos && at < limit;
+       at = FindIn(head, kNeedle, at + 1)) {
     Line line = LineAt(text, at);
     if (line.pos < limit && IsCorruptedLine(line.text)) return line.pos;
   }
@@ -399,17 +540,17 @@ class StackWalk {
 
   // Runs syzkaller's part sequence: a regex part consumes lines up to its first match; a stack
   // part consumes frames up to the next stack start (or the next part's match).
-  std::vector<std::vector<std::string>> Run(const std::vector<std::unique_ptr<RE2>>& parts) {
+  std::vector<std::vector<std::string>> Run(const std::vector<CompiledPart>& parts) {
     std::vector<std::vector<std::string>> stacks(1);
     std::vector<std::string> groups;
     bool ran_stack = false;
     Line line;
     for (size_t i = 0; i < parts.size(); ++i) {
-      if (parts[i] != nullptr) {
+      if (parts[i].re != nullptr) {
         // Part regexes never span lines: one search over the rest finds the first line.
         size_t start = 0;
         std::string_view rest = text_.substr(std::min(cursor_.pos(), text_.size()));
-        bool matched = Groups(*parts[i], rest, &groups, &start);
+        bool matched = FirstPartMatch(parts[i], rest, &groups, &start);
         // A fault-injection line before the part's match abandons the part (syzkaller's
         // corruptedLines): the rest of the walk resumes after that line.
         size_t injected_at = CorruptedLine(rest, matched ? start : rest.size());
@@ -446,8 +587,8 @@ class StackWalk {
           if (any_frame || (first_only_ && !stacks.back().empty())) break;
           continue;
         }
-        if (i + 1 < parts.size() && parts[i + 1] != nullptr &&
-            Groups(*parts[i + 1], line.text, &groups)) {
+        if (i + 1 < parts.size() && parts[i + 1].re != nullptr &&
+            MayHold(parts[i + 1], line.text) && Groups(*parts[i + 1].re, line.text, &groups)) {
           Append(groups, &stacks.back());
           ++i;
           break;
@@ -591,7 +732,7 @@ Description Describe(std::string_view text, const CompiledOops& oops) {
     std::vector<std::string> groups;
     bool matched_title = false;
     for (const CompiledFormat& f : oops.formats) {
-      if (!GroupsAt(*f.title, text, at, &groups)) continue;
+      if (!f.title_gate.Admits(text, at) || !GroupsAt(*f.title, text, at, &groups)) continue;
       matched_title = true;
       if (f.report != nullptr && !Groups(*f.report, text, &groups)) continue;
       Description d;
@@ -749,8 +890,8 @@ std::vector<std::string> LinuxFormatErrors() {
       check(f.report.get());
       if (!f.stack) continue;
       check(f.stack->skip.get());
-      for (const auto& p : f.stack->parts) check(p.get());
-      for (const auto& p : f.stack->parts2) check(p.get());
+      for (const auto& p : f.stack->parts) check(p.re.get());
+      for (const auto& p : f.stack->parts2) check(p.re.get());
     }
   }
   return errors;
