@@ -621,12 +621,15 @@ std::vector<OopsSpec> MakeSpecs() {
 
 }  // namespace
 
-std::vector<std::string_view> PartLiterals(std::string_view part) {
-  if (part == kRip) return {"IP", "pc ", "PC is at", "--- interrupt: "};  // "NIP" holds "IP"
-  if (part == kCallTrace) return {"race:"};
-  if (part == kStallIrq)
-    return {"apic_timer_interrupt", "Exception stack", "el1_irq", "el1h_64_irq"};
-  if (part == kKmsanOrigin) return {"Local variable ", "Uninit was created at:"};
+PartLiterals LiteralsOfPart(std::string_view part) {
+  if (part == kRip) return {{"IP", "pc ", "PC is at", "--- interrupt: "}};  // "NIP" holds "IP"
+  if (part == kCallTrace) return {{"Call Trace:", "Call trace:", "Backtrace:"}, true};
+  if (part == kStallIrq) {
+    return {{"apic_timer_interrupt", "Exception stack", "el1_irq", "el1h_64_irq",
+             "sysvec_apic_timer_interrupt"},
+            true};
+  }
+  if (part == kKmsanOrigin) return {{"Local variable ", "Uninit was created at:"}};
   return {};
 }
 

@@ -64,8 +64,8 @@ std::unique_ptr<RE2> CompileAny(const std::vector<std::string_view>& res) {
 }
 
 struct CompiledPart {
-  std::unique_ptr<RE2> re;                 // null = parse frames here
-  std::vector<std::string_view> literals;  // every match holds one; {} = unknown
+  std::unique_ptr<RE2> re;  // null = parse frames here
+  PartLiterals hint;
 };
 
 struct CompiledStack {
@@ -156,11 +156,31 @@ LiteralGate GateOf(std::string_view re) {
   return gate;
 }
 
+// True if no match of the regex can hold a '\n' and none depends on the text around it (no
+// anchors, word boundaries or flags): a match starting on a line is then found with that line
+// alone as the text, which lets RE2 skip its DFA pass over the rest of the report.
+bool OnOneLine(std::string_view re) {
+  for (std::string_view bad : {"[^", "(?s", "(?m", "(?i", "(?U", "(?-"}) {
+    if (re.find(bad) != std::string_view::npos) return false;
+  }
+  for (size_t i = 0; i < re.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(re[i]);
+    if (c < 0x20 || c == '^' || c == '$') return false;
+    if (c == '\\' && i + 1 < re.size()) {
+      // Escaped punctuation is a literal; of the letter escapes only \d and \w stay on a line.
+      char e = re[++i];
+      if (std::isalnum(static_cast<unsigned char>(e)) && e != 'd' && e != 'w') return false;
+    }
+  }
+  return true;
+}
+
 struct CompiledFormat {
   const OopsFormat* spec;
   std::unique_ptr<RE2> title, report;
   std::unique_ptr<CompiledStack> stack;
   LiteralGate title_gate;  // checked before the title regex runs
+  bool title_on_line = false;
 };
 
 struct CompiledOops {
@@ -176,7 +196,8 @@ std::vector<CompiledPart> CompileParts(const std::vector<std::string_view>& part
     if (p == kStackHere)
       out.push_back({nullptr, {}});
     else
-      out.push_back({Compile(p), PartLiterals(p)});
+      // Searching line by line needs a regex that stays on one line.
+      out.push_back({Compile(p), OnOneLine(Expand(p)) ? LiteralsOfPart(p) : PartLiterals{}});
   }
   return out;
 }
@@ -187,8 +208,8 @@ const std::vector<CompiledOops>& Oopses() {
     for (const OopsSpec& spec : LinuxOopsSpecs()) {
       CompiledOops c{&spec, CompileAny(spec.suppressions), Compile(spec.confirm), {}};
       for (const OopsFormat& f : spec.formats) {
-        CompiledFormat cf{&f, Compile(f.title), Compile(f.report), nullptr,
-                          GateOf(Expand(f.title))};
+        CompiledFormat cf{&f,      Compile(f.title),        Compile(f.report),
+                          nullptr, GateOf(Expand(f.title)), OnOneLine(Expand(f.title))};
         if (f.has_stack) {
           std::vector<std::string_view> skip = GenericFrameSkips();
           skip.insert(skip.end(), f.stack.skip.begin(), f.stack.skip.end());
@@ -366,36 +387,41 @@ bool Groups(const RE2& re, std::string_view text, std::vector<std::string>* grou
 
 // False if `line` holds none of the part's literals (then its regex cannot match there).
 bool MayHold(const CompiledPart& part, std::string_view line) {
-  if (part.literals.empty()) return true;
-  for (std::string_view literal : part.literals) {
+  if (part.hint.literals.empty()) return true;
+  for (std::string_view literal : part.hint.literals) {
     if (FindIn(line, literal) != std::string_view::npos) return true;
   }
   return false;
 }
 
 // The first match of a part regex in `text`, as Groups. Part regexes never span lines: with
-// literals known, the regex runs only on the lines that hold one (found by memmem), in order.
+// literals known, the regex runs only on the lines that hold one, in order (or not at all when
+// the regex is just its literals).
 bool FirstPartMatch(const CompiledPart& part, std::string_view text,
                     std::vector<std::string>* groups, size_t* match_start) {
-  if (part.literals.empty()) return Groups(*part.re, text, groups, match_start);
-  constexpr size_t kMaxLiterals = 8;
-  size_t count = std::min(part.literals.size(), kMaxLiterals);
-  size_t next[kMaxLiterals];
-  for (size_t h = 0; h < count; ++h) next[h] = FindIn(text, part.literals[h]);
+  const std::vector<std::string_view>& literals = part.hint.literals;
+  if (literals.empty()) return Groups(*part.re, text, groups, match_start);
   int n = part.re->NumberOfCapturingGroups();
   std::vector<re2::StringPiece> sub(n + 1);
   size_t from = 0;
   while (from < text.size()) {
+    // The earliest literal: each one is searched for only before the best so far (on a tie
+    // the first listed wins, as in the regex's alternation).
     size_t hit = std::string_view::npos;
-    for (size_t h = 0; h < count; ++h) {
-      if (next[h] != std::string_view::npos && next[h] < from)
-        next[h] = FindIn(text, part.literals[h], from);
-      hit = std::min(hit, next[h]);
+    for (std::string_view literal : literals) {
+      std::string_view window =
+          hit == std::string_view::npos ? text : text.substr(0, hit + literal.size() - 1);
+      hit = std::min(hit, FindIn(window, literal, from));
     }
     if (hit == std::string_view::npos) return false;
+    if (part.hint.whole) {
+      groups->clear();
+      *match_start = hit;
+      return true;
+    }
     Line line = LineAt(text, hit);
-    // The whole text stays the regex's context; the search covers this line only.
-    if (part.re->Match(re2::StringPiece(text.data(), text.size()), line.pos, line.end(),
+    // The line is the whole text the regex sees (see OnOneLine).
+    if (part.re->Match(re2::StringPiece(line.text.data(), line.text.size()), 0, line.text.size(),
                        RE2::UNANCHORED, sub.data(), n + 1)) {
       groups->clear();
       for (int i = 1; i <= n; ++i) groups->emplace_back(sub[i].data(), sub[i].size());
@@ -710,7 +736,14 @@ void FormatTitles(const CompiledFormat& f, std::vector<std::string> args, const 
 }
 
 // Groups of `re` matched exactly at `pos` of `text`.
-bool GroupsAt(const RE2& re, std::string_view text, size_t pos, std::vector<std::string>* groups) {
+// `on_line`: the regex stays on one line (OnOneLine), so the rest of the line is all it needs.
+bool GroupsAt(const RE2& re, std::string_view text, size_t pos, bool on_line,
+              std::vector<std::string>* groups) {
+  if (on_line) {
+    size_t end = text.find('\n', pos);
+    text = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    pos = 0;
+  }
   int n = re.NumberOfCapturingGroups();
   std::vector<re2::StringPiece> sub(n + 1);
   if (!re.Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::ANCHOR_START,
@@ -732,7 +765,8 @@ Description Describe(std::string_view text, const CompiledOops& oops) {
     std::vector<std::string> groups;
     bool matched_title = false;
     for (const CompiledFormat& f : oops.formats) {
-      if (!f.title_gate.Admits(text, at) || !GroupsAt(*f.title, text, at, &groups)) continue;
+      if (!f.title_gate.Admits(text, at) || !GroupsAt(*f.title, text, at, f.title_on_line, &groups))
+        continue;
       matched_title = true;
       if (f.report != nullptr && !Groups(*f.report, text, &groups)) continue;
       Description d;
