@@ -244,13 +244,28 @@ const CompiledOops* MatchOops(std::string_view line, std::string_view following 
   return nullptr;
 }
 
-const NeedleSet& HeaderNeedles() {
-  static const NeedleSet* headers = [] {
-    std::vector<std::string_view> h;
-    for (const OopsSpec& spec : LinuxOopsSpecs()) h.push_back(spec.header);
-    return new NeedleSet(std::move(h));
+// syzkaller's infoMessagesWithStack: messages that are no bug but print a stack; inside a
+// report they interleave their stack with the report's own.
+constexpr std::string_view kInfoMessagesWithStack[] = {
+    "vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure",
+    "FAULT_FLAG_ALLOW_RETRY missing"};
+
+bool IsInfoMessageWithStack(std::string_view line) {
+  for (std::string_view m : kInfoMessagesWithStack) {
+    if (line.find(m) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// Oops headers and info messages: the lines of a report that need a closer look.
+const NeedleSet& GatherNeedles() {
+  static const NeedleSet* needles = [] {
+    std::vector<std::string_view> n;
+    for (const OopsSpec& spec : LinuxOopsSpecs()) n.push_back(spec.header);
+    for (std::string_view m : kInfoMessagesWithStack) n.push_back(m);
+    return new NeedleSet(std::move(n));
   }();
-  return *headers;
+  return *needles;
 }
 
 // The report as parsed: stripped lines of the oops' console context.
@@ -307,42 +322,42 @@ bool ContinuesReport(std::string_view line) {
   return false;
 }
 
-// syzkaller's infoMessagesWithStack: messages that are no bug but print a stack; inside a
-// report they interleave their stack with the report's own.
-bool IsInfoMessageWithStack(std::string_view line) {
-  static constexpr std::string_view kMessages[] = {
-      "vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure",
-      "FAULT_FLAG_ALLOW_RETRY missing"};
-  for (std::string_view m : kMessages) {
-    if (line.find(m) != std::string_view::npos) return true;
-  }
-  return false;
-}
-
 Gathered Gather(std::string_view log, size_t pos, bool questionable) {
   Gathered g;
   Line first = LineAt(log, pos);
   std::string_view context = SplitConsoleLine(first.text).context;
   bool stamped = SplitConsoleLine(first.text).stamped;
   const CompiledOops* first_oops = MatchOops(first.text, log.substr(pos));
+  // Whether a stack start came before: asked only on a repeated header, so the lines are
+  // looked at then (each at most once), not one by one as they pass.
   bool seen_stack = false;
+  std::vector<std::string_view> unchecked;  // lines of this context since the last look
+  auto seen_stack_before = [&] {
+    for (size_t k = 0; k < unchecked.size() && !seen_stack; ++k)
+      seen_stack = IsStackStart(unchecked[k]);
+    unchecked.clear();
+    return seen_stack;
+  };
   g.text = PrefixLines(log, pos, context, stamped);
   LineCursor cursor(log, pos);
   Line line;
   size_t count = 0;
-  // Header candidates come from one scan; only lines holding one are checked in full.
-  size_t next_header = HeaderNeedles().Find(log, pos).pos;
+  // Header and info message candidates come from one scan; only lines holding one are checked
+  // in full (the others hold neither).
+  size_t next_header = GatherNeedles().Find(log, pos).pos;
   while (cursor.Next(&line) && count < kMaxReportLines && g.text.size() < kMaxReportBytes) {
     ConsoleLine c = SplitConsoleLine(line.text);
     const CompiledOops* oops = nullptr;
+    bool info = false;
     if (next_header < line.end()) {
       oops = MatchOops(line.text, log.substr(line.pos));
-      next_header = HeaderNeedles().Find(log, PastLine(log, line.end())).pos;
+      info = IsInfoMessageWithStack(line.text);
+      next_header = GatherNeedles().Find(log, PastLine(log, line.end())).pos;
     }
     // Without a console context, another oops (or a message with its own stack) may belong to
     // another task: the title comes from the text before it.
     if (line.pos != pos && context.empty() && g.desc_end == std::string::npos &&
-        ((oops != nullptr && !ContinuesReport(line.text)) || IsInfoMessageWithStack(line.text)))
+        ((oops != nullptr && !ContinuesReport(line.text)) || info))
       g.desc_end = g.text.size();
     // With timestamps on the oops line, unstamped lines are program output, not the kernel's.
     if (!SameContext(context, c.context) || (stamped && !c.stamped)) continue;
@@ -350,8 +365,9 @@ Gathered Gather(std::string_view log, size_t pos, bool questionable) {
     // Another oops of the same kind starts a second report; other kinds ("invalid opcode"
     // after "kernel BUG", the final "Kernel panic") belong to this one.
     // (Only once this report has shown a stack: a garbled first header is often repeated.)
-    if (line.pos != pos && oops == first_oops && seen_stack && IsSecondReport(c.text)) break;
-    if (!seen_stack && IsStackStart(c.text)) seen_stack = true;
+    if (line.pos != pos && oops == first_oops && seen_stack_before() && IsSecondReport(c.text))
+      break;
+    if (!seen_stack) unchecked.push_back(c.text);
     ++count;
     if (is_oops) g.end = PastLine(log, line.end());
     g.text_end = PastLine(log, line.end());
@@ -435,19 +451,20 @@ bool FirstPartMatch(const CompiledPart& part, std::string_view text,
 
 // A stack keyword line ("Call Trace:", "Freed by task 1:", ...); literals gate the regex.
 bool IsStackStart(std::string_view line) {
-  // The keywords' literals ("race" covers Trace, trace and backtrace), four bytes compared at
-  // once: this runs on every line of a stack, most of which hold none.
+  // Each keyword holds one of these literals ("Call", "ktra" of backtrace and Backtrace), four
+  // bytes compared at once: this runs on every line of a stack, most of which hold none
+  // (function names such as trace_* hold "race").
   auto key = [](const char* p) {
     uint32_t v;
     std::memcpy(&v, p, 4);
     return v;
   };
-  static const uint32_t kRace = key("race"), kAllo = key("Allo"), kFree = key("Free"),
-                        kUnin = key("Unin");
+  static const uint32_t kCall = key("Call"), kKtra = key("ktra"), kAllo = key("Allo"),
+                        kFree = key("Free"), kUnin = key("Unin");
   bool hinted = false;
   for (size_t i = 0; i + 4 <= line.size() && !hinted; ++i) {
     uint32_t v = key(line.data() + i);
-    hinted = v == kRace || v == kAllo || v == kFree || v == kUnin;
+    hinted = v == kCall || v == kKtra || v == kAllo || v == kFree || v == kUnin;
   }
   return hinted && RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), StackStartRe());
 }
@@ -744,11 +761,13 @@ bool GroupsAt(const RE2& re, std::string_view text, size_t pos, bool on_line,
     text = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
     pos = 0;
   }
+  re2::StringPiece piece(text.data(), text.size());
+  // Most tries fail within a few bytes: RE2's DFA alone says so (asked for groups, RE2 may go
+  // straight to its slower submatch engines on a short text).
+  if (!re.Match(piece, pos, text.size(), RE2::ANCHOR_START, nullptr, 0)) return false;
   int n = re.NumberOfCapturingGroups();
   std::vector<re2::StringPiece> sub(n + 1);
-  if (!re.Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::ANCHOR_START,
-                sub.data(), n + 1))
-    return false;
+  if (!re.Match(piece, pos, text.size(), RE2::ANCHOR_START, sub.data(), n + 1)) return false;
   groups->clear();
   for (int i = 1; i <= n; ++i) groups->emplace_back(sub[i].data(), sub[i].size());
   return true;

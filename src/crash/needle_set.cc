@@ -86,16 +86,28 @@ NeedleSet::Hit NeedleSet::Find(std::string_view text, size_t from) const {
   __m128i anchor_vecs[kMaxAnchors];
   for (size_t a = 0; a < anchor_count_; ++a) anchor_vecs[a] = _mm_set1_epi8(anchors_[a]);
 #endif
+  // The anchors of the last 16 bytes loaded, p[block, block + 16), one bit each.
+  size_t block = std::string_view::npos;
+  unsigned block_mask = 0;
   // The first anchor byte at or after `i` (or n).
   auto next_anchor = [&](size_t i) {
 #ifdef __SSE2__
+    if (block != std::string_view::npos && i < block + 16) {
+      unsigned rest = i > block ? block_mask & (~0u << (i - block)) : block_mask;
+      if (rest != 0) return block + static_cast<size_t>(__builtin_ctz(rest));
+      i = block + 16;
+    }
     while (i + 16 <= n) {
-      __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-      __m128i any = _mm_cmpeq_epi8(block, anchor_vecs[0]);
+      __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      __m128i any = _mm_cmpeq_epi8(bytes, anchor_vecs[0]);
       for (size_t a = 1; a < anchor_count_; ++a)
-        any = _mm_or_si128(any, _mm_cmpeq_epi8(block, anchor_vecs[a]));
+        any = _mm_or_si128(any, _mm_cmpeq_epi8(bytes, anchor_vecs[a]));
       unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(any));
-      if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
+      if (mask != 0) {
+        block = i;
+        block_mask = mask;
+        return i + static_cast<size_t>(__builtin_ctz(mask));
+      }
       i += 16;
     }
 #endif
