@@ -66,6 +66,7 @@ std::unique_ptr<RE2> CompileAny(const std::vector<std::string_view>& res) {
 struct CompiledPart {
   std::unique_ptr<RE2> re;  // null = parse frames here
   PartLiterals hint;
+  std::vector<Needle> needles;  // hint.literals, to search for
 };
 
 struct CompiledStack {
@@ -193,11 +194,14 @@ struct CompiledOops {
 std::vector<CompiledPart> CompileParts(const std::vector<std::string_view>& parts) {
   std::vector<CompiledPart> out;
   for (std::string_view p : parts) {
-    if (p == kStackHere)
-      out.push_back({nullptr, {}});
-    else
-      // Searching line by line needs a regex that stays on one line.
-      out.push_back({Compile(p), OnOneLine(Expand(p)) ? LiteralsOfPart(p) : PartLiterals{}});
+    if (p == kStackHere) {
+      out.push_back({nullptr, {}, {}});
+      continue;
+    }
+    // Searching line by line needs a regex that stays on one line.
+    CompiledPart part{Compile(p), OnOneLine(Expand(p)) ? LiteralsOfPart(p) : PartLiterals{}, {}};
+    for (std::string_view literal : part.hint.literals) part.needles.emplace_back(literal);
+    out.push_back(std::move(part));
   }
   return out;
 }
@@ -403,8 +407,8 @@ bool Groups(const RE2& re, std::string_view text, std::vector<std::string>* grou
 
 // False if `line` holds none of the part's literals (then its regex cannot match there).
 bool MayHold(const CompiledPart& part, std::string_view line) {
-  if (part.hint.literals.empty()) return true;
-  for (std::string_view literal : part.hint.literals) {
+  if (part.needles.empty()) return true;
+  for (const Needle& literal : part.needles) {
     if (FindIn(line, literal) != std::string_view::npos) return true;
   }
   return false;
@@ -415,8 +419,7 @@ bool MayHold(const CompiledPart& part, std::string_view line) {
 // the regex is just its literals).
 bool FirstPartMatch(const CompiledPart& part, std::string_view text,
                     std::vector<std::string>* groups, size_t* match_start) {
-  const std::vector<std::string_view>& literals = part.hint.literals;
-  if (literals.empty()) return Groups(*part.re, text, groups, match_start);
+  if (part.needles.empty()) return Groups(*part.re, text, groups, match_start);
   int n = part.re->NumberOfCapturingGroups();
   std::vector<re2::StringPiece> sub(n + 1);
   size_t from = 0;
@@ -424,9 +427,9 @@ bool FirstPartMatch(const CompiledPart& part, std::string_view text,
     // The earliest literal: each one is searched for only before the best so far (on a tie
     // the first listed wins, as in the regex's alternation).
     size_t hit = std::string_view::npos;
-    for (std::string_view literal : literals) {
+    for (const Needle& literal : part.needles) {
       std::string_view window =
-          hit == std::string_view::npos ? text : text.substr(0, hit + literal.size() - 1);
+          hit == std::string_view::npos ? text : text.substr(0, hit + literal.text.size() - 1);
       hit = std::min(hit, FindIn(window, literal, from));
     }
     if (hit == std::string_view::npos) return false;
@@ -528,10 +531,15 @@ size_t CorruptedLine(std::string_view text, size_t limit) {
   return std::string_view::npos;
 }
 
+// Every stack keyword line holds one of these (see IsStackStart); "race" alone would also
+// find every trace_* frame.
+constexpr Needle kStackStartHints[] = {Needle("Call "), Needle("acktrace"), Needle("Allocated"),
+                                       Needle("Freed"), Needle("Uninit was stored")};
+
 // Offset of the first stack-start line at or after `from`, or npos. Lines holding a keyword
 // literal are searched for, not walked.
 size_t NextStackStart(std::string_view text, size_t from) {
-  static constexpr std::string_view kHints[] = {"race", "Allocated", "Freed", "Uninit was stored"};
+  const auto& kHints = kStackStartHints;
   size_t next[std::size(kHints)];
   for (size_t h = 0; h < std::size(kHints); ++h) next[h] = FindIn(text, kHints[h], from);
   while (from < text.size()) {
@@ -835,7 +843,7 @@ bool LacksStack(std::string_view text) {
   std::vector<std::string> groups;
   // Candidate lines hold a keyword literal: a few memmem passes instead of a look at each line.
   std::vector<size_t> candidates;
-  for (std::string_view hint : {"race", "Allocated", "Freed", "Uninit was stored"}) {
+  for (const Needle& hint : kStackStartHints) {
     for (size_t at = FindIn(text, hint); at != std::string_view::npos;
          at = FindIn(text, hint, at + 1))
       candidates.push_back(LineAt(text, at).pos);
@@ -874,7 +882,8 @@ bool IsCorrupted(std::string_view log, std::string_view text, const Description&
   if (d.corrupted) return true;
   static const RE2 timestamp(R"(\[ *[0-9]+\.[0-9]+\]|\[ *[TC][0-9]+\])");
   if (RE2::PartialMatch(d.title, timestamp)) return true;
-  if (FindIn(log, "serialport: VM disconnected.") != std::string_view::npos) return true;
+  static constexpr Needle kDisconnected("serialport: VM disconnected.");
+  if (FindIn(log, kDisconnected) != std::string_view::npos) return true;
   if (d.format == nullptr || d.format->spec->no_stack_trace) return false;
   // A fault-injection frame anywhere in the stack: the report may show the injected failure.
   if (d.format->stack && FindIn(text, "should_fail") != std::string_view::npos) {
@@ -951,7 +960,8 @@ std::vector<std::string> LinuxFormatErrors() {
 }
 
 bool LinuxPanicked(std::string_view log) {
-  return FindIn(log, "Kernel panic - not syncing") != std::string_view::npos;
+  static constexpr Needle kPanic("Kernel panic - not syncing");
+  return FindIn(log, kPanic) != std::string_view::npos;
 }
 
 }  // namespace culprit::crash

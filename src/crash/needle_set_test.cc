@@ -1,11 +1,13 @@
-// NeedleSet against a naive search: random texts built from pieces of the needles, so hits,
-// near misses, overlaps and needles at the text's edges all occur.
+// NeedleSet and FindIn's memchr path against naive searches: random texts built from pieces of
+// the needles, so hits, near misses, overlaps and needles at the text's edges all occur.
 #include "crash/needle_set.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
 #include <string>
+
+#include "crash/lines.h"
 
 namespace culprit::crash {
 namespace {
@@ -60,6 +62,31 @@ TEST(NeedleSet, ManyAnchorsFallBackToEveryPosition) {
 
 TEST(NeedleSet, OverlappingNeedlesPreferTheEarliestThenTheLowestIndex) {
   CheckAgainstNaive({"BUG: KASAN:", "KASAN:", "BUG:", "G: K", "N:"}, 3);
+}
+
+TEST(Needle, FindInAgreesWithStringFind) {
+  std::mt19937 rng(4);
+  for (std::string_view literal :
+       {"IP", "Call ", "Freed", "serialport: VM disconnected.", "aK", "should_fail", "QQ"}) {
+    Needle needle(literal);
+    for (int round = 0; round < 200; ++round) {
+      std::string text;
+      for (size_t len = rng() % 300; len > 0; --len) {
+        if (rng() % 8 == 0) {
+          text += literal.substr(0, 1 + rng() % literal.size());
+        } else {
+          text += "QIVaKCF _:"[rng() % 10];
+        }
+      }
+      for (size_t from = 0; from <= text.size() + 1; from += 1 + rng() % 5)
+        ASSERT_EQ(FindIn(text, needle, from), FindIn(text, literal, from))
+            << literal << " in " << text;
+    }
+  }
+  // A text full of the rare byte (the memmem fallback).
+  std::string q(5000, 'Q');
+  EXPECT_EQ(FindIn(q + "QX", Needle("QX")), 5000u);
+  EXPECT_EQ(FindIn(q, Needle("QX")), std::string_view::npos);
 }
 
 }  // namespace
