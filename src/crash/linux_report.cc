@@ -326,12 +326,15 @@ bool ContinuesReport(std::string_view line) {
   return false;
 }
 
-Gathered Gather(std::string_view log, size_t pos, bool questionable) {
+// `first_oops`: MatchOops of the line holding `pos` (with the log from that line on), which
+// the caller has.
+Gathered Gather(std::string_view log, size_t pos, const CompiledOops* first_oops,
+                bool questionable) {
   Gathered g;
   Line first = LineAt(log, pos);
+  if (first.pos != pos) first_oops = MatchOops(first.text, log.substr(pos));
   std::string_view context = SplitConsoleLine(first.text).context;
   bool stamped = SplitConsoleLine(first.text).stamped;
-  const CompiledOops* first_oops = MatchOops(first.text, log.substr(pos));
   // Whether a stack start came before: asked only on a repeated header, so the lines are
   // looked at then (each at most once), not one by one as they pass.
   bool seen_stack = false;
@@ -354,7 +357,7 @@ Gathered Gather(std::string_view log, size_t pos, bool questionable) {
     const CompiledOops* oops = nullptr;
     bool info = false;
     if (next_header < line.end()) {
-      oops = MatchOops(line.text, log.substr(line.pos));
+      oops = line.pos == first.pos ? first_oops : MatchOops(line.text, log.substr(line.pos));
       info = IsInfoMessageWithStack(line.text);
       next_header = GatherNeedles().Find(log, PastLine(log, line.end())).pos;
     }
@@ -519,10 +522,10 @@ bool IsCorruptedLine(std::string_view line) {
 // Offset of the first corrupted line that starts before `limit` in `text`, or npos.
 size_t CorruptedLine(std::string_view text, size_t limit) {
   // Only occurrences that start before `limit` count: the search stops there.
-  constexpr std::string_view kNeedle = "should_fail";
-  std::string_view head = limit >= text.size()
-                              ? text
-                              : text.substr(0, std::min(text.size(), limit + kNeedle.size() - 1));
+  static constexpr Needle kNeedle("should_fail");
+  std::string_view head =
+      limit >= text.size() ? text
+                           : text.substr(0, std::min(text.size(), limit + kNeedle.text.size() - 1));
   for (size_t at = FindIn(head, kNeedle); at != std::string_view::npos && at < limit;
        at = FindIn(head, kNeedle, at + 1)) {
     Line line = LineAt(text, at);
@@ -886,7 +889,8 @@ bool IsCorrupted(std::string_view log, std::string_view text, const Description&
   if (FindIn(log, kDisconnected) != std::string_view::npos) return true;
   if (d.format == nullptr || d.format->spec->no_stack_trace) return false;
   // A fault-injection frame anywhere in the stack: the report may show the injected failure.
-  if (d.format->stack && FindIn(text, "should_fail") != std::string_view::npos) {
+  static constexpr Needle kShouldFail("should_fail");
+  if (d.format->stack && FindIn(text, kShouldFail) != std::string_view::npos) {
     static const RE2 should_fail(R"((?m)^ *(?:\[<[0-9a-f]+>\] )?should_fail)");
     if (RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), should_fail)) return true;
   }
@@ -909,13 +913,13 @@ Report ParseLinuxOops(std::string_view log, size_t pos) {
   Line first = LineAt(log, pos);
   const CompiledOops* oops = MatchOops(first.text, log.substr(first.pos));
   if (oops == nullptr) return r;
-  Gathered g = Gather(log, pos, /*questionable=*/false);
+  Gathered g = Gather(log, pos, oops, /*questionable=*/false);
   Description d = Describe(std::string_view(g.text).substr(0, g.desc_end), *oops);
   // Retry with the unwinder's unsure ("?") lines before giving up on the frame; only without a
   // printk caller context: with one, syzbot keeps such a report corrupted (its "?" lines come
   // from the interrupted stack scan, e.g. an RCU stall's timer interrupt).
   if (d.frame == "corrupted" && SplitConsoleLine(first.text).context.empty()) {
-    Gathered gq = Gather(log, pos, /*questionable=*/true);
+    Gathered gq = Gather(log, pos, oops, /*questionable=*/true);
     Description dq = Describe(std::string_view(gq.text).substr(0, gq.desc_end), *oops);
     if (dq.frame != "corrupted" && !dq.title.empty()) {
       d = std::move(dq);
