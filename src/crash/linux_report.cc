@@ -335,17 +335,23 @@ Gathered Gather(std::string_view log, size_t pos, const CompiledOops* first_oops
   if (first.pos != pos) first_oops = MatchOops(first.text, log.substr(pos));
   std::string_view context = SplitConsoleLine(first.text).context;
   bool stamped = SplitConsoleLine(first.text).stamped;
-  // Whether a stack start came before: asked only on a repeated header, so the lines are
-  // looked at then (each at most once), not one by one as they pass.
+  // Whether a line of this context before `line_pos` starts a stack: asked only on a repeated
+  // header, so the lines are looked at then (each at most once), not one by one as they pass.
   bool seen_stack = false;
-  std::vector<std::string_view> unchecked;  // lines of this context since the last look
-  auto seen_stack_before = [&] {
-    for (size_t k = 0; k < unchecked.size() && !seen_stack; ++k)
-      seen_stack = IsStackStart(unchecked[k]);
-    unchecked.clear();
+  size_t unchecked = pos;  // the first line not looked at yet
+  auto seen_stack_before = [&](size_t line_pos) {
+    LineCursor again(log, unchecked);
+    Line l;
+    while (!seen_stack && again.Next(&l) && l.pos < line_pos) {
+      ConsoleLine c = SplitConsoleLine(l.text);
+      if (!SameContext(context, c.context) || (stamped && !c.stamped)) continue;
+      seen_stack = IsStackStart(c.text);
+    }
+    unchecked = line_pos;
     return seen_stack;
   };
   g.text = PrefixLines(log, pos, context, stamped);
+  g.text.reserve(std::min(log.size() - pos + g.text.size(), kMaxReportBytes + (64 << 10)));
   LineCursor cursor(log, pos);
   Line line;
   size_t count = 0;
@@ -372,9 +378,9 @@ Gathered Gather(std::string_view log, size_t pos, const CompiledOops* first_oops
     // Another oops of the same kind starts a second report; other kinds ("invalid opcode"
     // after "kernel BUG", the final "Kernel panic") belong to this one.
     // (Only once this report has shown a stack: a garbled first header is often repeated.)
-    if (line.pos != pos && oops == first_oops && seen_stack_before() && IsSecondReport(c.text))
+    if (line.pos != pos && oops == first_oops && seen_stack_before(line.pos) &&
+        IsSecondReport(c.text))
       break;
-    if (!seen_stack) unchecked.push_back(c.text);
     ++count;
     if (is_oops) g.end = PastLine(log, line.end());
     g.text_end = PastLine(log, line.end());
