@@ -12,41 +12,47 @@ struct ConsoleLine {
 };
 
 inline ConsoleLine SplitConsoleLine(std::string_view line) {
+  // Runs on every line of a report: offsets into the line, no substr.
   ConsoleLine out{{}, line};
-  std::string_view s = line;
+  const char* p = line.data();
+  size_t n = line.size();
+  size_t at = 0;  // where the text starts
+  auto digit = [](char c) { return static_cast<unsigned char>(c - '0') < 10; };
   // Optional "[  96.262735]".
-  if (s.size() > 2 && s[0] == '[') {
+  if (n > 2 && p[0] == '[') {
     size_t i = 1;
-    while (i < s.size() && s[i] == ' ') ++i;
+    while (i < n && p[i] == ' ') ++i;
     size_t digits = i;
-    while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
-    if (i > digits && i < s.size() && s[i] == ']') {
-      s = s.substr(i + 1);
+    while (i < n && (digit(p[i]) || p[i] == '.')) ++i;
+    if (i > digits && i < n && p[i] == ']') {
+      at = i + 1;
       out.stamped = true;
     }
   }
   // Optional "[ T1234]" / "[  C1]".
-  if (s.size() > 3 && s[0] == '[') {
-    size_t i = 1;
-    while (i < s.size() && s[i] == ' ') ++i;
-    if (i < s.size() && (s[i] == 'T' || s[i] == 'C')) {
+  if (n - at > 3 && p[at] == '[') {
+    size_t i = at + 1;
+    while (i < n && p[i] == ' ') ++i;
+    if (i < n && (p[i] == 'T' || p[i] == 'C')) {
       size_t begin = i++;
-      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-      if (i > begin + 1 && i < s.size() && s[i] == ']') {
-        out.context = s.substr(begin, i - begin);
-        s = s.substr(i + 1);
+      while (i < n && digit(p[i])) ++i;
+      if (i > begin + 1 && i < n && p[i] == ']') {
+        out.context = std::string_view(p + begin, i - begin);
+        at = i + 1;
       }
     }
   }
-  if (s.size() != line.size() && !s.empty() && s[0] == ' ') s.remove_prefix(1);
-  out.text = s;
+  if (at != 0 && at < n && p[at] == ' ') ++at;
+  out.text = std::string_view(p + at, n - at);
   return out;
 }
 
 /// A frame the unwinder is unsure of: " ? foo+0x1/0x2", " [<ffff>] ? foo+0x1/0x2", or
 /// powerpc's "[c0..] [c0..] foo+0x1/0x2 (unreliable)".
 inline bool IsQuestionableFrame(std::string_view text) {
-  if (text.ends_with(" (unreliable)")) return true;
+  if (text.empty()) return false;
+  if (text.back() == ')' && text.ends_with(" (unreliable)")) return true;
+  if (text[0] != ' ' && text[0] != '[' && text[0] != '?') return false;
   size_t i = 0;
   while (i < text.size() && text[i] == ' ') ++i;
   if (i < text.size() && text[i] == '[') {

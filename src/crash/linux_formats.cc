@@ -14,6 +14,11 @@ constexpr std::string_view kRip =
     R"((?:IP|NIP|pc |PC is at|--- interrupt: [0-9a-f]+ at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}|(?:[0-9]+:)?0x[0-9a-f]+|(?:[0-9]+:)?{{PC}} +\[< *\(null\)>\] +\(null\)|[0-9]+: +\(null\)))";
 constexpr std::string_view kCallTrace = R"((?:Call (?:T|t)race:)|(?:Backtrace:))";
 constexpr std::string_view kLockAt = R"(at: (?:{{PC}} +)?{{FUNC}})";
+// Where an RCU stall's interrupted stack starts (the timer interrupt's entry).
+constexpr std::string_view kStallIrq =
+    R"((?:apic_timer_interrupt|Exception stack|el1_irq|el1h_64_irq|sysvec_apic_timer_interrupt))";
+constexpr std::string_view kKmsanOrigin =
+    R"((?:Local variable .* created at:|Uninit was created at:))";
 
 // The faulting function (RIP/PC line) and then the frames after it; old kernels print the call
 // trace first, so the trace alone is the fallback.
@@ -67,16 +72,15 @@ std::vector<OopsFormat> BugFormats() {
       {.title = R"(BUG: KASAN: ([a-z\-]+) on address(?:.*\n)+?.*(Read|Write) of size ([0-9]+))",
        .fmt = "KASAN: {1} {2}"},
       {.title = R"(BUG: KASAN: (.*))", .fmt = "KASAN: {1}", .corrupted = true},
-      WithStack(
-          {.title = R"(BUG: KMSAN: kernel-usb-infoleak)",
-           .report = R"(BUG: KMSAN: kernel-usb-infoleak in {{FUNC}})",
-           .fmt = "KMSAN: kernel-usb-infoleak in {2}",
-           .alt = {"KMSAN origin in {3}"},
-           .no_stack_trace = true},
-          {.parts = {R"(BUG: KMSAN: (?:[a-z\-]+) in {{FUNC}})", kStackHere,
-                     R"((?:Local variable .* created at:|Uninit was created at:))", kStackHere},
-           .skip = {"alloc_skb", "usb_submit_urb", "usb_start_wait_urb", "usb_bulk_msg",
-                    "usb_interrupt_msg", "usb_control_msg"}}),
+      WithStack({.title = R"(BUG: KMSAN: kernel-usb-infoleak)",
+                 .report = R"(BUG: KMSAN: kernel-usb-infoleak in {{FUNC}})",
+                 .fmt = "KMSAN: kernel-usb-infoleak in {2}",
+                 .alt = {"KMSAN origin in {3}"},
+                 .no_stack_trace = true},
+                {.parts = {R"(BUG: KMSAN: (?:[a-z\-]+) in {{FUNC}})", kStackHere, kKmsanOrigin,
+                           kStackHere},
+                 .skip = {"alloc_skb", "usb_submit_urb", "usb_start_wait_urb", "usb_bulk_msg",
+                          "usb_interrupt_msg", "usb_control_msg"}}),
       WithStack({.title = R"(BUG: KMSAN: ([a-z\-]+) in {{FUNC}})",
                  .fmt = "KMSAN: {1} in {3}",
                  .alt = {"bad-access in {3}"},
@@ -350,12 +354,8 @@ std::vector<OopsFormat> InfoFormats() {
           {.title = R"(INFO: rcu_(?:preempt|sched|bh) (?:self-)?detected(?: expedited)? stall)",
            .fmt = "INFO: rcu detected stall in {1}",
            .alt = {"stall in {1}"}},
-          {.parts =
-               {R"((?:apic_timer_interrupt|Exception stack|el1_irq|el1h_64_irq|sysvec_apic_timer_interrupt))",
-                kRip, kStackHere},
-           .parts2 =
-               {R"((?:apic_timer_interrupt|Exception stack|el1_irq|el1h_64_irq|sysvec_apic_timer_interrupt))",
-                kStackHere},
+          {.parts = {kStallIrq, kRip, kStackHere},
+           .parts2 = {kStallIrq, kStackHere},
            .skip = rcu_skip,
            .choice = FrameChoice::kStall}),
       {.title = R"(INFO: rcu_(?:preempt|sched|bh) (?:self-)?detected(?: expedited)? stall)",
@@ -620,6 +620,18 @@ std::vector<OopsSpec> MakeSpecs() {
 }
 
 }  // namespace
+
+PartLiterals LiteralsOfPart(std::string_view part) {
+  if (part == kRip) return {{"IP", "pc ", "PC is at", "--- interrupt: "}};  // "NIP" holds "IP"
+  if (part == kCallTrace) return {{"Call Trace:", "Call trace:", "Backtrace:"}, true};
+  if (part == kStallIrq) {
+    return {{"apic_timer_interrupt", "Exception stack", "el1_irq", "el1h_64_irq",
+             "sysvec_apic_timer_interrupt"},
+            true};
+  }
+  if (part == kKmsanOrigin) return {{"Local variable ", "Uninit was created at:"}};
+  return {};
+}
 
 const std::vector<OopsSpec>& LinuxOopsSpecs() {
   static const std::vector<OopsSpec>* specs = new std::vector<OopsSpec>(MakeSpecs());

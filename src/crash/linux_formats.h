@@ -45,4 +45,14 @@ struct OopsSpec {
 
 const std::vector<OopsSpec>& LinuxOopsSpecs();
 
+/// For a regex of `StackSpec::parts`: literals of which every match holds one ({} if not known).
+/// Part regexes never span lines, so only lines that hold one need the regex.
+struct PartLiterals {
+  std::vector<std::string_view> literals;
+  /// The regex is exactly the alternation of `literals`, in order, and captures nothing: the
+  /// earliest literal is its match.
+  bool whole = false;
+};
+PartLiterals LiteralsOfPart(std::string_view part);
+
 }  // namespace culprit::crash

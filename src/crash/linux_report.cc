@@ -63,17 +63,125 @@ std::unique_ptr<RE2> CompileAny(const std::vector<std::string_view>& res) {
   return Compile(joined);
 }
 
+struct CompiledPart {
+  std::unique_ptr<RE2> re;  // null = parse frames here
+  PartLiterals hint;
+  std::vector<Needle> needles;  // hint.literals, to search for
+};
+
 struct CompiledStack {
-  std::vector<std::unique_ptr<RE2>> parts;  // null = parse frames here
-  std::vector<std::unique_ptr<RE2>> parts2;
+  std::vector<CompiledPart> parts;
+  std::vector<CompiledPart> parts2;
   std::unique_ptr<RE2> skip;
   FrameChoice choice;
 };
+
+// A necessary condition for a regex to match at a position, read off its pattern: the text
+// there starts with `prefix`, and the rest of that line holds each of `then` in order (each
+// literal follows a ".*", which stays on the line). It turns most of the title regexes that
+// cannot match away without running them. Empty (admits all) for a top-level alternation.
+struct LiteralGate {
+  std::string prefix;
+  std::vector<std::string> then;
+
+  bool Admits(std::string_view text, size_t at) const {
+    std::string_view rest = text.substr(at);
+    if (!rest.starts_with(prefix)) return false;
+    if (then.empty()) return true;
+    rest.remove_prefix(prefix.size());
+    rest = rest.substr(0, rest.find('\n'));
+    size_t from = 0;
+    for (const std::string& literal : then) {
+      size_t found = rest.find(literal, from);
+      if (found == std::string_view::npos) return false;
+      from = found + literal.size();
+    }
+    return true;
+  }
+};
+
+bool HasTopLevelAlternation(std::string_view re) {
+  int depth = 0;
+  for (size_t i = 0; i < re.size(); ++i) {
+    char c = re[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '[') {
+      // A class: "]" right after "[" or "[^" is a member; escapes are skipped.
+      size_t j = i + 1;
+      if (j < re.size() && re[j] == '^') ++j;
+      if (j < re.size() && re[j] == ']') ++j;
+      while (j < re.size() && re[j] != ']') j += re[j] == '\\' ? 2 : 1;
+      i = j;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == '|' && depth == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+LiteralGate GateOf(std::string_view re) {
+  LiteralGate gate;
+  if (HasTopLevelAlternation(re)) return gate;
+  constexpr std::string_view kMeta = ".[]()*+?{}|^$\\";
+  std::string* run = &gate.prefix;
+  size_t i = 0;
+  while (i < re.size()) {
+    char literal;
+    size_t next;
+    if (re[i] == '\\' && i + 1 < re.size() && std::ispunct(static_cast<unsigned char>(re[i + 1]))) {
+      literal = re[i + 1];
+      next = i + 2;
+    } else if (kMeta.find(re[i]) == std::string_view::npos) {
+      literal = re[i];
+      next = i + 1;
+    } else if (re.substr(i, 2) == ".*") {
+      // ".*" or ".*?": any bytes of the same line, then the next literal run.
+      i += re.substr(i, 3) == ".*?" ? 3 : 2;
+      run = &gate.then.emplace_back();
+      continue;
+    } else {
+      break;
+    }
+    // A quantified byte is not required: the literal run ends before it.
+    if (next < re.size() && std::string_view("*+?{").find(re[next]) != std::string_view::npos)
+      break;
+    run->push_back(literal);
+    i = next;
+  }
+  std::erase_if(gate.then, [](const std::string& s) { return s.empty(); });
+  return gate;
+}
+
+// True if no match of the regex can hold a '\n' and none depends on the text around it (no
+// anchors, word boundaries or flags): a match starting on a line is then found with that line
+// alone as the text, which lets RE2 skip its DFA pass over the rest of the report.
+bool OnOneLine(std::string_view re) {
+  for (std::string_view bad : {"[^", "(?s", "(?m", "(?i", "(?U", "(?-"}) {
+    if (re.find(bad) != std::string_view::npos) return false;
+  }
+  for (size_t i = 0; i < re.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(re[i]);
+    if (c < 0x20 || c == '^' || c == '$') return false;
+    if (c == '\\' && i + 1 < re.size()) {
+      // Escaped punctuation is a literal; of the letter escapes only \d and \w stay on a line.
+      char e = re[++i];
+      if (std::isalnum(static_cast<unsigned char>(e)) && e != 'd' && e != 'w') return false;
+    }
+  }
+  return true;
+}
 
 struct CompiledFormat {
   const OopsFormat* spec;
   std::unique_ptr<RE2> title, report;
   std::unique_ptr<CompiledStack> stack;
+  LiteralGate title_gate;  // checked before the title regex runs
+  bool title_on_line = false;
 };
 
 struct CompiledOops {
@@ -83,9 +191,18 @@ struct CompiledOops {
   std::vector<CompiledFormat> formats;
 };
 
-std::vector<std::unique_ptr<RE2>> CompileParts(const std::vector<std::string_view>& parts) {
-  std::vector<std::unique_ptr<RE2>> out;
-  for (std::string_view p : parts) out.push_back(p == kStackHere ? nullptr : Compile(p));
+std::vector<CompiledPart> CompileParts(const std::vector<std::string_view>& parts) {
+  std::vector<CompiledPart> out;
+  for (std::string_view p : parts) {
+    if (p == kStackHere) {
+      out.push_back({nullptr, {}, {}});
+      continue;
+    }
+    // Searching line by line needs a regex that stays on one line.
+    CompiledPart part{Compile(p), OnOneLine(Expand(p)) ? LiteralsOfPart(p) : PartLiterals{}, {}};
+    for (std::string_view literal : part.hint.literals) part.needles.emplace_back(literal);
+    out.push_back(std::move(part));
+  }
   return out;
 }
 
@@ -95,7 +212,8 @@ const std::vector<CompiledOops>& Oopses() {
     for (const OopsSpec& spec : LinuxOopsSpecs()) {
       CompiledOops c{&spec, CompileAny(spec.suppressions), Compile(spec.confirm), {}};
       for (const OopsFormat& f : spec.formats) {
-        CompiledFormat cf{&f, Compile(f.title), Compile(f.report), nullptr};
+        CompiledFormat cf{&f,      Compile(f.title),        Compile(f.report),
+                          nullptr, GateOf(Expand(f.title)), OnOneLine(Expand(f.title))};
         if (f.has_stack) {
           std::vector<std::string_view> skip = GenericFrameSkips();
           skip.insert(skip.end(), f.stack.skip.begin(), f.stack.skip.end());
@@ -130,13 +248,28 @@ const CompiledOops* MatchOops(std::string_view line, std::string_view following 
   return nullptr;
 }
 
-const NeedleSet& HeaderNeedles() {
-  static const NeedleSet* headers = [] {
-    std::vector<std::string_view> h;
-    for (const OopsSpec& spec : LinuxOopsSpecs()) h.push_back(spec.header);
-    return new NeedleSet(std::move(h));
+// syzkaller's infoMessagesWithStack: messages that are no bug but print a stack; inside a
+// report they interleave their stack with the report's own.
+constexpr std::string_view kInfoMessagesWithStack[] = {
+    "vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure",
+    "FAULT_FLAG_ALLOW_RETRY missing"};
+
+bool IsInfoMessageWithStack(std::string_view line) {
+  for (std::string_view m : kInfoMessagesWithStack) {
+    if (line.find(m) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// Oops headers and info messages: the lines of a report that need a closer look.
+const NeedleSet& GatherNeedles() {
+  static const NeedleSet* needles = [] {
+    std::vector<std::string_view> n;
+    for (const OopsSpec& spec : LinuxOopsSpecs()) n.push_back(spec.header);
+    for (std::string_view m : kInfoMessagesWithStack) n.push_back(m);
+    return new NeedleSet(std::move(n));
   }();
-  return *headers;
+  return *needles;
 }
 
 // The report as parsed: stripped lines of the oops' console context.
@@ -193,42 +326,51 @@ bool ContinuesReport(std::string_view line) {
   return false;
 }
 
-// syzkaller's infoMessagesWithStack: messages that are no bug but print a stack; inside a
-// report they interleave their stack with the report's own.
-bool IsInfoMessageWithStack(std::string_view line) {
-  static constexpr std::string_view kMessages[] = {
-      "vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure",
-      "FAULT_FLAG_ALLOW_RETRY missing"};
-  for (std::string_view m : kMessages) {
-    if (line.find(m) != std::string_view::npos) return true;
-  }
-  return false;
-}
-
-Gathered Gather(std::string_view log, size_t pos, bool questionable) {
+// `first_oops`: MatchOops of the line holding `pos` (with the log from that line on), which
+// the caller has.
+Gathered Gather(std::string_view log, size_t pos, const CompiledOops* first_oops,
+                bool questionable) {
   Gathered g;
   Line first = LineAt(log, pos);
+  if (first.pos != pos) first_oops = MatchOops(first.text, log.substr(pos));
   std::string_view context = SplitConsoleLine(first.text).context;
   bool stamped = SplitConsoleLine(first.text).stamped;
-  const CompiledOops* first_oops = MatchOops(first.text, log.substr(pos));
+  // Whether a line of this context before `line_pos` starts a stack: asked only on a repeated
+  // header, so the lines are looked at then (each at most once), not one by one as they pass.
   bool seen_stack = false;
+  size_t unchecked = pos;  // the first line not looked at yet
+  auto seen_stack_before = [&](size_t line_pos) {
+    LineCursor again(log, unchecked);
+    Line l;
+    while (!seen_stack && again.Next(&l) && l.pos < line_pos) {
+      ConsoleLine c = SplitConsoleLine(l.text);
+      if (!SameContext(context, c.context) || (stamped && !c.stamped)) continue;
+      seen_stack = IsStackStart(c.text);
+    }
+    unchecked = line_pos;
+    return seen_stack;
+  };
   g.text = PrefixLines(log, pos, context, stamped);
+  g.text.reserve(std::min(log.size() - pos + g.text.size(), kMaxReportBytes + (64 << 10)));
   LineCursor cursor(log, pos);
   Line line;
   size_t count = 0;
-  // Header candidates come from one scan; only lines holding one are checked in full.
-  size_t next_header = HeaderNeedles().Find(log, pos).pos;
+  // Header and info message candidates come from one scan; only lines holding one are checked
+  // in full (the others hold neither).
+  size_t next_header = GatherNeedles().Find(log, pos).pos;
   while (cursor.Next(&line) && count < kMaxReportLines && g.text.size() < kMaxReportBytes) {
     ConsoleLine c = SplitConsoleLine(line.text);
     const CompiledOops* oops = nullptr;
+    bool info = false;
     if (next_header < line.end()) {
-      oops = MatchOops(line.text, log.substr(line.pos));
-      next_header = HeaderNeedles().Find(log, PastLine(log, line.end())).pos;
+      oops = line.pos == first.pos ? first_oops : MatchOops(line.text, log.substr(line.pos));
+      info = IsInfoMessageWithStack(line.text);
+      next_header = GatherNeedles().Find(log, PastLine(log, line.end())).pos;
     }
     // Without a console context, another oops (or a message with its own stack) may belong to
     // another task: the title comes from the text before it.
     if (line.pos != pos && context.empty() && g.desc_end == std::string::npos &&
-        ((oops != nullptr && !ContinuesReport(line.text)) || IsInfoMessageWithStack(line.text)))
+        ((oops != nullptr && !ContinuesReport(line.text)) || info))
       g.desc_end = g.text.size();
     // With timestamps on the oops line, unstamped lines are program output, not the kernel's.
     if (!SameContext(context, c.context) || (stamped && !c.stamped)) continue;
@@ -236,8 +378,9 @@ Gathered Gather(std::string_view log, size_t pos, bool questionable) {
     // Another oops of the same kind starts a second report; other kinds ("invalid opcode"
     // after "kernel BUG", the final "Kernel panic") belong to this one.
     // (Only once this report has shown a stack: a garbled first header is often repeated.)
-    if (line.pos != pos && oops == first_oops && seen_stack && IsSecondReport(c.text)) break;
-    if (!seen_stack && IsStackStart(c.text)) seen_stack = true;
+    if (line.pos != pos && oops == first_oops && seen_stack_before(line.pos) &&
+        IsSecondReport(c.text))
+      break;
     ++count;
     if (is_oops) g.end = PastLine(log, line.end());
     g.text_end = PastLine(log, line.end());
@@ -271,21 +414,69 @@ bool Groups(const RE2& re, std::string_view text, std::vector<std::string>* grou
   return true;
 }
 
+// False if `line` holds none of the part's literals (then its regex cannot match there).
+bool MayHold(const CompiledPart& part, std::string_view line) {
+  if (part.needles.empty()) return true;
+  for (const Needle& literal : part.needles) {
+    if (FindIn(line, literal) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// The first match of a part regex in `text`, as Groups. Part regexes never span lines: with
+// literals known, the regex runs only on the lines that hold one, in order (or not at all when
+// the regex is just its literals).
+bool FirstPartMatch(const CompiledPart& part, std::string_view text,
+                    std::vector<std::string>* groups, size_t* match_start) {
+  if (part.needles.empty()) return Groups(*part.re, text, groups, match_start);
+  int n = part.re->NumberOfCapturingGroups();
+  std::vector<re2::StringPiece> sub(n + 1);
+  size_t from = 0;
+  while (from < text.size()) {
+    // The earliest literal: each one is searched for only before the best so far (on a tie
+    // the first listed wins, as in the regex's alternation).
+    size_t hit = std::string_view::npos;
+    for (const Needle& literal : part.needles) {
+      std::string_view window =
+          hit == std::string_view::npos ? text : text.substr(0, hit + literal.text.size() - 1);
+      hit = std::min(hit, FindIn(window, literal, from));
+    }
+    if (hit == std::string_view::npos) return false;
+    if (part.hint.whole) {
+      groups->clear();
+      *match_start = hit;
+      return true;
+    }
+    Line line = LineAt(text, hit);
+    // The line is the whole text the regex sees (see OnOneLine).
+    if (part.re->Match(re2::StringPiece(line.text.data(), line.text.size()), 0, line.text.size(),
+                       RE2::UNANCHORED, sub.data(), n + 1)) {
+      groups->clear();
+      for (int i = 1; i <= n; ++i) groups->emplace_back(sub[i].data(), sub[i].size());
+      *match_start = sub[0].data() - text.data();
+      return true;
+    }
+    from = PastLine(text, line.end());
+  }
+  return false;
+}
+
 // A stack keyword line ("Call Trace:", "Freed by task 1:", ...); literals gate the regex.
 bool IsStackStart(std::string_view line) {
-  // The keywords' literals ("race" covers Trace, trace and backtrace), four bytes compared at
-  // once: this runs on every line of a stack, most of which hold none.
+  // Each keyword holds one of these literals ("Call", "ktra" of backtrace and Backtrace), four
+  // bytes compared at once: this runs on every line of a stack, most of which hold none
+  // (function names such as trace_* hold "race").
   auto key = [](const char* p) {
     uint32_t v;
     std::memcpy(&v, p, 4);
     return v;
   };
-  static const uint32_t kRace = key("race"), kAllo = key("Allo"), kFree = key("Free"),
-                        kUnin = key("Unin");
+  static const uint32_t kCall = key("Call"), kKtra = key("ktra"), kAllo = key("Allo"),
+                        kFree = key("Free"), kUnin = key("Unin");
   bool hinted = false;
   for (size_t i = 0; i + 4 <= line.size() && !hinted; ++i) {
     uint32_t v = key(line.data() + i);
-    hinted = v == kRace || v == kAllo || v == kFree || v == kUnin;
+    hinted = v == kCall || v == kKtra || v == kAllo || v == kFree || v == kUnin;
   }
   return hinted && RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), StackStartRe());
 }
@@ -336,18 +527,28 @@ bool IsCorruptedLine(std::string_view line) {
 
 // Offset of the first corrupted line that starts before `limit` in `text`, or npos.
 size_t CorruptedLine(std::string_view text, size_t limit) {
-  for (size_t at = FindIn(text, "should_fail"); at != std::string_view::npos && at < limit;
-       at = FindIn(text, "should_fail", at + 1)) {
+  // Only occurrences that start before `limit` count: the search stops there.
+  static constexpr Needle kNeedle("should_fail");
+  std::string_view head =
+      limit >= text.size() ? text
+                           : text.substr(0, std::min(text.size(), limit + kNeedle.text.size() - 1));
+  for (size_t at = FindIn(head, kNeedle); at != std::string_view::npos && at < limit;
+       at = FindIn(head, kNeedle, at + 1)) {
     Line line = LineAt(text, at);
     if (line.pos < limit && IsCorruptedLine(line.text)) return line.pos;
   }
   return std::string_view::npos;
 }
 
+// Every stack keyword line holds one of these (see IsStackStart); "race" alone would also
+// find every trace_* frame.
+constexpr Needle kStackStartHints[] = {Needle("Call "), Needle("acktrace"), Needle("Allocated"),
+                                       Needle("Freed"), Needle("Uninit was stored")};
+
 // Offset of the first stack-start line at or after `from`, or npos. Lines holding a keyword
 // literal are searched for, not walked.
 size_t NextStackStart(std::string_view text, size_t from) {
-  static constexpr std::string_view kHints[] = {"race", "Allocated", "Freed", "Uninit was stored"};
+  const auto& kHints = kStackStartHints;
   size_t next[std::size(kHints)];
   for (size_t h = 0; h < std::size(kHints); ++h) next[h] = FindIn(text, kHints[h], from);
   while (from < text.size()) {
@@ -399,17 +600,17 @@ class StackWalk {
 
   // Runs syzkaller's part sequence: a regex part consumes lines up to its first match; a stack
   // part consumes frames up to the next stack start (or the next part's match).
-  std::vector<std::vector<std::string>> Run(const std::vector<std::unique_ptr<RE2>>& parts) {
+  std::vector<std::vector<std::string>> Run(const std::vector<CompiledPart>& parts) {
     std::vector<std::vector<std::string>> stacks(1);
     std::vector<std::string> groups;
     bool ran_stack = false;
     Line line;
     for (size_t i = 0; i < parts.size(); ++i) {
-      if (parts[i] != nullptr) {
+      if (parts[i].re != nullptr) {
         // Part regexes never span lines: one search over the rest finds the first line.
         size_t start = 0;
         std::string_view rest = text_.substr(std::min(cursor_.pos(), text_.size()));
-        bool matched = Groups(*parts[i], rest, &groups, &start);
+        bool matched = FirstPartMatch(parts[i], rest, &groups, &start);
         // A fault-injection line before the part's match abandons the part (syzkaller's
         // corruptedLines): the rest of the walk resumes after that line.
         size_t injected_at = CorruptedLine(rest, matched ? start : rest.size());
@@ -446,8 +647,8 @@ class StackWalk {
           if (any_frame || (first_only_ && !stacks.back().empty())) break;
           continue;
         }
-        if (i + 1 < parts.size() && parts[i + 1] != nullptr &&
-            Groups(*parts[i + 1], line.text, &groups)) {
+        if (i + 1 < parts.size() && parts[i + 1].re != nullptr &&
+            MayHold(parts[i + 1], line.text) && Groups(*parts[i + 1].re, line.text, &groups)) {
           Append(groups, &stacks.back());
           ++i;
           break;
@@ -569,12 +770,21 @@ void FormatTitles(const CompiledFormat& f, std::vector<std::string> args, const 
 }
 
 // Groups of `re` matched exactly at `pos` of `text`.
-bool GroupsAt(const RE2& re, std::string_view text, size_t pos, std::vector<std::string>* groups) {
+// `on_line`: the regex stays on one line (OnOneLine), so the rest of the line is all it needs.
+bool GroupsAt(const RE2& re, std::string_view text, size_t pos, bool on_line,
+              std::vector<std::string>* groups) {
+  if (on_line) {
+    size_t end = text.find('\n', pos);
+    text = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    pos = 0;
+  }
+  re2::StringPiece piece(text.data(), text.size());
+  // Most tries fail within a few bytes: RE2's DFA alone says so (asked for groups, RE2 may go
+  // straight to its slower submatch engines on a short text).
+  if (!re.Match(piece, pos, text.size(), RE2::ANCHOR_START, nullptr, 0)) return false;
   int n = re.NumberOfCapturingGroups();
   std::vector<re2::StringPiece> sub(n + 1);
-  if (!re.Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::ANCHOR_START,
-                sub.data(), n + 1))
-    return false;
+  if (!re.Match(piece, pos, text.size(), RE2::ANCHOR_START, sub.data(), n + 1)) return false;
   groups->clear();
   for (int i = 1; i <= n; ++i) groups->emplace_back(sub[i].data(), sub[i].size());
   return true;
@@ -591,7 +801,8 @@ Description Describe(std::string_view text, const CompiledOops& oops) {
     std::vector<std::string> groups;
     bool matched_title = false;
     for (const CompiledFormat& f : oops.formats) {
-      if (!GroupsAt(*f.title, text, at, &groups)) continue;
+      if (!f.title_gate.Admits(text, at) || !GroupsAt(*f.title, text, at, f.title_on_line, &groups))
+        continue;
       matched_title = true;
       if (f.report != nullptr && !Groups(*f.report, text, &groups)) continue;
       Description d;
@@ -641,7 +852,7 @@ bool LacksStack(std::string_view text) {
   std::vector<std::string> groups;
   // Candidate lines hold a keyword literal: a few memmem passes instead of a look at each line.
   std::vector<size_t> candidates;
-  for (std::string_view hint : {"race", "Allocated", "Freed", "Uninit was stored"}) {
+  for (const Needle& hint : kStackStartHints) {
     for (size_t at = FindIn(text, hint); at != std::string_view::npos;
          at = FindIn(text, hint, at + 1))
       candidates.push_back(LineAt(text, at).pos);
@@ -680,10 +891,12 @@ bool IsCorrupted(std::string_view log, std::string_view text, const Description&
   if (d.corrupted) return true;
   static const RE2 timestamp(R"(\[ *[0-9]+\.[0-9]+\]|\[ *[TC][0-9]+\])");
   if (RE2::PartialMatch(d.title, timestamp)) return true;
-  if (FindIn(log, "serialport: VM disconnected.") != std::string_view::npos) return true;
+  static constexpr Needle kDisconnected("serialport: VM disconnected.");
+  if (FindIn(log, kDisconnected) != std::string_view::npos) return true;
   if (d.format == nullptr || d.format->spec->no_stack_trace) return false;
   // A fault-injection frame anywhere in the stack: the report may show the injected failure.
-  if (d.format->stack && FindIn(text, "should_fail") != std::string_view::npos) {
+  static constexpr Needle kShouldFail("should_fail");
+  if (d.format->stack && FindIn(text, kShouldFail) != std::string_view::npos) {
     static const RE2 should_fail(R"((?m)^ *(?:\[<[0-9a-f]+>\] )?should_fail)");
     if (RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), should_fail)) return true;
   }
@@ -706,13 +919,13 @@ Report ParseLinuxOops(std::string_view log, size_t pos) {
   Line first = LineAt(log, pos);
   const CompiledOops* oops = MatchOops(first.text, log.substr(first.pos));
   if (oops == nullptr) return r;
-  Gathered g = Gather(log, pos, /*questionable=*/false);
+  Gathered g = Gather(log, pos, oops, /*questionable=*/false);
   Description d = Describe(std::string_view(g.text).substr(0, g.desc_end), *oops);
   // Retry with the unwinder's unsure ("?") lines before giving up on the frame; only without a
   // printk caller context: with one, syzbot keeps such a report corrupted (its "?" lines come
   // from the interrupted stack scan, e.g. an RCU stall's timer interrupt).
   if (d.frame == "corrupted" && SplitConsoleLine(first.text).context.empty()) {
-    Gathered gq = Gather(log, pos, /*questionable=*/true);
+    Gathered gq = Gather(log, pos, oops, /*questionable=*/true);
     Description dq = Describe(std::string_view(gq.text).substr(0, gq.desc_end), *oops);
     if (dq.frame != "corrupted" && !dq.title.empty()) {
       d = std::move(dq);
@@ -749,15 +962,16 @@ std::vector<std::string> LinuxFormatErrors() {
       check(f.report.get());
       if (!f.stack) continue;
       check(f.stack->skip.get());
-      for (const auto& p : f.stack->parts) check(p.get());
-      for (const auto& p : f.stack->parts2) check(p.get());
+      for (const auto& p : f.stack->parts) check(p.re.get());
+      for (const auto& p : f.stack->parts2) check(p.re.get());
     }
   }
   return errors;
 }
 
 bool LinuxPanicked(std::string_view log) {
-  return FindIn(log, "Kernel panic - not syncing") != std::string_view::npos;
+  static constexpr Needle kPanic("Kernel panic - not syncing");
+  return FindIn(log, kPanic) != std::string_view::npos;
 }
 
 }  // namespace culprit::crash
