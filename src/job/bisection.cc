@@ -229,7 +229,10 @@ Result<void> Bisection::AddStackPrior(CommitIndex bad) {
   int touching = 0;
   for (CommitIndex c = 0; c < dag_.size(); ++c) {
     auto touches = parts_.repo.Touches(Id(c), paths);
-    if (!touches) return tl::unexpected(touches.error());
+    if (!touches) {  // the prior only saves runs: go on without it
+      parts_.log.Note("no prior from the crash's stack: " + touches.error().message);
+      return {};
+    }
     prior[static_cast<size_t>(c)] = *touches ? 1.0 : 0.0;
     touching += *touches;
   }
@@ -470,8 +473,7 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
   return r;
 }
 
-// Symbolizes the report against the vmlinux of the build it ran on (file:line, inlined
-// frames), takes the guilty file from the symbolized stack, and disassembles the Code: line.
+// Against the vmlinux of the build the run used: file:line and inlined frames.
 std::string Bisection::Symbolized(const store::RunRow& run, const std::string& report) {
   if (!config_.kernel) return report;
   std::filesystem::path vmlinux;
@@ -490,6 +492,8 @@ std::string Bisection::Symbolized(const store::RunRow& run, const std::string& r
   return symbolize::SymbolizeReport(**symbolizer, report);
 }
 
+// Symbolizes the report, takes the guilty file from the symbolized stack, and disassembles the
+// Code: line.
 void Bisection::AddKernelDetails(const store::RunRow& run, report::BisectionResult& r) {
   std::string symbolized = Symbolized(run, r.crash_report);
   if (symbolized != r.crash_report) {
