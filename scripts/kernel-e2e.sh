@@ -37,6 +37,8 @@ bisect() {  # bisect NAME TITLE_REGEX [DEMO FLAGS...]
   check "recipients from MAINTAINERS" "^recipients \(to\): .*linux-fsdevel@vger.kernel.org"
   check "compiler line" "^compiler: gcc"
   check "kernel signature" "^kernel signature: [0-9a-f]{64}"
+  check "a prior from the symbolized stack" "^prior: [0-9]+ of [0-9]+ commits touch the crash's stack files \(.*fs/proc/base.c"
+  check "an HTML and an e-mail report" "^report: .*/reports/job-[0-9]+\.html, e-mail: .*\.eml"
   echo "kernel-e2e: $name: wall time $(( $(date +%s) - start )) s"
   grep -E "^(revisions tested|builds:)" "$log" | sed "s/^/kernel-e2e: $name: /"
   ccache -s 2>/dev/null | grep -iE "^ *(hits|misses):" | sed "s/^ */kernel-e2e: $name: ccache: /" || true
