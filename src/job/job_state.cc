@@ -163,9 +163,14 @@ Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
   std::ofstream html(stem + ".html"), email(stem + ".eml");
   report::WriteHtml(*result, html);
   report::WriteEmail(*result, email);
-  if (!html || !email)
-    return Fail(ErrorKind::kIo, "cannot write the reports in " + reports.string());
-  log.Note("report: " + stem + ".html, e-mail: " + stem + ".eml");
+  html.close();
+  email.close();
+  // The result is stored and printed either way: a report that cannot be written is a warning.
+  if (html && email) {
+    log.Note("report: " + stem + ".html, e-mail: " + stem + ".eml");
+  } else {
+    log.Note("warning: cannot write the reports in " + reports.string());
+  }
   return result;
 }
 
