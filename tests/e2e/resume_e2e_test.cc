@@ -9,15 +9,30 @@ namespace {
 
 using history::TestRepo;
 
-TEST(Resume, SurvivesSigkillAtSeveralPoints) {
+struct ResumeScenario {
+  const char* name;
+  const char* strategy;
+  bool stack_prior;  // the crash's stack file is touched by some commits: bayes rebuilds its
+                     // engine with a prior mid-job, and must again after every resume
+  const char* build_sleep;
+};
+
+void PrintTo(const ResumeScenario& row, std::ostream* os) { *os << row.name; }
+
+class Resume : public testing::TestWithParam<ResumeScenario> {};
+
+TEST_P(Resume, SurvivesSigkillAtSeveralPoints) {
+  const ResumeScenario& s = GetParam();
   TestRepo repo;
   ScratchDir dir;
-  std::string good =
-      repo.Commit("init", {{"bug", "0\n"}, {"code.txt", "0\n"}, {"docs.txt", "\n"}});
+  std::string good = repo.Commit("init", {{"bug", "0\n"}, {"code.txt", "0\n"}, {"docs.txt", "\n"}});
   std::string planted;
   for (int i = 1; i <= 40; i++) {
     if (i == 29)
       planted = BugCommit(repo, true);
+    else if (s.stack_prior && i % 8 == 0)
+      repo.Commit("bug.c: tidy " + std::to_string(i) + "\n",
+                  {{"src/bug.c", "int tidy = " + std::to_string(i) + ";\n"}});
     else
       CodeCommit(repo, i);
   }
@@ -26,15 +41,31 @@ TEST(Resume, SurvivesSigkillAtSeveralPoints) {
   auto runs = dir.path() / "runs.txt";
   auto state = (dir.path() / "state").string();
   auto json = dir.path() / "result.json";
-  std::vector<std::string> args = {"bisect", "--repo", repo.path().string(), "--bad", "HEAD",
-                                   "--good", good, "--build", BuildCommand(builds) + " && sleep 0.3",
-                                   "--test", TestCommand(1, runs, 0.1), "--state", state,
-                                   "--json", json.string(), "--runs", "4", "--jobs", "2",
-                                   "--strategy", "syzbot"};
+  std::vector<std::string> args = {"bisect",
+                                   "--repo",
+                                   repo.path().string(),
+                                   "--bad",
+                                   "HEAD",
+                                   "--good",
+                                   good,
+                                   "--build",
+                                   BuildCommand(builds) + " && sleep " + s.build_sleep,
+                                   "--test",
+                                   TestCommand(1, runs, 0.1),
+                                   "--state",
+                                   state,
+                                   "--json",
+                                   json.string(),
+                                   "--runs",
+                                   "4",
+                                   "--jobs",
+                                   "2",
+                                   "--strategy",
+                                   s.strategy};
   int kills = 0;
   for (double after : {0.5, 1.5, 1.0}) {
-    CliResult killed = RunCulprit(kills == 0 ? args : std::vector<std::string>{"resume", "--state", state},
-                                  {}, after);
+    CliResult killed = RunCulprit(
+        kills == 0 ? args : std::vector<std::string>{"resume", "--state", state}, {}, after);
     if (killed.signal == 9) kills++;
   }
   EXPECT_GE(kills, 2) << "the job finished before it could be killed; make it slower";
@@ -42,6 +73,9 @@ TEST(Resume, SurvivesSigkillAtSeveralPoints) {
   ASSERT_EQ(done.exit_code, 0) << done.out << done.err;
   EXPECT_EQ(done.json["commit"], planted);
   EXPECT_NE(done.out.find("resuming job"), std::string::npos);
+  if (s.stack_prior) {
+    EXPECT_NE(done.out.find("prior: "), std::string::npos) << done.out;
+  }
   // Each kill may cut one build short (it is redone); finished builds are never repeated.
   int tested = done.json["revisions_tested"].get<int>();
   EXPECT_LE(CountLines(builds), tested + 1 + kills) << "builds were repeated";
@@ -49,6 +83,12 @@ TEST(Resume, SurvivesSigkillAtSeveralPoints) {
   EXPECT_LE(CountLines(runs), done.json["runs"].get<int>() + 2 * kills) << "runs were repeated";
   EXPECT_EQ(repo.Resolve("HEAD"), head);
 }
+
+INSTANTIATE_TEST_SUITE_P(All, Resume,
+                         testing::Values(ResumeScenario{"syzbot", "syzbot", false, "0.3"},
+                                         ResumeScenario{"bayes_with_stack_prior", "bayes", true,
+                                                        "0.6"}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace culprit::e2e
