@@ -39,7 +39,7 @@ constexpr int kRunChoices[] = {1, 2, 4, 8, 16, 32};
 // the whole build to the first test instead (info / (build_cost + k)) kept re-running old
 // commits whose answer was already nearly certain. Measured (kernel history, N=1024, 200 trials,
 // seeds 1-3, build_cost 10): 10-18% fewer runs at every p for 1-2 more builds; 24 (a discount
-// of 0.7) was the best of 12, 24 and 56.
+// of 0.7) was the best of 10, 24 and 56 (discounts 0.5, 0.7 and 0.85).
 constexpr double kBuildShare = 24;
 constexpr int kFar = 1 << 30;
 
