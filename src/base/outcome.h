@@ -16,11 +16,16 @@ enum class Outcome {
 
 constexpr std::string_view OutcomeName(Outcome o) {
   switch (o) {
-    case Outcome::kTargetCrash: return "target-crash";
-    case Outcome::kOtherCrash: return "other-crash";
-    case Outcome::kOk: return "ok";
-    case Outcome::kUntestable: return "untestable";
-    case Outcome::kInfraError: return "infra-error";
+    case Outcome::kTargetCrash:
+      return "target-crash";
+    case Outcome::kOtherCrash:
+      return "other-crash";
+    case Outcome::kOk:
+      return "ok";
+    case Outcome::kUntestable:
+      return "untestable";
+    case Outcome::kInfraError:
+      return "infra-error";
   }
   return "?";
 }

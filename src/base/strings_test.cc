@@ -25,7 +25,10 @@ TEST(Strings, FormatDurationLikeTheSeedLog) {
     double seconds;
     const char* want;
   };
-  const Row rows[] = {{0, "0s"}, {1.5, "1.500s"}, {61, "1m1.000s"}, {16144.811, "4h29m4.811s"},
+  const Row rows[] = {{0, "0s"},
+                      {1.5, "1.500s"},
+                      {61, "1m1.000s"},
+                      {16144.811, "4h29m4.811s"},
                       {3600, "1h0m0.000s"}};
   for (const Row& r : rows) {
     EXPECT_EQ(FormatDuration(std::chrono::duration<double>(r.seconds)), r.want) << r.seconds;

@@ -38,14 +38,13 @@ ScratchDir::~ScratchDir() {
 CliResult RunCulprit(const std::vector<std::string>& args, const std::filesystem::path& json,
                      double kill_after_s) {
   ScratchDir io;
-  std::string cmd = kill_after_s > 0 ? "exec timeout -s KILL " + std::to_string(kill_after_s) + " "
-                                     : "exec ";
+  std::string cmd =
+      kill_after_s > 0 ? "exec timeout -s KILL " + std::to_string(kill_after_s) + " " : "exec ";
   cmd += Quote(CULPRIT_BINARY);
   for (const auto& a : args) cmd += " " + Quote(a);
   cmd += " 2> " + Quote((io.path() / "err").string());
-  process::SubprocessOptions o{.command = cmd,
-                               .log_path = io.path() / "out",
-                               .timeout = std::chrono::seconds(300)};
+  process::SubprocessOptions o{
+      .command = cmd, .log_path = io.path() / "out", .timeout = std::chrono::seconds(300)};
   CliResult r;
   auto rec = process::RunSubprocess(o);
   if (!rec) {
@@ -89,9 +88,9 @@ std::string TestCommand(int every, const std::filesystem::path& counter, double 
 }
 
 std::string CodeCommit(history::TestRepo& repo, int n) {
-  return repo.Commit("code: change " + std::to_string(n) +
-                         "\n\nSigned-off-by: Dev One <dev1@example.org>\n",
-                     {{"code.txt", "version " + std::to_string(n) + "\n"}});
+  return repo.Commit(
+      "code: change " + std::to_string(n) + "\n\nSigned-off-by: Dev One <dev1@example.org>\n",
+      {{"code.txt", "version " + std::to_string(n) + "\n"}});
 }
 
 std::string DocCommit(history::TestRepo& repo, int n) {

@@ -2,10 +2,9 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "history/test_repo.h"
 
@@ -14,8 +13,8 @@ namespace culprit::e2e {
 struct CliResult {
   int exit_code = -1;
   int signal = 0;
-  std::string out;  ///< stdout
-  std::string err;  ///< stderr
+  std::string out;      ///< stdout
+  std::string err;      ///< stderr
   nlohmann::json json;  ///< the --json document when one was written
 };
 
