@@ -48,12 +48,6 @@ Expected ParseGolden(std::string content) {
   return e;
 }
 
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const std::string& s : v) out += (out.empty() ? "" : " | ") + s;
-  return out;
-}
-
 std::string Percent(int n, int of) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.1f%% (%d/%d)", of == 0 ? 100.0 : 100.0 * n / of, n, of);
@@ -90,7 +84,7 @@ CorpusScore EvaluateCorpus(const std::vector<CorpusFile>& reports,
                            : !r.crashed && !ContainsCrash(e.log) ? "N"
                                                                  : "disagree");
     s.title_exact += check(f.name, "title", e.title, r.title);
-    s.alt_exact += check(f.name, "alt", Join(e.alts), Join(r.alt_titles));
+    s.alt_exact += check(f.name, "alt", Join(e.alts, " | "), Join(r.alt_titles, " | "));
     s.corrupted_ok += check(f.name, "corrupted", e.corrupted ? "Y" : "N", r.corrupted ? "Y" : "N");
     if (want_crash) {
       ++s.titled;

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "base/strings.h"
 #include "crash/linux_formats.h"
 #include "crash/report.h"
 #include "crash/stack_frames.h"
@@ -470,12 +471,6 @@ const Row kRows[] = {
      .type = "REBOOT"},
 };
 
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const std::string& s : v) out += (out.empty() ? "" : " | ") + s;
-  return out;
-}
-
 class LinuxRow : public testing::TestWithParam<Row> {};
 
 TEST_P(LinuxRow, GivesSyzbotTitle) {
@@ -487,7 +482,7 @@ TEST_P(LinuxRow, GivesSyzbotTitle) {
   if (!want_crash) return;
   EXPECT_EQ(r.title, row.title);
   EXPECT_EQ(r.type, row.type);
-  EXPECT_EQ(Join(r.alt_titles), row.alt);
+  EXPECT_EQ(Join(r.alt_titles, " | "), row.alt);
   EXPECT_EQ(r.corrupted, row.corrupted);
   EXPECT_LT(r.start, r.end);
   EXPECT_FALSE(r.report.empty());

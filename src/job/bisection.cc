@@ -75,6 +75,9 @@ class Bisection {
   std::unique_ptr<decide::Engine> engine_;
   std::map<CommitIndex, CommitState> commits_;
   std::vector<CommitIndex> tested_order_;  // commits in the order they were first built
+  // Opened vmlinux DWARF by build key: the stack prior and the final report usually symbolize
+  // against the same build, and loading a KASAN vmlinux's DWARF takes seconds.
+  std::map<std::string, std::unique_ptr<symbolize::Symbolizer>> symbolizers_;
   TargetCrash target_;
   bool target_known_ = false;
   bool prior_tried_ = false;
@@ -476,6 +479,9 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
 // Against the vmlinux of the build the run used: file:line and inlined frames.
 std::string Bisection::Symbolized(const store::RunRow& run, const std::string& report) {
   if (!config_.kernel) return report;
+  if (auto it = symbolizers_.find(run.build_key); it != symbolizers_.end()) {
+    return symbolize::SymbolizeReport(*it->second, report);
+  }
   std::filesystem::path vmlinux;
   for (const auto& [c, state] : commits_)
     if (state.build.key == run.build_key)
@@ -489,7 +495,8 @@ std::string Bisection::Symbolized(const store::RunRow& run, const std::string& r
                        "/";
   auto symbolizer = symbolize::OpenSymbolizer(vmlinux, prefix);
   if (!symbolizer) return report;
-  return symbolize::SymbolizeReport(**symbolizer, report);
+  symbolize::Symbolizer& opened = *(symbolizers_[run.build_key] = std::move(*symbolizer));
+  return symbolize::SymbolizeReport(opened, report);
 }
 
 // Symbolizes the report, takes the guilty file from the symbolized stack, and disassembles the

@@ -131,8 +131,7 @@ TEST_P(StackPrior, FindsThePlantedCommitEitherWay) {
       planted =
           repo.Commit("bug: plant it\n\nSigned-off-by: Bug Author <bug@example.org>\n", files);
     } else if (i % 10 == 0) {
-      repo.Commit("bug.c: tidy " + std::to_string(i) + "\n",
-                  {{"src/bug.c", "int tidy = " + std::to_string(i) + ";\n"}});
+      StackFileCommit(repo, i);
     } else {
       CodeCommit(repo, i);
     }

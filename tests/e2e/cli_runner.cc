@@ -98,6 +98,11 @@ std::string DocCommit(history::TestRepo& repo, int n) {
                      {{"docs.txt", "note " + std::to_string(n) + "\n"}});
 }
 
+std::string StackFileCommit(history::TestRepo& repo, int n) {
+  return repo.Commit("bug.c: tidy " + std::to_string(n) + "\n",
+                     {{"src/bug.c", "int tidy = " + std::to_string(n) + ";\n"}});
+}
+
 std::string BugCommit(history::TestRepo& repo, bool present) {
   if (present)
     return repo.Commit(

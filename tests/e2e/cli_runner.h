@@ -44,6 +44,8 @@ std::string TestCommand(int every = 1, const std::filesystem::path& counter = {}
 /// Commit helpers: a code change, a doc-only change, and the commit that plants the bug.
 std::string CodeCommit(history::TestRepo& repo, int n);
 std::string DocCommit(history::TestRepo& repo, int n);
+/// A commit that changes src/bug.c, the file the test command's crash stack cites.
+std::string StackFileCommit(history::TestRepo& repo, int n);
 std::string BugCommit(history::TestRepo& repo, bool present);
 
 int CountLines(const std::filesystem::path& file);

@@ -31,8 +31,7 @@ TEST_P(Resume, SurvivesSigkillAtSeveralPoints) {
     if (i == 29)
       planted = BugCommit(repo, true);
     else if (s.stack_prior && i % 8 == 0)
-      repo.Commit("bug.c: tidy " + std::to_string(i) + "\n",
-                  {{"src/bug.c", "int tidy = " + std::to_string(i) + ";\n"}});
+      StackFileCommit(repo, i);
     else
       CodeCommit(repo, i);
   }
