@@ -45,26 +45,36 @@ Result<decide::StrategyKind> ParseStrategyName(const std::string& name) {
 
 double Percent(int part, int whole) { return whole > 0 ? 100.0 * part / whole : 0.0; }
 
-void PrintHeader(const SimulateFlags& f, int n, double p, double bound) {
-  std::printf("\n%s history, N=%d, p=%g, %d trials, seed %llu: lower bound %.1f runs\n",
-              f.history.c_str(), n, p, f.trials, static_cast<unsigned long long>(f.seed), bound);
+// What a row's runs are compared with: the information bound for a strategy told p, and the
+// higher floor for one that is not (sim::RunsFloorUnknownP).
+struct Bounds {
+  double bound = 0;
+  double floor = 0;
+};
+
+void PrintHeader(const SimulateFlags& f, int n, double p, const Bounds& b) {
+  std::printf("\n%s history, N=%d, p=%g, %d trials, seed %llu: lower bound %.1f runs",
+              f.history.c_str(), n, p, f.trials, static_cast<unsigned long long>(f.seed), b.bound);
+  if (b.floor > b.bound) std::printf(", %.1f if p is not known", b.floor);
+  std::printf("\n");
   // claimed%: mean confidence the strategy gave its found culprits; found-ok%: how many of
   // those were right. A strategy that says how sure it is keeps the two close.
-  std::printf("%-8s %7s %8s %7s %7s %8s %8s %10s %8s %9s\n", "strategy", "right%", "honest%",
-              "wrong%", "error%", "builds", "runs", "runs/bound", "claimed%", "found-ok%");
+  std::printf("%-8s %7s %8s %7s %7s %8s %8s %10s %10s %8s %9s\n", "strategy", "right%", "honest%",
+              "wrong%", "error%", "builds", "runs", "runs/bound", "runs/floor", "claimed%",
+              "found-ok%");
 }
 
-void PrintRow(const std::string& strategy, const sim::SweepRow& r, double bound) {
-  std::printf("%-8s %7.1f %8.1f %7.1f %7.1f %8.1f %8.1f %10.2f %8.2f %9.2f\n", strategy.c_str(),
-              Percent(r.right, r.trials), Percent(r.honest, r.trials), Percent(r.wrong, r.trials),
-              Percent(r.failed, r.trials), r.mean_builds, r.mean_runs,
-              bound > 0 ? r.mean_runs / bound : 0.0, 100 * r.mean_claimed,
-              Percent(r.found_right, r.found));
+void PrintRow(const std::string& strategy, const sim::SweepRow& r, const Bounds& b) {
+  std::printf("%-8s %7.1f %8.1f %7.1f %7.1f %8.1f %8.1f %10.2f %10.2f %8.2f %9.2f\n",
+              strategy.c_str(), Percent(r.right, r.trials), Percent(r.honest, r.trials),
+              Percent(r.wrong, r.trials), Percent(r.failed, r.trials), r.mean_builds, r.mean_runs,
+              b.bound > 0 ? r.mean_runs / b.bound : 0.0, b.floor > 0 ? r.mean_runs / b.floor : 0.0,
+              100 * r.mean_claimed, Percent(r.found_right, r.found));
   std::fflush(stdout);
 }
 
 void PrintJson(const SimulateFlags& f, int n, double p, const std::string& strategy,
-               const sim::SweepRow& r, double bound) {
+               const sim::SweepRow& r, const Bounds& b) {
   nlohmann::json row = {{"history", f.history},
                         {"n", n},
                         {"p", p},
@@ -78,7 +88,8 @@ void PrintJson(const SimulateFlags& f, int n, double p, const std::string& strat
                         {"error_pct", Percent(r.failed, r.trials)},
                         {"mean_builds", r.mean_builds},
                         {"mean_runs", r.mean_runs},
-                        {"runs_bound", bound},
+                        {"runs_bound", b.bound},
+                        {"runs_floor", b.floor},
                         {"found", r.found},
                         {"found_right", r.found_right},
                         {"mean_claimed_confidence", r.mean_claimed},
@@ -108,8 +119,10 @@ int RunSimulate(const SimulateFlags& f) {
     decide::CommitDag dag = sim::MakeHistory(*spec);
     for (double p : f.p) {
       if (p <= 0 || p > 1) return ReportError("--p values must be in (0, 1]");
-      double bound = sim::RunsLowerBound(n, p, f.confidence);
-      if (!f.json) PrintHeader(f, n, p, bound);
+      Bounds b;
+      b.bound = sim::RunsLowerBound(n, p, f.confidence);
+      b.floor = sim::RunsFloorUnknownP(dag, p, f.confidence);
+      if (!f.json) PrintHeader(f, n, p, b);
       for (size_t i = 0; i < kinds.size(); ++i) {
         sim::SweepSpec sweep{.crash_p = p,
                              .trials = f.trials,
@@ -129,9 +142,9 @@ int RunSimulate(const SimulateFlags& f) {
         sweep.options.runs_per_test = f.runs_per_test;
         sim::SweepRow row = sim::RunSweep(dag, sweep);
         if (f.json) {
-          PrintJson(f, n, p, f.strategies[i], row, bound);
+          PrintJson(f, n, p, f.strategies[i], row, b);
         } else {
-          PrintRow(f.strategies[i], row, bound);
+          PrintRow(f.strategies[i], row, b);
         }
       }
     }

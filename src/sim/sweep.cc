@@ -1,6 +1,7 @@
 #include "sim/sweep.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <random>
 
@@ -8,9 +9,84 @@ namespace culprit::sim {
 
 using decide::CommitIndex;
 
+namespace {
+
+// Bits per run of the channel "one run on a commit" (a Z-channel). Times ln 2 it is also the
+// relative entropy per run against the crash rate hardest to tell from p, min over q of
+// max(D(p || q), ln(1 / (1 - q))) (the capacity's minimax form): what the floor below uses.
+double Capacity(double p) {
+  return p >= 1.0 ? 1.0 : std::log2(1 + p * std::pow(1 - p, (1 - p) / p));
+}
+
+// For every commit, how many commits of 1..n-1 other than itself are its ancestors: the
+// culprits a transcript blaming it could really have come from.
+std::vector<int64_t> CandidateAncestors(const decide::CommitDag& dag) {
+  const int n = dag.size();
+  std::vector<int64_t> count(static_cast<size_t>(n), 0);
+  // 64 candidate ancestors at a time: word[c] holds which commits of the block are ancestors
+  // of c. Parents come before children, so one pass per block suffices.
+  std::vector<uint64_t> word(static_cast<size_t>(n));
+  for (CommitIndex first = 1; first < n; first += 64) {
+    std::fill(word.begin(), word.end(), 0);
+    for (CommitIndex c = first; c < n; ++c) {
+      uint64_t w = 0;
+      for (CommitIndex parent : dag.parents(c)) {
+        w |= word[static_cast<size_t>(parent)];
+        if (parent >= first && parent < first + 64) w |= uint64_t{1} << (parent - first);
+      }
+      word[static_cast<size_t>(c)] = w;
+      count[static_cast<size_t>(c)] += std::popcount(w);
+    }
+  }
+  return count;
+}
+
+}  // namespace
+
 double RunsLowerBound(int n, double p, double target) {
-  double capacity = p >= 1.0 ? 1.0 : std::log2(1 + p * std::pow(1 - p, (1 - p) / p));
-  return std::max(0.0, (target * std::log2(n) - 1) / capacity);
+  return std::max(0.0, (target * std::log2(n) - 1) / Capacity(p));
+}
+
+double RunsFloorUnknownP(const decide::CommitDag& dag, double p, double target) {
+  const int n = dag.size();
+  const double bound = RunsLowerBound(n, p, target);
+  const double delta = 1 - target;
+  if (n < 3 || delta <= 0 || delta >= 1 || p <= 0) return bound;
+  // log2 a(c) of the culprits that an ancestor could be blamed for, cheapest first.
+  std::vector<double> log_ancestors;
+  for (int64_t a : CandidateAncestors(dag)) {
+    if (a > 0) log_ancestors.push_back(std::log2(static_cast<double>(a)));
+  }
+  std::sort(log_ancestors.begin(), log_ancestors.end());
+  std::vector<double> prefix(log_ancestors.size() + 1, 0.0);
+  for (size_t i = 0; i < log_ancestors.size(); ++i) prefix[i + 1] = prefix[i] + log_ancestors[i];
+  const double culprits = n - 1;
+  // The strategy may be wrong at p on a share delta of the culprits: at best on those that
+  // cost the most, which then need no runs. The rest share the error budget at the lower rate
+  // equally (cheapest). Per culprit kept, the counting proof (p = 1) charges log2(a / share)
+  // runs, the relative-entropy proof one bit less, over C(p) bits per run.
+  struct Bits {
+    double counting = 0, relative_entropy = 0;
+  };
+  auto keep = [&](size_t dropped) {
+    Bits b;
+    if (dropped >= log_ancestors.size()) return b;
+    const double kept = static_cast<double>(log_ancestors.size() - dropped);
+    const double log_share = std::log2(delta * culprits / kept);
+    b.counting = (prefix[log_ancestors.size() - dropped] - kept * log_share) / culprits;
+    b.relative_entropy = b.counting - kept / culprits;
+    return b;
+  };
+  // A randomized strategy may drop a fractional number on average: interpolate.
+  const double dropped = delta * culprits;
+  const size_t low = static_cast<size_t>(dropped);
+  const double frac = dropped - static_cast<double>(low);
+  const Bits a = keep(low), b = keep(low + 1);
+  const double counting = (1 - frac) * a.counting + frac * b.counting;
+  const double relative_entropy = (1 - frac) * a.relative_entropy + frac * b.relative_entropy;
+  double floor = relative_entropy / Capacity(p);
+  if (p >= 1) floor = std::max(floor, counting);
+  return std::max(bound, floor);
 }
 
 namespace {

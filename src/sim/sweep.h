@@ -50,8 +50,15 @@ SweepRow RunSweep(const decide::CommitDag& dag, const SweepSpec& spec);
 /// The world of one trial (exposed so a failing trial can be replayed).
 WorldSpec MakeTrialWorld(const decide::CommitDag& dag, const SweepSpec& spec, int trial);
 
-/// ((1 - delta) * log2(n) - 1) / C(p), C(p) = log2(1 + p (1 - p)^((1 - p) / p)): the fewest runs
-/// any strategy needs on average to find one of n culprits with error delta = 1 - target.
+/// ((1 - delta) * log2(n) - 1) / C(p), C(p) = log2(1 + p (1 - p)^((1 - p) / p)): a lower bound on
+/// the mean runs of any strategy told p that finds one of n culprits with error delta = 1 - target.
 double RunsLowerBound(int n, double p, double target);
+
+/// A lower bound on the mean runs at crash probability p of a strategy that is not told p:
+/// right with chance >= target at p (averaged over culprits, uniform over commits 1..n-1, good =
+/// root) and wrong at most 1 - target of the time at a lower rate: 1/2 when p = 1, the rate
+/// hardest to tell from p otherwise. Not knowing p, a clean run may be a missed crash. Proofs in
+/// docs/LOWER-BOUND.md. Never below RunsLowerBound; not known to be reachable.
+double RunsFloorUnknownP(const decide::CommitDag& dag, double p, double target);
 
 }  // namespace culprit::sim

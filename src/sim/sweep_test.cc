@@ -1,0 +1,83 @@
+#include "sim/sweep.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "sim/history.h"
+
+namespace culprit::sim {
+namespace {
+
+decide::CommitDag History(HistoryKind kind, int n) {
+  return MakeHistory({.kind = kind, .n = n, .seed = 1});
+}
+
+// On a linear history commit c has c - 1 candidate ancestors. Keeping the culprits 2..k + 1,
+// the floor at p = 1 is (log2(k!) - k log2(delta (n - 1) / k)) / (n - 1); a strategy may be
+// wrong on delta (n - 1) culprits on average, at best the last ones, so the floor interpolates
+// between keeping n - 2 and n - 3 of them.
+TEST(RunsFloorUnknownPTest, LinearClosedForm) {
+  for (int n : {16, 64, 100}) {
+    const double delta = 0.01;
+    auto keep = [&](int k) {
+      return (std::lgamma(k + 1.0) / std::log(2.0) - k * std::log2(delta * (n - 1) / k)) / (n - 1);
+    };
+    const double dropped = delta * (n - 1);
+    const double want = (1 - dropped) * keep(n - 2) + dropped * keep(n - 3);
+    EXPECT_NEAR(RunsFloorUnknownP(History(HistoryKind::kLinear, n), 1.0, 0.99), want, 1e-9) << n;
+  }
+}
+
+// About log2(n) - log2(e) + log2(1 / delta) = 15.2 runs for 1024 commits, 1.7 times the bound;
+// a strategy allowed to be wrong on the 1% of culprits that cost most saves a little of it.
+TEST(RunsFloorUnknownPTest, LinearValue) {
+  double floor = RunsFloorUnknownP(History(HistoryKind::kLinear, 1024), 1.0, 0.99);
+  EXPECT_LT(floor, 15.2);
+  EXPECT_GT(floor, 15.0);
+}
+
+// Merges leave a commit fewer ancestors than its index, so the floor is lower than on a linear
+// history of the same size, but still above 1.3 times the bound for a strategy told p.
+TEST(RunsFloorUnknownPTest, KernelBetweenBoundAndLinear) {
+  for (int n : {64, 1024, 8192}) {
+    double kernel = RunsFloorUnknownP(History(HistoryKind::kKernel, n), 1.0, 0.99);
+    EXPECT_LT(kernel, RunsFloorUnknownP(History(HistoryKind::kLinear, n), 1.0, 0.99)) << n;
+    EXPECT_GT(kernel, 1.3 * RunsLowerBound(n, 1.0, 0.99)) << n;
+  }
+}
+
+// Below p = 1 the floor and the bound both divide bits by the capacity C(p), so their ratio is
+// the same at every p; on these histories it is above 1.3.
+TEST(RunsFloorUnknownPTest, FlakyRatioToBoundIsConstant) {
+  for (int n : {1024, 8192}) {
+    decide::CommitDag dag = History(HistoryKind::kKernel, n);
+    const double at_half = RunsFloorUnknownP(dag, 0.5, 0.99) / RunsLowerBound(n, 0.5, 0.99);
+    EXPECT_GT(at_half, 1.3) << n;
+    for (double p : {0.9, 0.3, 0.1, 0.01}) {
+      EXPECT_NEAR(RunsFloorUnknownP(dag, p, 0.99) / RunsLowerBound(n, p, 0.99), at_half, 1e-9)
+          << n << " " << p;
+    }
+  }
+}
+
+// A looser target allows fewer runs.
+TEST(RunsFloorUnknownPTest, LooserTargetLowersTheFloor) {
+  decide::CommitDag dag = History(HistoryKind::kKernel, 1024);
+  for (double p : {1.0, 0.3}) {
+    EXPECT_GT(RunsFloorUnknownP(dag, p, 0.999), RunsFloorUnknownP(dag, p, 0.99)) << p;
+    EXPECT_GT(RunsFloorUnknownP(dag, p, 0.99), RunsFloorUnknownP(dag, p, 0.9)) << p;
+  }
+}
+
+TEST(RunsFloorUnknownPTest, TinyHistories) {
+  EXPECT_EQ(RunsFloorUnknownP(History(HistoryKind::kLinear, 2), 1.0, 0.99),
+            RunsLowerBound(2, 1.0, 0.99));
+  // Three commits: commit 2 alone has an ancestor candidate (commit 1); 2% of the time a
+  // strategy may give it up.
+  EXPECT_NEAR(RunsFloorUnknownP(History(HistoryKind::kLinear, 3), 1.0, 0.99),
+              0.98 * std::log2(1 / 0.02) / 2, 1e-9);
+}
+
+}  // namespace
+}  // namespace culprit::sim
