@@ -21,7 +21,7 @@ namespace culprit::process {
 namespace {
 
 // What the child tells the parent through the status pipe before exec (or instead of it).
-enum class Step : int { kIsolated, kSetsid, kRlimit, kChdir, kDup, kExec };
+enum class Step : int { kIsolated, kSetsid, kFork, kRlimit, kChdir, kDup, kExec };
 
 struct ChildReport {
   Step step;
@@ -151,8 +151,13 @@ void ResetSignals() {
   sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
+// Closes every descriptor above stdio except `keep` (none if negative).
 void CloseOtherFds(int keep) {
-  if (close_range(3, keep - 1, 0) == 0 && close_range(keep + 1, ~0U, 0) == 0) return;
+  if (keep < 0) {
+    if (close_range(3, ~0U, 0) == 0) return;
+  } else if (close_range(3, keep - 1, 0) == 0 && close_range(keep + 1, ~0U, 0) == 0) {
+    return;
+  }
   struct rlimit files;
   rlim_t max = getrlimit(RLIMIT_NOFILE, &files) == 0 ? files.rlim_cur : 1024;
   if (max > 65536) max = 65536;
@@ -161,14 +166,13 @@ void CloseOtherFds(int keep) {
   }
 }
 
-[[noreturn]] void ChildMain(const ChildPlan& plan) {
+// The command itself, forked by the guard: isolation, limits, descriptors, exec.
+[[noreturn]] void WorkerMain(const ChildPlan& plan, pid_t guard) {
   const int status = plan.status_fd;
-  ResetSignals();
-  if (setsid() < 0) Die(status, Step::kSetsid);
-  // A culprit killed mid-run must not leave its VM running until the run's own timeout: the
-  // resumed job would redo the run beside it. Only the group leader gets the signal (the
-  // kernel has no per-group death signal); the VM runner execs qemu directly, so that is it.
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != plan.parent) _exit(127);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != guard) _exit(127);
   if (plan.isolate_network && IsolateNetwork(plan)) Report(status, Step::kIsolated, 0);
   for (const auto& [resource, limit] : plan.rlimits) {
     struct rlimit value = {limit, limit};
@@ -182,6 +186,56 @@ void CloseOtherFds(int keep) {
   Die(status, Step::kExec);
 }
 
+// Ends the guard the way the worker ended, so the parent sees the command's own status.
+[[noreturn]] void ExitLike(int wstatus) {
+  if (WIFSIGNALED(wstatus)) {
+    const int sig = WTERMSIG(wstatus);
+    signal(sig, SIG_DFL);
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, sig);
+    sigprocmask(SIG_UNBLOCK, &only, nullptr);
+    kill(getpid(), sig);
+    _exit(128 + sig);  // a signal whose default is to be ignored
+  }
+  _exit(WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 127);
+}
+
+// The group leader is a guard, not the command: the kernel has no per-group death signal, so
+// the guard gets culprit's and kills the whole group with it. Without it, a culprit killed
+// mid-run left a shell's children (a build's compilers, a reproducer's forks) running on.
+// Signals sent to the group (a timeout's SIGTERM) reach the worker; the guard outlives them to
+// report how the worker ended.
+[[noreturn]] void ChildMain(const ChildPlan& plan) {
+  const int status = plan.status_fd;
+  ResetSignals();
+  if (setsid() < 0) Die(status, Step::kSetsid);
+  sigset_t waited;
+  sigemptyset(&waited);
+  for (int sig : {SIGCHLD, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM})
+    sigaddset(&waited, sig);
+  sigprocmask(SIG_BLOCK, &waited, nullptr);
+  if (prctl(PR_SET_PDEATHSIG, SIGHUP) != 0 || getppid() != plan.parent) _exit(127);
+  struct rlimit no_core = {0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  const pid_t guard = getpid();
+  const pid_t worker = fork();
+  if (worker < 0) Die(status, Step::kFork);
+  if (worker == 0) WorkerMain(plan, guard);
+  // Hold nothing of culprit's: the status pipe must reach EOF at the worker's exec.
+  dup2(plan.stdin_fd, 0);
+  dup2(plan.stdin_fd, 1);
+  dup2(plan.stdin_fd, 2);
+  CloseOtherFds(-1);
+  for (;;) {
+    siginfo_t info;
+    if (sigwaitinfo(&waited, &info) < 0) continue;
+    if (getppid() != plan.parent) kill(0, SIGKILL);  // culprit is gone: so is the group
+    int wstatus;
+    if (waitpid(worker, &wstatus, WNOHANG) == worker) ExitLike(wstatus);
+  }
+}
+
 // ---- Parent side. ----
 
 const char* StepName(Step step) {
@@ -190,6 +244,8 @@ const char* StepName(Step step) {
       return "unshare";
     case Step::kSetsid:
       return "setsid";
+    case Step::kFork:
+      return "fork";
     case Step::kRlimit:
       return "setrlimit";
     case Step::kChdir:

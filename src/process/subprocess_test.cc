@@ -216,6 +216,30 @@ TEST_F(SubprocessTest, RunDiesWithCulprit) {
   EXPECT_TRUE(ExitsSoon(run[0]));
 }
 
+// The shell's own children too: a build's compilers or a reproducer's forks, not only the
+// group leader, must not outlive a killed culprit.
+TEST_F(SubprocessTest, RunsChildrenDieWithCulprit) {
+  fs::path pids = dir_ / "pids";
+  pid_t stand_in = fork();
+  ASSERT_GE(stand_in, 0);
+  if (stand_in == 0) {
+    SubprocessOptions options =
+        Shell("sleep 100 & echo $! >" + pids.string() + "; sleep 100 & wait");
+    options.timeout = seconds(120);
+    (void)RunSubprocess(options);
+    _exit(0);
+  }
+  std::vector<pid_t> run;
+  for (int i = 0; i < 500 && run.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    run = ReadPids(pids);
+  }
+  kill(stand_in, SIGKILL);
+  waitpid(stand_in, nullptr, 0);
+  ASSERT_EQ(run.size(), 1u);
+  EXPECT_TRUE(ExitsSoon(run[0]));
+}
+
 TEST_F(SubprocessTest, EscapedWriterDoesNotHang) {
   fs::path pids = dir_ / "pids";
   // setsid leaves the group, so the group kill misses it; it still holds the output pipe.
