@@ -1,6 +1,7 @@
 #include "report/render.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
@@ -238,10 +239,42 @@ std::string Subject(const BisectionResult& r) {
   return crash + ": bisection failed";
 }
 
-// Header values are one line of printable text.
-std::string HeaderValue(std::string_view text) {
+std::string Base64(std::string_view bytes) {
+  static constexpr char kDigits[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
-  for (char c : text) out += (c == '\n' || c == '\r') ? ' ' : c;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    uint32_t chunk = static_cast<uint8_t>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) chunk |= static_cast<uint8_t>(bytes[i + 1]) << 8;
+    if (i + 2 < bytes.size()) chunk |= static_cast<uint8_t>(bytes[i + 2]);
+    out += kDigits[(chunk >> 18) & 63];
+    out += kDigits[(chunk >> 12) & 63];
+    out += i + 1 < bytes.size() ? kDigits[(chunk >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kDigits[chunk & 63] : '=';
+  }
+  return out;
+}
+
+// A header value: one line of printable ASCII as is; anything else (a commit title in UTF-8)
+// as RFC 2047 encoded words, each under 76 characters on its own folded line, never splitting
+// a UTF-8 sequence.
+std::string HeaderValue(std::string_view text) {
+  std::string line;
+  for (char c : text) line += (c == '\n' || c == '\r') ? ' ' : c;
+  const bool plain = std::all_of(line.begin(), line.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+  });
+  if (plain) return line;
+  constexpr size_t kWordBytes = 45;  // 60 base64 characters + 12 of "=?UTF-8?B?" and "?="
+  std::string out;
+  for (size_t begin = 0; begin < line.size();) {
+    size_t end = std::min(line.size(), begin + kWordBytes);
+    while (end < line.size() && end > begin + 1 && (static_cast<uint8_t>(line[end]) & 0xc0) == 0x80)
+      --end;
+    out += (begin == 0 ? "" : "\n ") + std::string("=?UTF-8?B?") +
+           Base64(std::string_view(line).substr(begin, end - begin)) + "?=";
+    begin = end;
+  }
   return out;
 }
 
@@ -272,7 +305,7 @@ std::string Escape(std::string_view text) {
 }  // namespace
 
 void WriteEmail(const BisectionResult& r, std::ostream& out) {
-  out << "Subject: [culprit] " << HeaderValue(Subject(r)) << "\n";
+  out << "Subject: " << HeaderValue("[culprit] " + Subject(r)) << "\n";
   if (!r.recipients_to.empty()) out << "To: " << Join(r.recipients_to, ", ") << "\n";
   if (!r.recipients_cc.empty()) out << "Cc: " << Join(r.recipients_cc, ", ") << "\n";
   out << "MIME-Version: 1.0\n"

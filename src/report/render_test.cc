@@ -76,6 +76,23 @@ TEST(Render, EmailHasHeadersThenTheReport) {
             "483fc4e30869f8bd1693aca9cffddb21fb303b32 is the first bad commit\n");
 }
 
+// A title that is not ASCII goes in RFC 2047 encoded words, split between UTF-8 sequences
+// (the 45-byte word would end inside the 18th "ü") and folded onto continuation lines.
+TEST(Render, EmailEncodesNonAsciiSubject) {
+  BisectionResult r = FoundResult();
+  r.outcome = "failed";
+  r.title.clear();
+  for (int i = 0; i < 20; ++i) r.title += "\xc3\xbc";  // ü
+  std::ostringstream out;
+  WriteEmail(r, out);
+  EXPECT_EQ(
+      out.str().find("Subject: "
+                     "=?UTF-8?B?W2N1bHByaXRdIMO8w7zDvMO8w7zDvMO8w7zDvMO8w7zDvMO8w7zDvMO8w7w=?=\n"
+                     " =?UTF-8?B?w7zDvMO8OiBiaXNlY3Rpb24gZmFpbGVk?=\n"),
+      0u)
+      << out.str();
+}
+
 TEST(Render, HtmlEscapesAndListsEveryRevision) {
   BisectionResult r = FoundResult();
   r.title = "KASAN: use-after-free in <unknown> & co";
