@@ -17,12 +17,9 @@ constexpr std::array<double, Posterior::kGrid> kDefaultGrid = {
     0.03, 0.05, 0.08, 0.12, 0.17, 0.23, 0.3, 0.38, 0.47, 0.57, 0.67, 0.77, 0.86, 0.93, 0.97, 0.999};
 
 // The prior over p: most reproducers are reliable, so the top grid point gets kReliablePrior,
-// the rest is uniform. Runs on the bad commit then move it like any other observation. The
-// robust stop rule (Posterior::RobustMass) keeps this from ending a search on a wrong guess of p:
-// 0.4 without it was the most that kept p=0.9 right. With it (kernel history, N=1024, 200
-// trials, seeds 1-2): 0.6 saves ~5% runs at p=1 and stays <= 0.5% wrong at p=0.9 and 0.5; 0.7
-// saves ~12% but is 1% wrong at p=0.5 (a lucky 5/5 on bad makes p look like 1); 0.8 is 6% wrong
-// at p=0.9.
+// the rest is uniform. Runs on the bad commit then move it like any other observation. It
+// shapes the posterior and the choice of tests; the stop rule's profile odds leave it out, so a
+// wrong guess of p cannot end a search.
 constexpr double kReliablePrior = 0.6;
 
 }  // namespace
@@ -59,14 +56,18 @@ Posterior::Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> h
   outside_ = outside_prior_;
 }
 
-double Posterior::RobustMass(size_t i, double plausible) const {
+double Posterior::ProfileOddsAgainst(size_t i) const {
   const size_t cell = static_cast<size_t>(cell_of_[i]);
-  if (cell_prior_[cell] <= 0) return 0;
-  double low = 1;
+  if (cell_prior_[cell] <= 0) return INFINITY;
+  double against = 0, for_i = 0;
   for (size_t g = 0; g < kGrid; ++g) {
-    if (p_marginal_[g] >= plausible) low = std::min(low, cell_by_p_[cell][g]);
+    // p_marginal_ / prior of p is proportional to P(evidence | p).
+    const double evidence = p_marginal_[g] * std::exp(-log_prior_p_[g]);
+    const double mass_i = cell_by_p_[cell][g] * prior_[i] / cell_prior_[cell];
+    against = std::max(against, (1 - mass_i) * evidence);
+    for_i = std::max(for_i, mass_i * evidence);
   }
-  return low * prior_[i] / cell_prior_[cell];
+  return for_i > 0 ? against / for_i : INFINITY;
 }
 
 void Posterior::MassByCommit(std::vector<double>* w) const {

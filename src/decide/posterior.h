@@ -47,9 +47,9 @@ class Posterior {
   /// Mass of "not reproducible": no commit has the crash (what was seen was misclassified).
   double not_reproducible() const { return not_reproducible_; }
   const std::array<double, kGrid>& p_marginal() const { return p_marginal_; }
-  /// The smallest posterior of hypothesis i conditional on p, over the grid points whose
-  /// marginal is at least `plausible`: a belief that does not lean on a lucky guess of p.
-  double RobustMass(size_t i, double plausible) const;
+  /// P(evidence, not i | p) at its most likely p over P(evidence, i | p) at its own: how well
+  /// the best-placed alternatives explain the evidence against i, the prior over p left out.
+  double ProfileOddsAgainst(size_t i) const;
   /// Writes the hypothesis masses into a per-commit vector (zero elsewhere).
   void MassByCommit(std::vector<double>* w) const;
 
