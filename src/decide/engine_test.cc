@@ -326,5 +326,24 @@ TEST(EngineBatches, TestsAskForWholeBatches) {
   EXPECT_GT(tests, 0);
 }
 
+// The release search stops at the newest release that looked good. If the crash was only
+// missed there, the culprit is among the many older commits: before concluding, the engine
+// must run that release until a crash at the rate seen on bad would almost surely have shown,
+// not just the search probe's few runs. Here every release tried misses its first 8 runs (0.4% at p = 0.5).
+TEST(EngineReleaseSearch, UnluckyReleaseIsNotTrusted) {
+  CommitDag dag = MakeDag("kernel 400");
+  const CommitIndex bad = dag.size() - 1;
+  std::vector<sim::WorldSpec::Streak> unlucky;
+  for (CommitIndex r : ReleasesToTry(dag, bad)) unlucky.push_back({r, 8});
+  for (uint64_t seed : {7, 8, 9}) {
+    sim::World world(dag, {.culprit = 100, .crash_p = 0.5, .missed_first = unlucky, .seed = seed});
+    auto engine = MakeEngine(dag, {.bad = bad, .good = {}}, {.seed = seed});
+    ASSERT_TRUE(engine.has_value()) << engine.error().message;
+    Conclusion c = world.Drive(**engine);
+    ASSERT_EQ(static_cast<int>(c.kind), static_cast<int>(Want::kFound)) << "seed " << seed;
+    EXPECT_EQ(c.culprit, 100) << "seed " << seed;
+  }
+}
+
 }  // namespace
 }  // namespace culprit::decide

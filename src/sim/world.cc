@@ -37,6 +37,10 @@ World::World(const decide::CommitDag& dag, const WorldSpec& spec)
     crashes_ = Descendants(dag, spec.introduced);
     for (size_t c = 0; c < crashes_.size(); ++c) crashes_[c] = crashes_[c] && !after_culprit[c];
   }
+  misses_left_.assign(static_cast<size_t>(dag.size()), 0);
+  for (const WorldSpec::Streak& s : spec.missed_first) {
+    misses_left_[static_cast<size_t>(s.commit)] = s.runs;
+  }
   signature_.resize(static_cast<size_t>(dag.size()));
   for (CommitIndex c = 0; c < dag.size(); ++c) {
     const auto& parents = dag.parents(c);
@@ -60,6 +64,10 @@ Outcome World::Run(CommitIndex c) {
   if (spec_.infra_rate > 0 && unit(rng_) < spec_.infra_rate) return Outcome::kInfraError;
   if (spec_.other_crash_rate > 0 && unit(rng_) < spec_.other_crash_rate) {
     return Outcome::kOtherCrash;
+  }
+  if (Crashes(c) && misses_left_[static_cast<size_t>(c)] > 0) {
+    --misses_left_[static_cast<size_t>(c)];
+    return Outcome::kOk;
   }
   if (Crashes(c) && (spec_.crash_p >= 1.0 || unit(rng_) < spec_.crash_p)) {
     return Outcome::kTargetCrash;

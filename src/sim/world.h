@@ -34,6 +34,12 @@ struct WorldSpec {
   std::vector<Range> infra_broken;  ///< commits whose runs all end in infrastructure errors
   double other_crash_rate = 0;      ///< chance a run shows an unrelated crash instead
   double infra_rate = 0;            ///< chance a run ends in an infrastructure error
+  /// Streaks of bad luck: the first `runs` runs on `commit` miss the crash even if it is there.
+  struct Streak {
+    decide::CommitIndex commit = 0;
+    int runs = 0;
+  };
+  std::vector<Streak> missed_first;
   uint64_t seed = 1;
 };
 
@@ -65,6 +71,7 @@ class World {
   WorldSpec spec_;
   std::vector<uint8_t> crashes_;
   std::vector<std::string> signature_;
+  std::vector<int> misses_left_;  // per commit, from spec.missed_first
   std::mt19937_64 rng_;
   int builds_ = 0;
   int runs_ = 0;
