@@ -10,12 +10,13 @@
 namespace culprit::process {
 
 struct Spawned {
-  pid_t pid = -1;  ///< also the process group id (the child called setsid)
+  pid_t pid = -1;  ///< the guard's: the group id, and it exits the way the command did
   bool network_isolated = false;
 };
 
-/// Forks and execs the child of `options` with `output_fd` as its stdout and stderr. Returns
-/// once the child has exec'd (so its session exists), or an Error if it could not get there.
+/// Forks a guard that leads a new session and forks and execs the command of `options`, with
+/// `output_fd` as its stdout and stderr. Returns once the command has exec'd, or an Error if it
+/// could not get there.
 Result<Spawned> Spawn(const SubprocessOptions& options, int output_fd);
 
 }  // namespace culprit::process

@@ -1,6 +1,7 @@
-// Runs one child process bounded and contained: its own process group (session), a timeout that
-// takes the whole group down, combined output written to a log with a byte cap, resource limits
-// and an optional private network namespace. Says what happened; interpreting it is left to
+// Runs one child process bounded and contained: its own process group (session), led by a small
+// guard that takes the group down if culprit dies, a timeout that takes the whole group down,
+// combined output written to a log with a byte cap, resource limits and an optional private
+// network namespace. Says what happened; interpreting it is left to
 // build/ and run/. Safe to call from several threads at once.
 #pragma once
 
@@ -43,7 +44,7 @@ struct SubprocessOptions {
 
 struct SubprocessRecord {
   int exit_code = -1;             ///< -1 when killed by a signal
-  int signal = 0;                 ///< the terminating signal of the leader, 0 if it exited
+  int signal = 0;                 ///< the terminating signal of the child, 0 if it exited
   bool timed_out = false;         ///< the group was killed at the timeout
   bool output_truncated = false;  ///< output went past `max_output_bytes`; the log holds the cap
   bool output_flooded = false;    ///< the group was killed for producing too much output
