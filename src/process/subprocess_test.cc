@@ -194,50 +194,37 @@ TEST_F(SubprocessTest, LeaderExitKillsLeftovers) {
   EXPECT_TRUE(ExitsSoon(children[0]));
 }
 
+// A stand-in for culprit is killed by SIGKILL while its run lasts; the process whose pid the
+// run wrote must go too. Not only the shell (exec'd into sleep), but its children: a build's
+// compilers or a reproducer's forks.
 TEST_F(SubprocessTest, RunDiesWithCulprit) {
-  fs::path pids = dir_ / "pids";
-  // A stand-in for culprit, killed by SIGKILL while its run (the shell, exec'd into sleep) lasts.
-  pid_t stand_in = fork();
-  ASSERT_GE(stand_in, 0);
-  if (stand_in == 0) {
-    SubprocessOptions options = Shell("echo $$ >" + pids.string() + "; exec sleep 100");
-    options.timeout = seconds(120);
-    (void)RunSubprocess(options);
-    _exit(0);
+  struct {
+    const char* name;
+    std::string command;  // writes the pid to watch into `pids`
+  } rows[] = {
+      {"leader", "echo $$ >" + (dir_ / "pids").string() + "; exec sleep 100"},
+      {"child", "sleep 100 & echo $! >" + (dir_ / "pids").string() + "; sleep 100 & wait"},
+  };
+  for (const auto& row : rows) {
+    fs::remove(dir_ / "pids");
+    pid_t stand_in = fork();
+    ASSERT_GE(stand_in, 0);
+    if (stand_in == 0) {
+      SubprocessOptions options = Shell(row.command);
+      options.timeout = seconds(120);
+      (void)RunSubprocess(options);
+      _exit(0);
+    }
+    std::vector<pid_t> run;
+    for (int i = 0; i < 500 && run.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      run = ReadPids(dir_ / "pids");
+    }
+    kill(stand_in, SIGKILL);
+    waitpid(stand_in, nullptr, 0);
+    ASSERT_EQ(run.size(), 1u) << row.name;
+    EXPECT_TRUE(ExitsSoon(run[0])) << row.name;
   }
-  std::vector<pid_t> run;
-  for (int i = 0; i < 500 && run.empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    run = ReadPids(pids);
-  }
-  kill(stand_in, SIGKILL);
-  waitpid(stand_in, nullptr, 0);
-  ASSERT_EQ(run.size(), 1u);
-  EXPECT_TRUE(ExitsSoon(run[0]));
-}
-
-// The shell's own children too: a build's compilers or a reproducer's forks, not only the
-// group leader, must not outlive a killed culprit.
-TEST_F(SubprocessTest, RunsChildrenDieWithCulprit) {
-  fs::path pids = dir_ / "pids";
-  pid_t stand_in = fork();
-  ASSERT_GE(stand_in, 0);
-  if (stand_in == 0) {
-    SubprocessOptions options =
-        Shell("sleep 100 & echo $! >" + pids.string() + "; sleep 100 & wait");
-    options.timeout = seconds(120);
-    (void)RunSubprocess(options);
-    _exit(0);
-  }
-  std::vector<pid_t> run;
-  for (int i = 0; i < 500 && run.empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    run = ReadPids(pids);
-  }
-  kill(stand_in, SIGKILL);
-  waitpid(stand_in, nullptr, 0);
-  ASSERT_EQ(run.size(), 1u);
-  EXPECT_TRUE(ExitsSoon(run[0]));
 }
 
 TEST_F(SubprocessTest, EscapedWriterDoesNotHang) {
