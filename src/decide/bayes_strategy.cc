@@ -34,7 +34,7 @@ constexpr int kCrashesOnBad = 6;
 // reliable reproducers, is left out). A missed crash read as a clean commit while p looked like 1
 // cannot end the search: p a little lower explains the same runs almost as well. Measured
 // (kernel history, N=1024, seeds 1-3, 600 trials per p) against the earlier rule (the target
-// reached under every p whose posterior was at least 1%): 5-11% fewer runs at p = 0.9 to 0.1,
+// reached under every p whose posterior was at least 1%): 5-9% fewer runs at p = 0.9 to 0.1,
 // 5% more at p = 1, wrong answers 0/1/0/0 at p = 0.9/0.5/0.3/0.1 against 3/2/0/0. A share of 1
 // was wrong 3/4/1/0 times.
 constexpr double kProfileOddsShare = 0.5;
