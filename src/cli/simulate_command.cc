@@ -46,11 +46,19 @@ Result<decide::StrategyKind> ParseStrategyName(const std::string& name) {
 double Percent(int part, int whole) { return whole > 0 ? 100.0 * part / whole : 0.0; }
 
 // What a row's runs are compared with: the information bound for a strategy told p, and the
-// higher floor for one that is not (sim::RunsFloorUnknownP).
+// higher floor for one that is not (sim::RunsFloorUnknownP). The floor's proof is for cause
+// bisection between the root and the head; elsewhere it is 0 (not shown).
 struct Bounds {
   double bound = 0;
   double floor = 0;
 };
+
+std::string Ratio(double runs, double bound) {
+  if (bound <= 0) return "-";
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.2f", runs / bound);
+  return text;
+}
 
 void PrintHeader(const SimulateFlags& f, int n, double p, const Bounds& b) {
   std::printf("\n%s history, N=%d, p=%g, %d trials, seed %llu: lower bound %.1f runs",
@@ -65,10 +73,10 @@ void PrintHeader(const SimulateFlags& f, int n, double p, const Bounds& b) {
 }
 
 void PrintRow(const std::string& strategy, const sim::SweepRow& r, const Bounds& b) {
-  std::printf("%-8s %7.1f %8.1f %7.1f %7.1f %8.1f %8.1f %10.2f %10.2f %8.2f %9.2f\n",
-              strategy.c_str(), Percent(r.right, r.trials), Percent(r.honest, r.trials),
-              Percent(r.wrong, r.trials), Percent(r.failed, r.trials), r.mean_builds, r.mean_runs,
-              b.bound > 0 ? r.mean_runs / b.bound : 0.0, b.floor > 0 ? r.mean_runs / b.floor : 0.0,
+  std::printf("%-8s %7.1f %8.1f %7.1f %7.1f %8.1f %8.1f %10s %10s %8.2f %9.2f\n", strategy.c_str(),
+              Percent(r.right, r.trials), Percent(r.honest, r.trials), Percent(r.wrong, r.trials),
+              Percent(r.failed, r.trials), r.mean_builds, r.mean_runs,
+              Ratio(r.mean_runs, b.bound).c_str(), Ratio(r.mean_runs, b.floor).c_str(),
               100 * r.mean_claimed, Percent(r.found_right, r.found));
   std::fflush(stdout);
 }
@@ -89,7 +97,7 @@ void PrintJson(const SimulateFlags& f, int n, double p, const std::string& strat
                         {"mean_builds", r.mean_builds},
                         {"mean_runs", r.mean_runs},
                         {"runs_bound", b.bound},
-                        {"runs_floor", b.floor},
+                        {"runs_floor", b.floor > 0 ? nlohmann::json(b.floor) : nullptr},
                         {"found", r.found},
                         {"found_right", r.found_right},
                         {"mean_claimed_confidence", r.mean_claimed},
@@ -121,7 +129,9 @@ int RunSimulate(const SimulateFlags& f) {
       if (p <= 0 || p > 1) return ReportError("--p values must be in (0, 1]");
       Bounds b;
       b.bound = sim::RunsLowerBound(n, p, f.confidence);
-      b.floor = sim::RunsFloorUnknownP(dag, p, f.confidence);
+      if (f.mode == "cause" && !f.release_search) {
+        b.floor = sim::RunsFloorUnknownP(dag, p, f.confidence);
+      }
       if (!f.json) PrintHeader(f, n, p, b);
       for (size_t i = 0; i < kinds.size(); ++i) {
         sim::SweepSpec sweep{.crash_p = p,
