@@ -126,9 +126,45 @@ class BayesStrategy : public Strategy {
 
   Progress progress() const override { return progress_; }
 
+  // A target crash decides; otherwise the posterior chance that c has the crash, once the
+  // search has one: at the confidence target either way. Before that, the probe rule.
+  CommitVerdict VerdictOf(CommitIndex c, const Evidence& ev) override {
+    const CommitEvidence& e = ev.at(c);
+    if (e.build == BuildState::kUnknown) return CommitVerdict::kUndecided;
+    if (e.Untestable()) return CommitVerdict::kUntestable;
+    if (e.target > 0) return CommitVerdict::kCrashes;
+    const bool in_range =
+        posterior_ && (c == range_.newest ||
+                       std::find(range_.olds.begin(), range_.olds.end(), c) != range_.olds.end() ||
+                       std::binary_search(posterior_->hyps().begin(), posterior_->hyps().end(), c));
+    if (!in_range) return VerdictOfJudgement(Judge(c, ev, /*is_bad=*/false));
+    const double u = CrashChance(c, ev);
+    const double target = ctx_.options.confidence_target;
+    if (u >= target) return CommitVerdict::kCrashes;
+    if (u <= 1 - target) return CommitVerdict::kClean;
+    return CommitVerdict::kUndecided;
+  }
+
  private:
+  // P(c has the crash) under the posterior, cached per evidence (runs and builds only grow).
+  double CrashChance(CommitIndex c, const Evidence& ev) {
+    const std::pair<int, int> version{ev.runs(), ev.builds()};
+    if (version != verdict_version_) {
+      posterior_->Update(ev);
+      posterior_->MassByCommit(&verdict_w_);
+      ctx_.mass.Compute(verdict_w_, &verdict_m_);
+      verdict_version_ = version;
+    }
+    const Posterior& post = *posterior_;
+    const double m = verdict_m_[static_cast<size_t>(c)];
+    const double u =
+        ctx_.problem.mode == Mode::kCause ? m + post.outside() : 1.0 - m - post.not_reproducible();
+    return std::clamp(u, 0.0, 1.0);
+  }
+
   void Reset(const SearchRange& range) {
     range_ = range;
+    verdict_version_ = {-1, -1};
     // The far end was tested by a probe (fix end, release) unless the user gave good commits;
     // decided from the problem alone so that a replay resets the same way.
     const bool tested = ctx_.problem.mode == Mode::kFix || ctx_.problem.good.empty();
@@ -285,6 +321,8 @@ class BayesStrategy : public Strategy {
   std::optional<Posterior> posterior_;
   std::vector<double> w_, m_;
   Progress progress_;
+  std::pair<int, int> verdict_version_{-1, -1};
+  std::vector<double> verdict_w_, verdict_m_;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 // strategy bisect. Every phase is re-derived from the evidence on each Next().
 #include "decide/engine.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "decide/release_search.h"
@@ -75,6 +76,40 @@ class BisectEngine : public Engine {
     }
     if (auto* c = std::get_if<Conclusion>(&d)) AddFlags(c);
     return d;
+  }
+
+  Plan PlanRound(const InFlight& busy, const Capacity& free) override {
+    Plan plan;
+    Decision d = Next();
+    plan.release_search = release_search_;
+    if (auto* c = std::get_if<Conclusion>(&d)) {
+      plan.conclusion = *c;
+      for (CommitIndex b : busy.builds) plan.cancel.push_back(b);
+      for (const InFlight::Runs& r : busy.runs) plan.cancel.push_back(r.commit);
+      return plan;
+    }
+    // Runs in flight on a commit whose verdict is in can only repeat it.
+    for (const InFlight::Runs& r : busy.runs) {
+      CommitVerdict v = VerdictOf(r.commit);
+      if (v == CommitVerdict::kCrashes && r.runs > 0) plan.cancel.push_back(r.commit);
+    }
+    const Action& a = std::get<Action>(d);
+    if (a.kind == Action::Kind::kBuild) {
+      if (!busy.Building(a.commit) && free.builds > 0) plan.builds.push_back(a.commit);
+      return plan;
+    }
+    // One commit at a time: the runs asked for, less those already in flight on it.
+    int want = std::min(a.runs - busy.RunsOn(a.commit), free.runs);
+    if (want > 0) plan.runs.push_back({a.commit, want});
+    return plan;
+  }
+
+  CommitVerdict VerdictOf(CommitIndex c) override {
+    if (c < 0 || c >= ctx_.dag.size()) return CommitVerdict::kUndecided;
+    if (c == ctx_.problem.bad) {
+      return VerdictOfJudgement(strategy_->Judge(c, ev_, /*is_bad=*/true));
+    }
+    return strategy_->VerdictOf(c, ev_);
   }
 
   void RecordBuild(CommitIndex commit, const BuildEvidence& build) override {
@@ -173,6 +208,40 @@ class BisectEngine : public Engine {
 };
 
 }  // namespace
+
+bool InFlight::Building(CommitIndex c) const {
+  return std::find(builds.begin(), builds.end(), c) != builds.end();
+}
+
+int InFlight::RunsOn(CommitIndex c) const {
+  int n = 0;
+  for (const Runs& r : runs) n += r.commit == c ? r.runs : 0;
+  return n;
+}
+
+int InFlight::TotalRuns() const {
+  int n = 0;
+  for (const Runs& r : runs) n += r.runs;
+  return n;
+}
+
+CommitVerdict VerdictOfJudgement(const Judgement& j) {
+  if (j.kind != Judgement::Kind::kVerdict) return CommitVerdict::kUndecided;
+  switch (j.verdict) {
+    case Verdict::kCrash:
+      return CommitVerdict::kCrashes;
+    case Verdict::kNoCrash:
+      return CommitVerdict::kClean;
+    case Verdict::kSkip:
+    case Verdict::kAbort:
+      return CommitVerdict::kUntestable;
+  }
+  return CommitVerdict::kUndecided;
+}
+
+CommitVerdict Strategy::VerdictOf(CommitIndex c, const Evidence& ev) {
+  return VerdictOfJudgement(Judge(c, ev, /*is_bad=*/false));
+}
 
 Result<std::unique_ptr<Engine>> MakeEngine(const CommitDag& dag, const Problem& problem,
                                            const EngineOptions& options) {

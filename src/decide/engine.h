@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -110,6 +111,54 @@ struct Progress {
 
 using Decision = std::variant<Action, Conclusion>;
 
+/// What the engine holds about one commit now: the log's `# git bisect` lines, the JSON
+/// `tested` list and the HTML table print this, for every strategy. It can change as evidence
+/// arrives (a changed mind is printed as such).
+enum class CommitVerdict {
+  kUndecided,   ///< not tested, or tested without a verdict yet
+  kCrashes,     ///< has the target crash (cause mode: "bad"; fix mode: "old")
+  kClean,       ///< does not have it (cause mode: "good"; fix mode: "new")
+  kUntestable,  ///< cannot be built or run ("skip")
+};
+
+/// Work the loop has started and whose result is not recorded yet.
+struct InFlight {
+  std::vector<CommitIndex> builds;  ///< commits being built
+  struct Runs {
+    CommitIndex commit = kNoCommit;
+    int runs = 0;
+  };
+  std::vector<Runs> runs;  ///< runs started per commit, not yet recorded
+
+  bool Building(CommitIndex c) const;
+  int RunsOn(CommitIndex c) const;
+  int TotalRuns() const;
+  bool empty() const { return builds.empty() && runs.empty(); }
+};
+
+/// Free slots: builds (M) and runs (V) that can start now.
+struct Capacity {
+  int builds = 1;
+  int runs = 1;
+};
+
+/// What to start now, given what is in flight and what is free. An empty plan without a
+/// conclusion means "wait for something in flight to finish". Builds may be speculative (a
+/// commit the next round may want); runs go to built commits only.
+struct Plan {
+  std::vector<CommitIndex> builds;  ///< at most the free build slots
+  struct Runs {
+    CommitIndex commit = kNoCommit;
+    int runs = 0;
+  };
+  std::vector<Runs> runs;                ///< in total at most the free run slots
+  std::vector<CommitIndex> cancel;       ///< commits whose in-flight work is no longer wanted
+  std::optional<Conclusion> conclusion;  ///< the search is over (cancel everything in flight)
+  bool release_search = false;           ///< the plan belongs to the good-start search
+
+  bool empty() const { return builds.empty() && runs.empty() && !conclusion; }
+};
+
 /// One strategy behind one interface. Not thread-safe; deterministic for a given seed and
 /// evidence (order of recording does not change the decision).
 class Engine {
@@ -118,9 +167,15 @@ class Engine {
   /// The next action, or the conclusion once the search is over. Calling it again without
   /// recording anything returns the same answer.
   virtual Decision Next() = 0;
+  /// What to start now with `free` slots while `busy` is in flight (builds and runs in
+  /// parallel, several commits at once). Deterministic for the same evidence and arguments.
+  /// With one slot each and nothing in flight it is Next() as a plan.
+  virtual Plan PlanRound(const InFlight& busy, const Capacity& free) = 0;
   virtual void RecordBuild(CommitIndex commit, const BuildEvidence& build) = 0;
   virtual void RecordRun(CommitIndex commit, Outcome outcome) = 0;
   virtual Progress progress() const = 0;
+  /// The engine's judgement of `commit` on the evidence so far.
+  virtual CommitVerdict VerdictOf(CommitIndex commit) = 0;
 };
 
 /// Fails (kBadInput) on an inconsistent problem: bad out of range, good equal to bad, a good

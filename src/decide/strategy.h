@@ -57,7 +57,13 @@ class Strategy {
   /// The next action or the conclusion within `range` (flags are filled in by the engine).
   virtual Decision Bisect(const SearchRange& range, const Evidence& ev) = 0;
   virtual Progress progress() const = 0;
+  /// The strategy's judgement of a commit inside or at the ends of the searched range (the
+  /// engine answers for the bad commit itself). By default the probe rule: Judge(c, ev, false).
+  virtual CommitVerdict VerdictOf(CommitIndex c, const Evidence& ev);
 };
+
+/// A probe judgement as a commit verdict: no verdict yet while it asks for a build or runs.
+CommitVerdict VerdictOfJudgement(const Judgement& j);
 
 std::unique_ptr<Strategy> MakeSyzbotStrategy(const Context& ctx);
 std::unique_ptr<Strategy> MakeGitStrategy(const Context& ctx);

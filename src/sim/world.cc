@@ -1,5 +1,6 @@
 #include "sim/world.h"
 
+#include <deque>
 #include <variant>
 
 namespace culprit::sim {
@@ -91,6 +92,52 @@ decide::Conclusion World::Drive(decide::Engine& engine, std::vector<decide::Acti
   decide::Conclusion c;
   c.kind = decide::ConclusionKind::kError;
   c.error = "simulation: the engine did not conclude";
+  return c;
+}
+
+decide::Conclusion World::DrivePlans(decide::Engine& engine, const decide::Capacity& slots,
+                                     int max_steps) {
+  struct Work {
+    bool build = false;
+    CommitIndex commit = decide::kNoCommit;
+  };
+  std::deque<Work> queue;  // in flight, oldest first
+  auto busy = [&] {
+    decide::InFlight f;
+    for (const Work& w : queue) {
+      if (w.build) {
+        f.builds.push_back(w.commit);
+      } else {
+        f.runs.push_back({w.commit, 1});
+      }
+    }
+    return f;
+  };
+  for (int step = 0; step < max_steps; ++step) {
+    decide::InFlight f = busy();
+    decide::Capacity free{.builds = slots.builds - static_cast<int>(f.builds.size()),
+                          .runs = slots.runs - f.TotalRuns()};
+    decide::Plan plan = engine.PlanRound(f, free);
+    if (plan.conclusion) return *plan.conclusion;
+    for (CommitIndex c : plan.cancel) {
+      std::erase_if(queue, [&](const Work& w) { return !w.build && w.commit == c; });
+    }
+    for (CommitIndex c : plan.builds) queue.push_back({true, c});
+    for (const decide::Plan::Runs& r : plan.runs) {
+      for (int i = 0; i < r.runs; ++i) queue.push_back({false, r.commit});
+    }
+    if (queue.empty()) break;
+    Work w = queue.front();
+    queue.pop_front();
+    if (w.build) {
+      engine.RecordBuild(w.commit, Build(w.commit));
+    } else {
+      engine.RecordRun(w.commit, Run(w.commit));
+    }
+  }
+  decide::Conclusion c;
+  c.kind = decide::ConclusionKind::kError;
+  c.error = "simulation: the engine neither concluded nor planned work";
   return c;
 }
 

@@ -61,6 +61,12 @@ class World {
   decide::Conclusion Drive(decide::Engine& engine, std::vector<decide::Action>* trace = nullptr,
                            int max_actions = 100000);
 
+  /// The same through Engine::PlanRound with `slots` builds and runs in flight at once: work
+  /// finishes in the order it started (first in, first out) and each result is recorded as it
+  /// finishes. Cancelled runs are dropped unrecorded, as the pipeline drops them.
+  decide::Conclusion DrivePlans(decide::Engine& engine, const decide::Capacity& slots,
+                                int max_steps = 100000);
+
   int builds() const { return builds_; }
   int runs() const { return runs_; }
 
