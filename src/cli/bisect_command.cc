@@ -25,7 +25,7 @@ int Finish(Result<report::BisectionResult> result, report::ProgressLog& log) {
   if (!result) return ReportError(result.error().message);
   report::WriteText(*result, std::cout);
   std::cout.flush();
-  if (result->outcome == "error") ReportError(result->error);
+  if (result->outcome == decide::ConclusionKind::kError) ReportError(result->error);
   return report::ExitStatus(*result);
 }
 

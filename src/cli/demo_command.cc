@@ -7,6 +7,7 @@
 
 #include "base/strings.h"
 #include "cli/commands.h"
+#include "decide/names.h"
 #include "job/bisection.h"
 #include "job/demo_repo.h"
 #include "process/subprocess.h"
@@ -35,12 +36,12 @@ int Conclude(const report::BisectionResult& result, const std::string& planted,
              const std::filesystem::path& json) {
   report::WriteText(result, std::cout);
   std::cout << "\ndemo: result written to " << json.string() << "\n";
-  if (result.outcome == "found" && result.commit == planted) {
+  if (result.outcome == decide::ConclusionKind::kFound && result.commit == planted) {
     std::cout << "demo: culprit found the planted commit " << ShortHash(planted) << "\n";
     return 0;
   }
   std::cout << "demo: culprit did NOT single out the planted commit " << ShortHash(planted)
-            << " (outcome: " << result.outcome << ")\n";
+            << " (outcome: " << decide::OutcomeName(result.outcome) << ")\n";
   return 1;
 }
 

@@ -12,6 +12,7 @@
 #include "base/strings.h"
 #include "crash/report.h"
 #include "decide/engine.h"
+#include "decide/names.h"
 #include "history/maintainers.h"
 #include "job/commit_tester.h"
 #include "job/run_classifier.h"
@@ -51,7 +52,7 @@ class Bisection {
   Result<void> Feed(CommitIndex c, std::vector<store::RunRow> rows, bool print);
   void PrintVerdict(CommitIndex c);
   /// good/bad (fix: new/old) or skip, from the runs so far; counts the target crashes.
-  std::string VerdictOf(CommitIndex c, int* target_crashes);
+  decide::CommitVerdict VerdictOf(CommitIndex c, int* target_crashes);
   /// Prints the verdict of the commit shown last, once the engine moves on from it.
   void FlushVerdict();
   Result<report::BisectionResult> Finish(const decide::Conclusion& conclusion);
@@ -365,55 +366,35 @@ void Bisection::FlushVerdict() {
   if (Id(shown_) != bad_id_) PrintVerdict(shown_);
 }
 
-std::string Bisection::VerdictOf(CommitIndex c, int* target_crashes) {
+decide::CommitVerdict Bisection::VerdictOf(CommitIndex c, int* target_crashes) {
   const CommitState& state = commits_[c];
-  int target = 0, usable = 0;
-  for (const auto& r : state.runs) {
-    Outcome o = ToOutcome(r, target_);
-    target += o == Outcome::kTargetCrash;
-    usable += o == Outcome::kTargetCrash || o == Outcome::kOk || o == Outcome::kOtherCrash;
-  }
+  int target = 0;
+  for (const auto& r : state.runs) target += ToOutcome(r, target_) == Outcome::kTargetCrash;
   if (target_crashes != nullptr) *target_crashes = target;
-  bool fix = config_.mode == decide::Mode::kFix;
-  if (!state.build.ok || usable == 0) return "skip";
-  if (target > 0) return fix ? "old" : "bad";
-  return fix ? "new" : "good";
+  return engine_->VerdictOf(c);
 }
 
 void Bisection::PrintVerdict(CommitIndex c) {
-  std::string verdict = VerdictOf(c, nullptr);
+  decide::CommitVerdict verdict = VerdictOf(c, nullptr);
   // Like the seed log, the good-start search prints no verdicts; "# git bisect start" follows it.
   if (!announced_bisect_) {
-    if (verdict == "good") last_good_release_ = Id(c);
+    if (verdict == decide::CommitVerdict::kClean) last_good_release_ = Id(c);
     return;
   }
-  parts_.log.Verdict(verdict, Id(c));
+  parts_.log.Verdict(std::string(decide::VerdictWord(verdict, config_.mode)), Id(c));
 }
 
 Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
   report::BisectionResult r;
-  r.mode = config_.mode == decide::Mode::kFix ? "fix" : "cause";
-  r.strategy = StrategyName(config_.strategy);
+  r.mode = config_.mode;
+  r.strategy = std::string(decide::StrategyName(config_.strategy));
   r.title = target_.title;
   r.confidence = k.confidence;
   r.stop_reason = k.stop_reason;
   r.noop = k.flags.noop;
   r.merge = k.flags.merge;
   r.release = k.flags.release;
-  switch (k.kind) {
-    case decide::ConclusionKind::kFound:
-      r.outcome = "found";
-      break;
-    case decide::ConclusionKind::kInconclusive:
-      r.outcome = "inconclusive";
-      break;
-    case decide::ConclusionKind::kHorizon:
-      r.outcome = "horizon";
-      break;
-    case decide::ConclusionKind::kError:
-      r.outcome = "error";
-      break;
-  }
+  r.outcome = k.kind;
   r.error = k.error;
   if (k.kind == decide::ConclusionKind::kError && r.error.empty()) r.error = "bisection failed";
   for (const auto& cand : k.candidates)
@@ -472,7 +453,7 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
     }
     if (!r.crash_report.empty()) break;
   }
-  if (r.outcome == "found") AddMaintainers(r);
+  if (r.outcome == decide::ConclusionKind::kFound) AddMaintainers(r);
   return r;
 }
 

@@ -7,31 +7,18 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "decide/names.h"
+
 namespace culprit::job {
 
-std::string StrategyName(decide::StrategyKind kind) {
-  switch (kind) {
-    case decide::StrategyKind::kBayes:
-      return "bayes";
-    case decide::StrategyKind::kSyzbot:
-      return "syzbot";
-    case decide::StrategyKind::kGit:
-      return "git";
-  }
-  return "bayes";
-}
-
 Result<decide::StrategyKind> ParseStrategy(const std::string& name) {
-  if (name == "bayes") return decide::StrategyKind::kBayes;
-  if (name == "syzbot") return decide::StrategyKind::kSyzbot;
-  if (name == "git") return decide::StrategyKind::kGit;
+  if (auto s = decide::ParseStrategyName(name)) return *s;
   return Fail(ErrorKind::kBadInput,
               "unknown strategy '" + name + "' (use one of: bayes, syzbot, git)");
 }
 
 Result<decide::Mode> ParseMode(const std::string& name) {
-  if (name == "cause") return decide::Mode::kCause;
-  if (name == "fix") return decide::Mode::kFix;
+  if (auto m = decide::ParseModeName(name)) return *m;
   return Fail(ErrorKind::kBadInput, "unknown mode '" + name + "' (use --mode cause or --mode fix)");
 }
 
@@ -121,7 +108,7 @@ std::string ToJson(const JobConfig& c) {
       {"repo", c.repo.string()},
       {"bad", c.bad},
       {"good", c.good},
-      {"mode", c.mode == decide::Mode::kFix ? "fix" : "cause"},
+      {"mode", decide::ModeName(c.mode)},
       {"build", c.build_command},
       {"test", c.test_command},
       {"runs", c.runs},
@@ -132,7 +119,7 @@ std::string ToJson(const JobConfig& c) {
       {"max_memory_bytes", c.max_memory_bytes},
       {"state", c.state_dir.string()},
       {"json", c.json_out ? c.json_out->string() : ""},
-      {"strategy", StrategyName(c.strategy)},
+      {"strategy", decide::StrategyName(c.strategy)},
       {"confidence", c.confidence},
       {"max_builds", c.max_builds},
       {"max_runs", c.max_runs},
@@ -153,7 +140,9 @@ Result<JobConfig> FromJson(const std::string& text) {
     c.repo = j.at("repo").get<std::string>();
     c.bad = j.at("bad").get<std::string>();
     c.good = j.at("good").get<std::vector<std::string>>();
-    c.mode = j.at("mode") == "fix" ? decide::Mode::kFix : decide::Mode::kCause;
+    auto mode = ParseMode(j.at("mode").get<std::string>());
+    if (!mode) return tl::unexpected(mode.error());
+    c.mode = *mode;
     c.build_command = j.at("build").get<std::string>();
     c.test_command = j.at("test").get<std::string>();
     c.runs = j.at("runs").get<int>();
@@ -188,10 +177,10 @@ std::string Fingerprint(const JobConfig& c) {
       {"repo", std::filesystem::weakly_canonical(c.repo).string()},
       {"bad", c.bad},
       {"good", c.good},
-      {"mode", c.mode == decide::Mode::kFix ? "fix" : "cause"},
+      {"mode", decide::ModeName(c.mode)},
       {"build", c.build_command},
       {"test", c.test_command},
-      {"strategy", StrategyName(c.strategy)},
+      {"strategy", decide::StrategyName(c.strategy)},
       {"title", c.target_title},
   };
   if (c.kernel) j["kernel"] = KernelToJson(*c.kernel);

@@ -84,7 +84,6 @@ Result<JobConfig> FromJson(const std::string& json);
 /// Identifies the question a job answers: same fingerprint = same job (resume it).
 std::string Fingerprint(const JobConfig& config);
 
-std::string StrategyName(decide::StrategyKind kind);
 Result<decide::StrategyKind> ParseStrategy(const std::string& name);
 Result<decide::Mode> ParseMode(const std::string& name);
 

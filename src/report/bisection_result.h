@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "decide/engine.h"
 #include "history/history.h"
 
 namespace culprit::report {
@@ -21,23 +22,35 @@ struct CandidateInfo {
   double probability = 0;
 };
 
+/// One run of the reproducer, as the log printed it.
+struct RunSummary {
+  int index = 0;
+  std::string result;   ///< "OK", "crashed: TITLE", "boot failed: TITLE", ...
+  bool target = false;  ///< the target crash
+  std::string log_path;
+  double duration_s = 0;
+};
+
 /// One commit culprit built and ran, in the order it was first tested.
 struct TestedRevision {
   std::string commit;
   std::string title;
-  std::string release;    ///< its release tag, if it is one
-  std::string verdict;    ///< "good", "bad" (fix mode: "new", "old") or "skip"
+  std::string release;  ///< its release tag, if it is one
+  /// The engine's final judgement (decide/names.h gives its word: good, bad, old, new, skip).
+  decide::CommitVerdict verdict = decide::CommitVerdict::kUndecided;
   bool built = false;     ///< false: the build failed
   std::string signature;  ///< of the build, when built
+  std::string build_log;  ///< the build's log file, when culprit built it
   int target_crashes = 0;
   int runs = 0;
   double build_s = 0;
   double test_s = 0;
+  std::vector<RunSummary> run_list;  ///< every run, in order
 };
 
 struct BisectionResult {
-  std::string mode = "cause";     ///< "cause" | "fix"
-  std::string outcome = "error";  ///< "found" | "inconclusive" | "horizon" | "error"
+  decide::Mode mode = decide::Mode::kCause;
+  decide::ConclusionKind outcome = decide::ConclusionKind::kError;
   std::string strategy;
   std::string commit;  ///< full hash: the culprit (found) or horizon commit; empty otherwise
   history::CommitInfo culprit;  ///< details of `commit` when known

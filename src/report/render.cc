@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "base/strings.h"
+#include "decide/names.h"
 
 namespace culprit::report {
 namespace {
@@ -93,7 +94,7 @@ void WriteCosts(const BisectionResult& r, std::ostream& out) {
 }
 
 void WriteFound(const BisectionResult& r, std::ostream& out) {
-  bool fix = r.mode == "fix";
+  bool fix = r.mode == decide::Mode::kFix;
   out << r.commit << (fix ? " is the first fixed commit\n" : " is the first bad commit\n");
   WriteCommitHeader(r, out);
   out << "culprit signature: " << r.culprit_signature << "\n";
@@ -119,7 +120,7 @@ void WriteFound(const BisectionResult& r, std::ostream& out) {
 void WriteInconclusive(const BisectionResult& r, std::ostream& out) {
   out << "bisection is inconclusive";
   if (!r.stop_reason.empty()) out << " (" << r.stop_reason << ")";
-  out << ": the " << (r.mode == "fix" ? "fix" : "culprit") << " is one of " << r.candidates.size()
+  out << ": the " << decide::SoughtNoun(r.mode) << " is one of " << r.candidates.size()
       << " commits:\n";
   for (const auto& c : r.candidates) {
     char p[32];
@@ -153,12 +154,12 @@ std::vector<std::string> CommitRecipients(const history::CommitInfo& commit) {
 }
 
 void WriteText(const BisectionResult& r, std::ostream& out) {
-  if (r.outcome == "found") {
+  if (r.outcome == decide::ConclusionKind::kFound) {
     WriteFound(r, out);
-  } else if (r.outcome == "inconclusive") {
+  } else if (r.outcome == decide::ConclusionKind::kInconclusive) {
     WriteInconclusive(r, out);
-  } else if (r.outcome == "horizon") {
-    if (r.mode == "fix")
+  } else if (r.outcome == decide::ConclusionKind::kHorizon) {
+    if (r.mode == decide::Mode::kFix)
       out << "the crash still happens on the newest commit " << r.commit << "\n";
     else
       out << "the crash is older than the searched history: the oldest tested release "
@@ -187,8 +188,8 @@ std::string ToJson(const BisectionResult& r) {
         {{"commit", c.commit}, {"title", c.title}, {"probability", c.probability}});
   }
   json j = {
-      {"mode", r.mode},
-      {"outcome", r.outcome},
+      {"mode", decide::ModeName(r.mode)},
+      {"outcome", decide::OutcomeName(r.outcome)},
       {"commit", r.commit.empty() ? json(nullptr) : json(r.commit)},
       {"candidates", candidates},
       {"confidence", r.confidence},
@@ -214,7 +215,7 @@ std::string ToJson(const BisectionResult& r) {
     tested.push_back({{"commit", t.commit},
                       {"title", t.title},
                       {"release", t.release},
-                      {"verdict", t.verdict},
+                      {"verdict", decide::VerdictWord(t.verdict, r.mode)},
                       {"built", t.built},
                       {"signature", t.signature},
                       {"target_crashes", t.target_crashes},
@@ -230,12 +231,13 @@ namespace {
 
 std::string Subject(const BisectionResult& r) {
   std::string crash = r.title.empty() ? "crash" : r.title;
-  if (r.outcome == "found") {
-    return crash + ": " + (r.mode == "fix" ? "fixed by " : "bisected to ") + ShortHash(r.commit) +
-           " (\"" + r.culprit.title + "\")";
+  if (r.outcome == decide::ConclusionKind::kFound) {
+    return crash + ": " + (r.mode == decide::Mode::kFix ? "fixed by " : "bisected to ") +
+           ShortHash(r.commit) + " (\"" + r.culprit.title + "\")";
   }
-  if (r.outcome == "inconclusive") return crash + ": bisection inconclusive";
-  if (r.outcome == "horizon") return crash + ": older than the searched history";
+  if (r.outcome == decide::ConclusionKind::kInconclusive) return crash + ": bisection inconclusive";
+  if (r.outcome == decide::ConclusionKind::kHorizon)
+    return crash + ": older than the searched history";
   return crash + ": bisection failed";
 }
 
@@ -326,7 +328,7 @@ void WriteHtml(const BisectionResult& r, std::ostream& out) {
   out << "<h1>" << Escape(Subject(r)) << "</h1>\n<p>";
   char conf[32];
   std::snprintf(conf, sizeof conf, "%.4f", r.confidence);
-  if (r.outcome == "found") out << "Confidence <b>" << conf << "</b>";
+  if (r.outcome == decide::ConclusionKind::kFound) out << "Confidence <b>" << conf << "</b>";
   if (!r.stop_reason.empty()) out << " (" << Escape(r.stop_reason) << ")";
   if (!r.error.empty()) out << "Error: " << Escape(r.error);
   out << "</p>\n";
@@ -353,10 +355,11 @@ void WriteHtml(const BisectionResult& r, std::ostream& out) {
          "</tr>\n";
   for (size_t i = 0; i < r.tested.size(); ++i) {
     const TestedRevision& t = r.tested[i];
-    out << "<tr class=\"" << Escape(t.verdict) << "\"><td>" << i + 1 << "</td><td>"
-        << Escape(ShortHash(t.commit)) << (t.release.empty() ? "" : " (" + Escape(t.release) + ")")
-        << "</td><td>" << Escape(t.verdict) << "</td><td>" << t.target_crashes << " / " << t.runs
-        << "</td><td>"
+    out << "<tr class=\"" << Escape(std::string(decide::VerdictWord(t.verdict, r.mode)))
+        << "\"><td>" << i + 1 << "</td><td>" << Escape(ShortHash(t.commit))
+        << (t.release.empty() ? "" : " (" + Escape(t.release) + ")") << "</td><td>"
+        << Escape(std::string(decide::VerdictWord(t.verdict, r.mode))) << "</td><td>"
+        << t.target_crashes << " / " << t.runs << "</td><td>"
         << (t.built ? FormatDuration(std::chrono::duration<double>(t.build_s))
                     : std::string("failed"))
         << "</td><td>" << FormatDuration(std::chrono::duration<double>(t.test_s)) << "</td><td>"
@@ -366,9 +369,9 @@ void WriteHtml(const BisectionResult& r, std::ostream& out) {
 }
 
 int ExitStatus(const BisectionResult& r) {
-  if (r.outcome == "found") return 0;
-  if (r.outcome == "inconclusive") return 2;
-  if (r.outcome == "horizon") return 3;
+  if (r.outcome == decide::ConclusionKind::kFound) return 0;
+  if (r.outcome == decide::ConclusionKind::kInconclusive) return 2;
+  if (r.outcome == decide::ConclusionKind::kHorizon) return 3;
   return 1;
 }
 

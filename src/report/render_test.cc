@@ -12,7 +12,7 @@ namespace {
 
 BisectionResult FoundResult() {
   BisectionResult r;
-  r.outcome = "found";
+  r.outcome = decide::ConclusionKind::kFound;
   r.commit = "483fc4e30869f8bd1693aca9cffddb21fb303b32";
   r.culprit.id = r.commit;
   r.culprit.title = "io_uring: optimise io_prep_linked_timeout()";
@@ -80,7 +80,7 @@ TEST(Render, EmailHasHeadersThenTheReport) {
 // (the 45-byte word would end inside the 18th "ü") and folded onto continuation lines.
 TEST(Render, EmailEncodesNonAsciiSubject) {
   BisectionResult r = FoundResult();
-  r.outcome = "failed";
+  r.outcome = decide::ConclusionKind::kError;
   r.title.clear();
   for (int i = 0; i < 20; ++i) r.title += "\xc3\xbc";  // ü
   std::ostringstream out;
@@ -96,15 +96,18 @@ TEST(Render, EmailEncodesNonAsciiSubject) {
 TEST(Render, HtmlEscapesAndListsEveryRevision) {
   BisectionResult r = FoundResult();
   r.title = "KASAN: use-after-free in <unknown> & co";
-  r.tested = {
-      {.commit = "aaaa1111",
-       .title = "mm: a <b> c",
-       .verdict = "bad",
-       .built = true,
-       .target_crashes = 2,
-       .runs = 10},
-      {.commit = "bbbb2222", .release = "v5.13", .verdict = "good", .built = true, .runs = 10},
-      {.commit = "cccc3333", .verdict = "skip"}};
+  r.tested = {{.commit = "aaaa1111",
+               .title = "mm: a <b> c",
+               .verdict = decide::CommitVerdict::kCrashes,
+               .built = true,
+               .target_crashes = 2,
+               .runs = 10},
+              {.commit = "bbbb2222",
+               .release = "v5.13",
+               .verdict = decide::CommitVerdict::kClean,
+               .built = true,
+               .runs = 10},
+              {.commit = "cccc3333", .verdict = decide::CommitVerdict::kUntestable}};
   std::ostringstream out;
   WriteHtml(r, out);
   const std::string html = out.str();
@@ -139,12 +142,15 @@ TEST(Render, JsonHasTheDocumentedShape) {
 }
 
 TEST(Render, ExitStatusPerOutcome) {
-  const std::pair<const char*, int> rows[] = {
-      {"found", 0}, {"error", 1}, {"inconclusive", 2}, {"horizon", 3}};
+  using decide::ConclusionKind;
+  const std::pair<ConclusionKind, int> rows[] = {{ConclusionKind::kFound, 0},
+                                                 {ConclusionKind::kError, 1},
+                                                 {ConclusionKind::kInconclusive, 2},
+                                                 {ConclusionKind::kHorizon, 3}};
   for (const auto& [outcome, status] : rows) {
     BisectionResult r;
     r.outcome = outcome;
-    EXPECT_EQ(ExitStatus(r), status) << outcome;
+    EXPECT_EQ(ExitStatus(r), status) << static_cast<int>(outcome);
   }
 }
 
