@@ -15,8 +15,9 @@ declare -A allowed=(
   [report]="base decide crash history report"
   [sim]="base decide sim"
   [symbolize]="base symbolize"
+  [demo]="base process demo"
   [job]="base decide crash history process build run store report symbolize job"
-  [cli]="base decide crash history process build run store report symbolize job sim cli"
+  [cli]="base decide crash history process build run store report symbolize job sim demo cli"
 )
 status=0
 for dir in "$root"/src/*/; do

@@ -8,8 +8,8 @@
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "decide/names.h"
-#include "job/bisection.h"
-#include "job/demo_repo.h"
+#include "demo/demo_repo.h"
+#include "job/run_job.h"
 #include "process/subprocess.h"
 #include "report/render.h"
 
@@ -98,7 +98,7 @@ int RunDemo(const DemoFlags& f) {
   if (dir.empty()) return ReportError("cannot create a temporary directory (pass --dir)");
   if (f.kernel) return RunKernelDemo(f, dir);
   std::cout << "demo: writing an example repository to " << (dir / "repo").string() << "\n";
-  auto demo = job::MakeDemoRepo(dir / "repo");
+  auto demo = demo::MakeDemoRepo(dir / "repo");
   if (!demo) return ReportError(demo.error().message);
   std::cout << "demo: " << demo->commits << " commits; the bug was planted by "
             << ShortHash(demo->planted) << " \"" << demo->planted_title << "\"\n"

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
-#include "job/bisection.h"
+#include "job/run_job.h"
 
 namespace culprit::cli {
 namespace {

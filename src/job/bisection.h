@@ -32,24 +32,4 @@ struct Parts {
 /// cannot conclude is a BisectionResult with outcome "error" or "inconclusive".
 Result<report::BisectionResult> RunBisection(const JobConfig& config, int64_t job_id, Parts parts);
 
-/// Opens the state directory, and returns the job to run: the unfinished job there when it
-/// asks the same question (or when `resume`), else a new one. An unfinished job that asks a
-/// different question is an error naming `culprit resume`.
-struct AttachedJob {
-  int64_t id = 0;
-  JobConfig config;
-  bool resumed = false;
-};
-Result<AttachedJob> AttachJob(store::Store& store, const JobConfig* config, bool resume);
-
-/// Builds and tests one commit without bisecting (the seed's per-commit block): `culprit
-/// kernel test`. Returns the exit status: 0 when the commit built (whatever the runs said).
-Result<int> TestOneCommit(const JobConfig& config, const std::string& rev,
-                          report::ProgressLog& log);
-
-/// Everything at once: validate, open repo, worktree and store, run, write --json.
-Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
-                                       const std::filesystem::path& state_dir,
-                                       report::ProgressLog& log);
-
 }  // namespace culprit::job

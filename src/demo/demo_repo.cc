@@ -1,6 +1,6 @@
 // Generates the demo history as a `git fast-import` stream: deterministic, one process, about
 // a second for a few hundred commits.
-#include "job/demo_repo.h"
+#include "demo/demo_repo.h"
 
 #include <unistd.h>
 
@@ -11,7 +11,7 @@
 
 #include "process/subprocess.h"
 
-namespace culprit::job {
+namespace culprit::demo {
 namespace {
 
 constexpr const char* kStoreGood = R"c(#include "store.h"
@@ -404,4 +404,4 @@ Result<DemoRepo> MakeDemoRepo(const std::filesystem::path& dir) {
   return demo;
 }
 
-}  // namespace culprit::job
+}  // namespace culprit::demo

@@ -9,7 +9,7 @@
 
 #include "base/result.h"
 
-namespace culprit::job {
+namespace culprit::demo {
 
 struct DemoRepo {
   std::filesystem::path path;
@@ -24,4 +24,4 @@ struct DemoRepo {
 /// Writes the repository into `dir` (which must not exist or be empty) with `git fast-import`.
 Result<DemoRepo> MakeDemoRepo(const std::filesystem::path& dir);
 
-}  // namespace culprit::job
+}  // namespace culprit::demo

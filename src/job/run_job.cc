@@ -1,3 +1,5 @@
+#include "job/run_job.h"
+
 #include <fstream>
 
 #include "base/strings.h"
