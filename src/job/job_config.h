@@ -46,8 +46,14 @@ struct JobConfig {
   decide::Mode mode = decide::Mode::kCause;
   std::string build_command;
   std::string test_command;
-  int runs = 10;           ///< runs per commit (the strategy may ask for more or fewer)
-  int jobs = 0;            ///< runs (or VMs) at once; 0 = automatic (see EffectiveJobs)
+  int runs = 10;     ///< runs per commit (the strategy may ask for more or fewer)
+  int jobs = 0;      ///< runs (or VMs) at once; 0 = automatic (see EffectiveJobs)
+  int builders = 1;  ///< builds at once, each in its own checkout
+  /// A job stops for infrastructure only after this many runs in a row failed to start...
+  int infra_attempts = 50;
+  /// ... and the failures went on for this long (whichever comes later). Between attempts
+  /// culprit waits, doubling the wait up to a tenth of this (at most a minute).
+  double infra_patience_s = 600;
   double timeout_s = 300;  ///< per run
   double build_timeout_s = 3600;
   uint64_t max_output_bytes = 64ull << 20;

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "store/sqlite_statement.h"
@@ -9,7 +11,15 @@
 namespace culprit::store {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// Schema changes after version 1, one entry per version: entry i takes a database from version
+// i + 1 to i + 2. kSchema always creates the newest tables; a new database skips these.
+constexpr const char* kMigrations[] = {
+    // 2: where a VM run ended, and whether its log was cut.
+    "ALTER TABLE runs ADD COLUMN stage TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE runs ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE builds ADD COLUMN source_dir TEXT NOT NULL DEFAULT '';",
+};
+constexpr int kSchemaVersion = 1 + static_cast<int>(std::size(kMigrations));
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS jobs (
@@ -33,7 +43,8 @@ CREATE TABLE IF NOT EXISTS builds (
   out_dir TEXT NOT NULL,
   log_path TEXT NOT NULL,
   duration_s REAL NOT NULL,
-  created TEXT NOT NULL DEFAULT (datetime('now'))
+  created TEXT NOT NULL DEFAULT (datetime('now')),
+  source_dir TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -49,6 +60,8 @@ CREATE TABLE IF NOT EXISTS runs (
   duration_s REAL NOT NULL,
   job_id INTEGER NOT NULL,
   created TEXT NOT NULL DEFAULT (datetime('now')),
+  stage TEXT NOT NULL DEFAULT '',
+  truncated INTEGER NOT NULL DEFAULT 0,
   UNIQUE (build_key, test_key, run_index)
 );
 CREATE TABLE IF NOT EXISTS decisions (
@@ -154,8 +167,15 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& state_di
                                          std::to_string(v) + "); upgrade culprit");
   if (auto r = store->Exec("PRAGMA quick_check"); !r)
     return Fail(ErrorKind::kCorrupt, corrupt_hint + ": " + r.error().message);
+  // A database from before user_version was set (0) holds no tables yet.
+  const bool fresh = v == 0;
   if (auto r = store->Exec(kSchema); !r)
     return Fail(ErrorKind::kCorrupt, corrupt_hint + ": " + r.error().message);
+  for (int64_t from = std::max<int64_t>(v, 1); !fresh && from < kSchemaVersion; ++from) {
+    if (auto r = store->Exec(kMigrations[from - 1]); !r)
+      return Fail(ErrorKind::kCorrupt, corrupt_hint + ": upgrading the schema to version " +
+                                           std::to_string(from + 1) + ": " + r.error().message);
+  }
   if (v < kSchemaVersion) {
     std::string set = "PRAGMA user_version=" + std::to_string(kSchemaVersion);
     if (auto r = store->Exec(set.c_str()); !r) return Fail(ErrorKind::kIo, r.error().message);
@@ -212,7 +232,7 @@ Result<std::optional<BuildRow>> Store::FindBuild(const std::string& key) {
   std::lock_guard lock(mu_);
   Statement st(db_,
                "SELECT key, tree_id, commit_id, ok, exit_code, signature, out_dir, log_path, "
-               "duration_s, compiler FROM builds WHERE key = ?");
+               "duration_s, compiler, source_dir FROM builds WHERE key = ?");
   st.Bind(1, key);
   if (!st.ok()) return SqlError(db_, "reading builds");
   if (st.Step() != SQLITE_ROW) return std::optional<BuildRow>();
@@ -227,6 +247,7 @@ Result<std::optional<BuildRow>> Store::FindBuild(const std::string& key) {
   b.log_path = st.Text(7);
   b.duration_s = st.Real(8);
   b.compiler = st.Text(9);
+  b.source_dir = st.Text(10);
   return std::optional<BuildRow>(std::move(b));
 }
 
@@ -234,10 +255,11 @@ Result<void> Store::PutBuild(const BuildRow& b) {
   std::lock_guard lock(mu_);
   Statement st(db_,
                "INSERT OR REPLACE INTO builds (key, tree_id, commit_id, ok, exit_code, signature, "
-               "out_dir, log_path, duration_s, compiler) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+               "out_dir, log_path, duration_s, compiler, source_dir) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.Bind(1, b.key).Bind(2, b.tree_id).Bind(3, b.commit).Bind(4, b.ok ? 1 : 0);
   st.Bind(5, b.exit_code).Bind(6, b.signature).Bind(7, b.out_dir).Bind(8, b.log_path);
-  st.Bind(9, b.duration_s).Bind(10, b.compiler);
+  st.Bind(9, b.duration_s).Bind(10, b.compiler).Bind(11, b.source_dir);
   if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording build");
   return {};
 }
@@ -247,7 +269,8 @@ Result<std::vector<RunRow>> Store::FindRuns(const std::string& build_key,
   std::lock_guard lock(mu_);
   Statement st(db_,
                "SELECT id, run_index, status, exit_code, signal, title, alt_titles, log_path, "
-               "duration_s, job_id FROM runs WHERE build_key = ? AND test_key = ? "
+               "duration_s, job_id, stage, truncated FROM runs WHERE build_key = ? AND "
+               "test_key = ? "
                "ORDER BY run_index");
   st.Bind(1, build_key).Bind(2, test_key);
   if (!st.ok()) return SqlError(db_, "reading runs");
@@ -266,6 +289,8 @@ Result<std::vector<RunRow>> Store::FindRuns(const std::string& build_key,
     r.log_path = st.Text(7);
     r.duration_s = st.Real(8);
     r.job_id = st.Int(9);
+    r.stage = ParseRunStage(st.Text(10));
+    r.truncated = st.Int(11) != 0;
     rows.push_back(std::move(r));
   }
   return rows;
@@ -275,11 +300,12 @@ Result<void> Store::PutRun(RunRow& r) {
   std::lock_guard lock(mu_);
   Statement st(db_,
                "INSERT INTO runs (build_key, test_key, run_index, status, exit_code, signal, "
-               "title, alt_titles, log_path, duration_s, job_id) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+               "title, alt_titles, log_path, duration_s, job_id, stage, truncated) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.Bind(1, r.build_key).Bind(2, r.test_key).Bind(3, r.index).Bind(4, RunStatusName(r.status));
   st.Bind(5, r.exit_code).Bind(6, r.signal).Bind(7, r.title).Bind(8, ToJson(r.alt_titles));
   st.Bind(9, r.log_path).Bind(10, r.duration_s).Bind(11, r.job_id);
+  st.Bind(12, std::string(RunStageName(r.stage))).Bind(13, r.truncated ? 1 : 0);
   if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording run");
   r.id = static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
   return {};
