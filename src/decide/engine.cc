@@ -74,7 +74,17 @@ class BisectEngine : public Engine {
       release_search_ = a->release_search;
       if (auto over = OverBudget(*a)) return *over;
     }
-    if (auto* c = std::get_if<Conclusion>(&d)) AddFlags(c);
+    if (auto* c = std::get_if<Conclusion>(&d)) {
+      // A culprit is checked against its first parent's build: equal signatures mean it
+      // changed nothing that was built (the noop flag). Build it if no test needed it.
+      if (c->kind == ConclusionKind::kFound && !ctx_.dag.parents(c->culprit).empty()) {
+        const CommitIndex parent = ctx_.dag.parents(c->culprit)[0];
+        if (ev_.at(parent).build == BuildState::kUnknown) {
+          return Action{.kind = Action::Kind::kBuild, .commit = parent};
+        }
+      }
+      AddFlags(c);
+    }
     return d;
   }
 

@@ -131,7 +131,9 @@ class Bisection {
   void Status();
   Result<void> Drain();
   Result<report::BisectionResult> Finish(const decide::Conclusion& k);
-  bool Interrupted() const { return parts_.interrupted && parts_.interrupted(); }
+  bool Interrupted(std::string_view point) const {
+    return parts_.interrupted && parts_.interrupted(point);
+  }
   const std::string& Id(CommitIndex c) const { return dag_.node(c).id; }
   int Runs() const { return std::max(1, EffectiveJobs(config_)); }
 
@@ -519,14 +521,14 @@ Result<void> Bisection::OnFinished(const job::Finished& f) {
                                           std::to_string(kMaxResults) + " builds and runs");
   }
   // Stored, not yet used: stopping here loses nothing.
-  if (Interrupted()) return Fail(ErrorKind::kInterrupted, "interrupted");
+  if (Interrupted("stored")) return Fail(ErrorKind::kInterrupted, "interrupted");
   if (f.kind == Finished::Kind::kBuild) return RecordBuild(f.commit, f.build, /*cached=*/false);
   if (auto ok = RecordRun(f.commit, f.run, /*replayed=*/false); !ok) return ok;
   return AfterRecord(f.commit);
 }
 
 Result<void> Bisection::Step(std::optional<decide::Conclusion>* done) {
-  if (Interrupted()) return Fail(ErrorKind::kInterrupted, "interrupted");
+  if (Interrupted("plan")) return Fail(ErrorKind::kInterrupted, "interrupted");
   if (auto give_up = infra_.GiveUp()) return Fail(ErrorKind::kInfra, *give_up);
   decide::InFlight busy = dispatch_.InFlight();
   // Runs of the bad commit held back until the target is known count as in flight.

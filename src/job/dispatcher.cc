@@ -1,5 +1,6 @@
 #include "job/dispatcher.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -34,9 +35,16 @@ std::string ReadBounded(const fs::path& path, size_t limit) {
   std::ifstream in(path, std::ios::binary);
   std::string data;
   if (!in) return data;
-  data.resize(limit);
-  in.read(data.data(), static_cast<std::streamsize>(limit));
-  data.resize(static_cast<size_t>(in.gcount()));
+  // In chunks: a buffer of `limit` bytes (64 MiB by default) per read would cost far more
+  // than the usual log.
+  constexpr size_t kChunk = 64 << 10;
+  while (data.size() < limit && in) {
+    const size_t at = data.size();
+    const size_t want = std::min(kChunk, limit - at);
+    data.resize(at + want);
+    in.read(data.data() + at, static_cast<std::streamsize>(want));
+    data.resize(at + static_cast<size_t>(in.gcount()));
+  }
   return data;
 }
 

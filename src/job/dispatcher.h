@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -37,10 +38,11 @@ struct Parts {
   store::Store& store;
   report::ProgressLog& log;
   Target& target;
-  /// Asked at the points where stopping leaves the job resumable (a result stored but not
-  /// used yet, between rounds): true ends the loop with an "interrupted" error. Ctrl-C, and
-  /// tests that kill a job between "stored" and "used". May be empty.
-  std::function<bool()> interrupted;
+  /// Asked at the points where stopping leaves the job resumable: "stored" (a result is on
+  /// disk and not used yet) and "plan" (between plans). True ends the loop with an
+  /// "interrupted" error. Ctrl-C, and tests that kill a job between stored and used. May be
+  /// empty.
+  std::function<bool(std::string_view point)> interrupted;
 };
 
 /// One finished piece of work, already stored.
