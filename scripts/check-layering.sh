@@ -14,9 +14,10 @@ declare -A allowed=(
   [store]="base decide store"
   [report]="base decide crash history report"
   [sim]="base decide sim"
+  [audit]="base decide crash audit"
   [symbolize]="base symbolize"
   [job]="base decide crash history process build run store report symbolize job"
-  [cli]="base decide crash history process build run store report symbolize job sim cli"
+  [cli]="base decide crash history process build run store report symbolize job sim audit cli"
 )
 status=0
 for dir in "$root"/src/*/; do
