@@ -355,7 +355,8 @@ class Auditor {
                                  : ": clean runs are strong evidence");
     r_.reasons.push_back(buf);
     if (log_.ending == LogEnding::kCulprit) CulpritReasons();
-    if (!r_.weakest.empty()) {
+    if (!r_.weakest.empty() && r_.verdicts[r_.weakest.front()].p_wrong >= 1e-3 &&
+        !Mentioned(r_.verdicts[r_.weakest.front()].commit)) {
       const VerdictAudit& w = r_.verdicts[r_.weakest.front()];
       r_.reasons.push_back("weakest verdict: " + (w.verdict.empty() ? w.source : w.verdict) +
                            " on " + ShortHash(w.commit) + " (line " + std::to_string(w.line) +
@@ -371,6 +372,12 @@ class Auditor {
     if (r_.not_reproducible >= 0.001) {
       r_.reasons.push_back("the crashes seen are accidental: " + Percent(r_.not_reproducible));
     }
+  }
+
+  bool Mentioned(const std::string& commit) const {
+    return std::any_of(r_.reasons.begin(), r_.reasons.end(), [&](const std::string& r) {
+      return r.find(ShortHash(commit)) != std::string::npos;
+    });
   }
 
   // The culprit's own runs, those of its tested parents (the verdicts that make it first), and
@@ -405,7 +412,7 @@ class Auditor {
       const std::string after = h_.exact || h_.dag.parents(c).empty()
                                     ? ""
                                     : ShortHash(h_.dag.node(h_.dag.parents(c)[0]).id) + "..";
-      r_.reasons.push_back("next likeliest: " + after + ShortHash(h_.dag.node(c).id) + " at " +
+      r_.reasons.push_back("likeliest elsewhere: " + after + ShortHash(h_.dag.node(c).id) + " at " +
                            Percent(post_->mass(next)));
     }
   }
@@ -416,7 +423,7 @@ class Auditor {
   void Settle() {
     std::vector<uint8_t> plausible(static_cast<size_t>(h_.dag.size()), 0);
     for (const PlausibleRange& p : r_.plausible) {
-      if (auto c = NodeOf(h_, p.upto)) plausible[static_cast<size_t>(*c)] = 1;
+      if (auto c = h_.dag.IndexOf(p.upto)) plausible[static_cast<size_t>(*c)] = 1;
     }
     struct End {
       std::string id;

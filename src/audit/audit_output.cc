@@ -46,7 +46,9 @@ std::string RangeText(const PlausibleRange& p) {
   } else {
     std::snprintf(count, sizeof count, "%6.0f commit%s", p.commits, p.commits < 1.5 ? " " : "s");
   }
-  return where + "  " + count + (p.title.empty() ? "" : "  " + p.title);
+  // A title names a range only when the range is that one commit.
+  const bool one = p.after.empty() || p.commits < 1.5;
+  return where + "  " + count + (p.title.empty() || !one ? "" : "  " + p.title);
 }
 
 std::string ClaimName(Claim c) {
