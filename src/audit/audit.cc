@@ -133,6 +133,9 @@ class Auditor {
     r_.ending_text = log_.ending_text;
     r_.target_title = target_;
     r_.assumptions = h_.assumptions;
+    r_.assumptions.push_back(
+        "outside the model: config or compiler differences between commits, a crash whose title "
+        "changes along the history, runs syzbot made but did not log");
     r_.notes = log_.notes;
     r_.exact = h_.exact;
     r_.runs_per_test = log_.runs_per_test;

@@ -122,7 +122,7 @@ void PrintAudit(const AuditReport& r, const std::string& settle, std::ostream& o
         << ", 99% of the mass:\n";
     for (const PlausibleRange& p : r.plausible) {
       char prob[16];
-      std::snprintf(prob, sizeof prob, "%8s", Percent(p.probability).c_str());
+      std::snprintf(prob, sizeof prob, "%11s", Percent(p.probability).c_str());
       out << prob << "  " << RangeText(p) << "\n";
     }
   }
@@ -132,7 +132,7 @@ void PrintAudit(const AuditReport& r, const std::string& settle, std::ostream& o
       const VerdictAudit& v = r.verdicts[r.weakest[i]];
       if (i >= kTextWeakestAlways && v.p_wrong < kTextWeakFloor) break;
       char prob[16];
-      std::snprintf(prob, sizeof prob, "%8s", Percent(std::max(0.0, v.p_wrong)).c_str());
+      std::snprintf(prob, sizeof prob, "%11s", Percent(std::max(0.0, v.p_wrong)).c_str());
       out << prob << "  " << VerdictLabel(v) << " " << ShortHash(v.commit) << " (line " << v.line
           << "): " << v.reason << "\n";
     }
