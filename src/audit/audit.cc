@@ -137,6 +137,11 @@ class Auditor {
         "outside the model: config or compiler differences between commits, a crash whose title "
         "changes along the history, runs syzbot made but did not log");
     r_.notes = log_.notes;
+    if (log_.ignored_lines > 0) {
+      r_.notes.push_back(std::to_string(log_.ignored_lines) +
+                         " lines outside the log grammar were skipped (the first at line " +
+                         std::to_string(log_.first_ignored_line) + "); none was read as evidence");
+    }
     r_.exact = h_.exact;
     r_.runs_per_test = log_.runs_per_test;
     r_.revisions_tested = static_cast<int>(log_.tested.size());
