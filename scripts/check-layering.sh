@@ -14,10 +14,11 @@ declare -A allowed=(
   [store]="base decide store"
   [report]="base decide crash history report"
   [sim]="base decide sim"
+  [audit]="base decide crash audit"
   [symbolize]="base symbolize"
   [demo]="base process demo"
   [job]="base decide crash history process build run store report symbolize job"
-  [cli]="base decide crash history process build run store report symbolize job sim demo cli"
+  [cli]="base decide crash history process build run store report symbolize job sim demo audit cli"
 )
 status=0
 for dir in "$root"/src/*/; do

@@ -25,6 +25,7 @@ using AddCommand = void (*)(CLI::App&, int*);
 constexpr AddCommand kCommands[] = {
     culprit::cli::AddBisectCommand, culprit::cli::AddResumeCommand,   culprit::cli::AddDemoCommand,
     culprit::cli::AddKernelCommand, culprit::cli::AddSimulateCommand, culprit::cli::AddParseCommand,
+    culprit::cli::AddAuditCommand,
 };
 
 }  // namespace
