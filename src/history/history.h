@@ -163,27 +163,38 @@ Result<std::unique_ptr<Repository>> OpenRepository(const std::filesystem::path& 
 Result<std::unique_ptr<Repository>> OpenRepository(const std::filesystem::path& path,
                                                    const std::filesystem::path& private_store);
 
-/// A checkout directory owned by culprit (under the state directory). Checking out moves it
-/// from one tree to another touching only changed files, so make and ccache see stable paths
-/// and mtimes. Survives being killed mid-checkout: the next Checkout starts clean.
-/// Layout of `dir`: `src/` the checked-out files (path()), `index` a private git index (what
-/// src/ holds, with stat data: the next checkout's baseline), `tree` the marker naming the tree
-/// in src/ (absent during a checkout; missing or garbled = wipe src/ and check out in full).
-/// Untracked files (build outputs) in src/ survive checkouts. The user's checkout, index and refs
-/// are never written: the user's repository is only read.
+/// A checkout directory owned by culprit (under the state directory) in which git works, as in
+/// a clone: builds can run `git describe`, `git rev-parse HEAD`, `git status`. Checking out
+/// moves it from one tree to another touching only changed files, so make and ccache see stable
+/// paths and mtimes. Survives being killed mid-checkout: the next Checkout starts clean.
+/// Layout of `dir`:
+/// - `src/` the checked-out files (path());
+/// - `src/.git/` a private repository: objects/info/alternates names the user's object
+///   directory and culprit's private store (no object is copied), `index` holds what src/ holds
+///   with stat data (the next checkout's baseline), HEAD is detached at the checked-out commit,
+///   packed-refs mirrors the user's tags (so `git describe` answers as in the user's
+///   repository), reflogs and automatic gc are off;
+/// - `tree` the marker naming the tree in src/ (absent during a checkout; missing or garbled =
+///   wipe src/, .git included, and check out in full).
+/// Untracked files (build outputs) in src/ survive checkouts; `git status` is clean right after
+/// one. A directory in the older layout (`src/`, `index`, `tree`, no `src/.git`) is upgraded
+/// in place, keeping its files and their stat data. The user's checkout, index, refs and
+/// objects are never written. Worktrees in different directories may be used from different
+/// threads at once (each has its own libgit2 handles); one Worktree is not thread-safe.
 class Worktree {
  public:
   virtual ~Worktree() = default;
-  /// Makes path() hold the tree of `commit_id` (any revision). Files deleted between the
+  /// Makes path() hold the tree of `commit_id` (any revision of the user's repository, or a
+  /// commit EditTree made) and detaches src/.git's HEAD there. Files deleted between the
   /// trees disappear; tracked files the build modified are restored.
   virtual Result<void> Checkout(const std::string& commit_id) = 0;
   /// The checkout directory: `dir`/src.
   virtual std::filesystem::path path() const = 0;
 };
 
-/// Opens (creating it if needed) the worktree at `dir`, reading objects from `repo`'s
-/// repository (through its own libgit2 handle). kBadInput if `dir` would contain the user's
-/// checkout or lie inside its .git directory.
+/// Opens (creating or upgrading it if needed) the worktree at `dir`, reading objects from
+/// `repo`'s repository and private store (through its own libgit2 handles) and mirroring its
+/// tags. kBadInput if `dir` would contain the user's checkout or lie inside its .git directory.
 Result<std::unique_ptr<Worktree>> OpenWorktree(Repository& repo, const std::filesystem::path& dir);
 
 }  // namespace culprit::history
