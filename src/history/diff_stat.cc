@@ -1,6 +1,8 @@
 // The `git show --stat` numbers of a commit: files, insertions and deletions against its first
-// parent, with renames detected as git does by default.
+// parent, with renames detected as git does by default; and the bare list of changed paths.
+#include <set>
 #include <string>
+#include <utility>
 
 #include "history/git_internal.h"
 
@@ -38,21 +40,38 @@ FileStat StatOf(git_diff* diff, size_t index) {
   return stat;
 }
 
-}  // namespace
-
-Result<std::vector<FileStat>> ComputeDiffStat(git_repository* repo, const git_oid& id) {
+/// The diff of `id` against its first parent (or the empty tree), without rename detection.
+Result<DiffPtr> DiffAgainstFirstParent(git_repository* repo, const git_oid& id) {
   Result<CommitPtr> commit = LookupCommit(repo, id);
   if (!commit) return tl::unexpected(commit.error());
-  git_tree* raw_tree = nullptr;
-  if (git_commit_tree(&raw_tree, commit->get()) < 0)
-    return Fail(ErrorKind::kCorrupt, "reading tree of " + ToHex(id) + ": " + GitErrorText());
-  TreePtr tree(raw_tree);
+  Result<TreePtr> tree = TreeOfCommit(commit->get());
+  if (!tree) return tl::unexpected(tree.error());
   Result<TreePtr> parent_tree = ParentTree(commit->get());
   if (!parent_tree) return tl::unexpected(parent_tree.error());
   git_diff* raw_diff = nullptr;
-  if (git_diff_tree_to_tree(&raw_diff, repo, parent_tree->get(), tree.get(), nullptr) < 0)
+  if (git_diff_tree_to_tree(&raw_diff, repo, parent_tree->get(), tree->get(), nullptr) < 0)
     return Fail(ErrorKind::kCorrupt, "diffing " + ToHex(id) + ": " + GitErrorText());
-  DiffPtr diff(raw_diff);
+  return DiffPtr(raw_diff);
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ComputeChangedPaths(git_repository* repo, const git_oid& id) {
+  Result<DiffPtr> diff = DiffAgainstFirstParent(repo, id);
+  if (!diff) return tl::unexpected(diff.error());
+  std::set<std::string> paths;
+  for (size_t i = 0; i < git_diff_num_deltas(diff->get()); ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff->get(), i);
+    paths.insert(delta->old_file.path);
+    paths.insert(delta->new_file.path);
+  }
+  return std::vector<std::string>(paths.begin(), paths.end());
+}
+
+Result<std::vector<FileStat>> ComputeDiffStat(git_repository* repo, const git_oid& id) {
+  Result<DiffPtr> found = DiffAgainstFirstParent(repo, id);
+  if (!found) return tl::unexpected(found.error());
+  DiffPtr diff = std::move(*found);
   git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
   find.flags = GIT_DIFF_FIND_RENAMES;
   if (git_diff_find_similar(diff.get(), &find) < 0)
