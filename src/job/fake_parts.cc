@@ -246,6 +246,18 @@ Result<std::string> FakeRepository::ReadFile(const std::string& id, const std::s
   return Fail(ErrorKind::kNotFound, path + " not found");
 }
 
+Result<std::vector<std::string>> FakeRepository::ChangedPaths(const std::string& id) {
+  auto c = Find(id);
+  if (!c) return tl::unexpected(c.error());
+  auto it = world_.changes.find(*c);
+  return it == world_.changes.end() ? std::vector<std::string>() : it->second;
+}
+
+Result<history::EditedTree> FakeRepository::EditTree(const std::string&,
+                                                     const std::vector<history::TreeEdit>&) {
+  return Fail(ErrorKind::kBadInput, "the fake repository does not edit trees");
+}
+
 FakeWorktree::FakeWorktree(fs::path dir) : dir_(std::move(dir)) {
   std::error_code ec;
   fs::create_directories(dir_ / "src", ec);

@@ -67,6 +67,11 @@ class FakeRepository : public history::Repository {
                                                   size_t limit) override;
   Result<bool> Touches(const std::string& id, const std::vector<std::string>& paths) override;
   Result<std::string> ReadFile(const std::string& id, const std::string& path) override;
+  Result<std::vector<std::string>> ChangedPaths(const std::string& id) override;
+  /// Trees are not modelled: an edited tree is refused, as a repository without a private
+  /// store refuses it.
+  Result<history::EditedTree> EditTree(const std::string& base,
+                                       const std::vector<history::TreeEdit>& edits) override;
   std::filesystem::path path() const override { return "/fake/repo"; }
 
  private:

@@ -34,13 +34,13 @@ TEST(KernelTarget, JobFileKernelTable) {
   std::ofstream(dir / "job.toml")
       << "repo = '/src/linux'\nbad = 'HEAD'\n[kernel]\n"
          "config = 'k.config'\nreproducer = 'repro'\nvms = 3\n"
-         "memory_mb = 1024\ncompilers = [{since = 'v6.1', cc = 'gcc-12'}]\n"
+         "vm_memory_mb = 1024\ncompilers = [{since = 'v6.1', cc = 'gcc-12'}]\n"
          "fixups = [{before = 'v5.10', disable = ['KCSAN']}]\n";
   auto c = LoadJobFile(dir / "job.toml");
   ASSERT_TRUE(c) << c.error().message;
   ASSERT_TRUE(c->kernel.has_value());
   EXPECT_EQ(c->kernel->config, dir / "k.config") << "relative to the job file";
-  EXPECT_EQ(c->jobs, 3);
+  EXPECT_EQ(c->kernel->vms, 3);
   EXPECT_EQ(c->kernel->memory_mb, 1024);
   ASSERT_EQ(c->kernel->compilers.size(), 1u);
   EXPECT_EQ(c->kernel->fixups[0].disable, std::vector<std::string>{"KCSAN"});

@@ -63,7 +63,9 @@ struct RealParts {
 
 Result<RealParts> MakeRealParts(const JobConfig& config, const fs::path& state_dir) {
   RealParts parts;
-  auto repo = history::OpenRepository(config.repo);
+  // Objects culprit makes (reverted or fixed-up trees) go to a store of its own, never into
+  // the user's repository.
+  auto repo = history::OpenRepository(config.repo, state_dir / "objects");
   if (!repo) return tl::unexpected(repo.error());
   parts.repo = std::move(*repo);
   // Slot 0 keeps the single-slot layout, so an older state directory's checkout is reused.
