@@ -72,7 +72,7 @@ class InfraPolicy {
         std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - streak_start_).count();
     return std::to_string(consecutive_) + " runs in a row failed to start over " +
            std::to_string(seconds) + " s (last: " + (last_.empty() ? "no message" : last_) +
-           "); check the test command and the machine, then: culprit resume";
+           "); check the test command and the machine";
   }
 
  private:

@@ -23,8 +23,8 @@ Result<void> MakeDir(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
-    return Fail(ErrorKind::kIo, "cannot create " + dir.string() + ": " + ec.message() +
-                                    " (is the disk full? free space, then: culprit resume)");
+    return Fail(ErrorKind::kIo,
+                "cannot create " + dir.string() + ": " + ec.message() + " (is its disk full?)");
   }
   return {};
 }

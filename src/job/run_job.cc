@@ -151,14 +151,17 @@ Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
     log.Note("resuming job " + std::to_string(job->id) + " in " + state_dir.string());
 
   // Errors in the question itself end the job, so that a corrected command starts afresh;
-  // errors of the machine (I/O, infrastructure, an interruption) leave it resumable.
+  // errors of the machine (I/O, infrastructure, an interruption) leave it resumable, and say so.
   auto finish_on_bad_input = [&](const Error& e) -> tl::unexpected<Error> {
     if (e.kind == ErrorKind::kBadInput || e.kind == ErrorKind::kNotFound) {
       report::BisectionResult failed;
       failed.error = e.message;
       (void)(*store)->FinishJob(job->id, report::ToJson(failed));
+      return tl::unexpected(e);
     }
-    return tl::unexpected(e);
+    return tl::unexpected(Error{e.kind, e.message + "; nothing stored is lost: culprit resume " +
+                                            "--state " + state_dir.string() +
+                                            " continues the job"});
   };
   auto real = MakeRealParts(job->config, state_dir);
   if (!real) return finish_on_bad_input(real.error());

@@ -224,7 +224,7 @@ std::string ToJson(const BisectionResult& r) {
                       {"test_s", t.test_s}});
   }
   j["tested"] = tested;
-  return j.dump(2);
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 namespace {

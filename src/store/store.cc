@@ -73,6 +73,17 @@ CREATE TABLE IF NOT EXISTS decisions (
 )sql";
 
 tl::unexpected<Error> SqlError(sqlite3* db, const std::string& what) {
+  const int code = sqlite3_errcode(db) & 0xff;
+  if (code == SQLITE_FULL || code == SQLITE_IOERR) {
+    // Name the disk: the database's file system is full or failing.
+    const char* file = sqlite3_db_filename(db, "main");
+    std::string dir =
+        file != nullptr ? std::filesystem::path(file).parent_path().string() : std::string("?");
+    return Fail(ErrorKind::kIo,
+                "state database: " + what + ": " + sqlite3_errmsg(db) + " (" +
+                    (code == SQLITE_FULL ? "No space left on device" : "input/output error") +
+                    " on the disk of " + dir + "; free space, then resume)");
+  }
   return Fail(ErrorKind::kIo, "state database: " + what + ": " + sqlite3_errmsg(db));
 }
 
