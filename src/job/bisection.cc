@@ -157,6 +157,7 @@ class Bisection {
   std::string last_good_release_;
   CommitIndex shown_ = decide::kNoCommit;  // the commit whose "testing commit" line is last
   int results_ = 0;
+  bool warned_network_ = false;
   int plans_ = 0;
 };
 
@@ -523,6 +524,14 @@ Result<void> Bisection::OnFinished(const job::Finished& f) {
   // Stored, not yet used: stopping here loses nothing.
   if (Interrupted("stored")) return Fail(ErrorKind::kInterrupted, "interrupted");
   if (f.kind == Finished::Kind::kBuild) return RecordBuild(f.commit, f.build, /*cached=*/false);
+  if (!f.network_isolated && !warned_network_ && parts_.target.SandboxesRuns() &&
+      config_.network != run::Network::kHost && f.run.status != store::RunStatus::kInfra) {
+    warned_network_ = true;
+    parts_.log.Note(
+        "warning: this machine does not permit private network namespaces: runs use "
+        "its network (--network " +
+        std::string(run::NetworkName(config_.network)) + " cannot be honoured)");
+  }
   if (auto ok = RecordRun(f.commit, f.run, /*replayed=*/false); !ok) return ok;
   return AfterRecord(f.commit);
 }
@@ -616,6 +625,7 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
       t.run_list.push_back({.index = run.index,
                             .result = Describe(run),
                             .target = target,
+                            .truncated = run.truncated,
                             .log_path = run.log_path,
                             .duration_s = run.duration_s});
     }
@@ -672,6 +682,14 @@ Result<report::BisectionResult> Bisection::Run() {
     target_known_ = true;
   }
   parts_.log.Start(config_.mode == decide::Mode::kFix, bad_id_);
+  if (parts_.target.SandboxesRuns()) {
+    parts_.log.Note(std::string("runs: network ") + std::string(run::NetworkName(config_.network)) +
+                    (config_.network == run::Network::kLoopback
+                         ? " (a private namespace: 127.0.0.1 works, nothing leaves the machine)"
+                     : config_.network == run::Network::kNone
+                         ? " (a private namespace without even loopback)"
+                         : " (the machine's network)"));
+  }
   std::optional<decide::Conclusion> conclusion;
   while (!conclusion) {
     if (auto ok = Step(&conclusion); !ok) {

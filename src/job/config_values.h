@@ -14,6 +14,7 @@
 
 #include "decide/names.h"
 #include "job/config_fields.h"
+#include "run/runner.h"
 
 namespace culprit::job::value {
 
@@ -102,6 +103,10 @@ bool Read(const Source& in, const Spec& spec, T& out) {
       std::optional<decide::Mode> m = decide::ParseModeName(*s);
       if (m) out = *m;
       return m.has_value();
+    } else if constexpr (std::is_same_v<T, run::Network>) {
+      std::optional<run::Network> n = run::ParseNetworkName(*s);
+      if (n) out = *n;
+      return n.has_value();
     } else {
       static_assert(std::is_same_v<T, decide::StrategyKind>);
       std::optional<decide::StrategyKind> k = decide::ParseStrategyName(*s);
@@ -135,6 +140,8 @@ nlohmann::json ToJson(const T& v, const Spec& spec) {
     return std::string(decide::ModeName(v));
   } else if constexpr (std::is_same_v<T, decide::StrategyKind>) {
     return std::string(decide::StrategyName(v));
+  } else if constexpr (std::is_same_v<T, run::Network>) {
+    return std::string(run::NetworkName(v));
   } else {
     return v;
   }
@@ -164,6 +171,7 @@ std::string Describe(const Spec& spec) {
   }
   if constexpr (std::is_same_v<T, decide::Mode>) return "one of cause, fix";
   if constexpr (std::is_same_v<T, decide::StrategyKind>) return "one of bayes, syzbot, git";
+  if constexpr (std::is_same_v<T, run::Network>) return "one of none, loopback, host";
 }
 
 /// The option's type for --help.
@@ -174,6 +182,7 @@ const char* TypeName() {
   if constexpr (kIsPath<T>) return "PATH";
   if constexpr (std::is_same_v<T, decide::Mode>) return "cause|fix";
   if constexpr (std::is_same_v<T, decide::StrategyKind>) return "bayes|syzbot|git";
+  if constexpr (std::is_same_v<T, run::Network>) return "none|loopback|host";
   return "TEXT";
 }
 

@@ -158,8 +158,9 @@ Result<void> Dispatcher::StartRuns(decide::CommitIndex commit, const std::string
                 {"CULPRIT_OUT", build.out_dir},
                 {"CULPRIT_RUN", std::to_string(index)}},
         .timeout = std::chrono::duration<double>(config_.timeout_s),
-        .max_output_bytes = config_.max_output_bytes,
+        .max_output_bytes = OutputCap(),
         .max_memory_bytes = config_.max_memory_bytes,
+        .network = config_.network,
     };
     p->run_row = store::RunRow{.build_key = key,
                                .test_key = test_key_,
@@ -255,11 +256,22 @@ Result<Finished> Dispatcher::Complete(Pending& p) {
     row.truncated = cls.truncated;
     row.exit_code = rec.exit_code;
     row.signal = rec.signal;
+    f.network_isolated = rec.network_isolated;
     row.duration_s = rec.duration.count();
   }
+  std::error_code ec;
+  const uintmax_t size = fs::file_size(p.run_spec.log_path, ec);
+  if (!ec) output_bytes_ += size;
   if (auto ok = parts_.store.PutRun(row); !ok) return Wrap(ok.error(), "storing a run");
   f.run = std::move(row);
   return f;
+}
+
+uint64_t Dispatcher::OutputCap() const {
+  constexpr uint64_t kSmallCap = 1 << 20;
+  const uint64_t cap = config_.max_output_bytes;
+  if (config_.max_job_output_bytes == 0 || output_bytes_ < config_.max_job_output_bytes) return cap;
+  return cap == 0 ? kSmallCap : std::min(cap, kSmallCap);
 }
 
 decide::InFlight Dispatcher::InFlight() const {

@@ -51,9 +51,10 @@ struct Finished {
   Kind kind = Kind::kBuild;
   decide::CommitIndex commit = decide::kNoCommit;
   std::string commit_id;
-  bool cancelled = false;  ///< stopped on request: nothing was stored
-  store::BuildRow build;   ///< kBuild
-  store::RunRow run;       ///< kRun
+  bool cancelled = false;         ///< stopped on request: nothing was stored
+  bool network_isolated = false;  ///< kRun: ran in a private network namespace
+  store::BuildRow build;          ///< kBuild
+  store::RunRow run;              ///< kRun
 };
 
 class Dispatcher {
@@ -91,6 +92,8 @@ class Dispatcher {
  private:
   struct Pending;
   Result<Finished> Complete(Pending& p);
+  /// A run's output cap: the configured one until the job's logs pass their budget.
+  uint64_t OutputCap() const;
 
   const JobConfig& config_;
   int64_t job_id_;
@@ -100,6 +103,7 @@ class Dispatcher {
   std::vector<bool> slot_busy_;
   std::map<WorkPool::Ticket, std::unique_ptr<Pending>> pending_;
   std::map<std::string, int> next_run_index_;  // by build key
+  uint64_t output_bytes_ = 0;                  // run logs written by this job so far
   WorkPool pool_;  // last: destroyed (joined) first, while the rest is still alive
 };
 

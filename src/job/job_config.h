@@ -8,6 +8,7 @@
 
 #include "base/result.h"
 #include "decide/engine.h"
+#include "run/runner.h"
 
 namespace culprit::job {
 
@@ -50,6 +51,7 @@ struct JobConfig {
   int runs = 10;     ///< runs per commit (the strategy may ask for more or fewer)
   int jobs = 0;      ///< runs (or VMs) at once; 0 = automatic (see EffectiveJobs)
   int builders = 1;  ///< builds at once, each in its own checkout
+  run::Network network = run::Network::kLoopback;  ///< what a run's network namespace holds
   /// A job stops for infrastructure only after this many runs in a row failed to start...
   int infra_attempts = 50;
   /// ... and the failures went on for this long (whichever comes later). Between attempts
@@ -58,6 +60,9 @@ struct JobConfig {
   double timeout_s = 300;  ///< per run
   double build_timeout_s = 3600;
   uint64_t max_output_bytes = 64ull << 20;
+  /// Run logs of one job on disk, in all: past it, new runs keep 1 MiB of output each (their
+  /// start and their end).
+  uint64_t max_job_output_bytes = 4ull << 30;
   /// Address-space limit per run (job file key: run_memory_limit_mb); 0 = none (the default:
   /// sanitizers reserve terabytes of virtual memory, so an RLIMIT_AS would stop every
   /// ASan-built reproducer from starting).

@@ -294,10 +294,11 @@ TEST(JobConfig, FlagsComeFromTheTable) {
   EXPECT_EQ(
       names,
       (std::vector<std::string>{
-          "--repo",           "--bad",        "--good",       "--mode",     "--build",
-          "--test",           "--runs",       "--jobs",       "--builders", "--infra-attempts",
-          "--infra-patience", "--timeout",    "--memory",     "--state",    "--json",
-          "--strategy",       "--confidence", "--max-builds", "--max-runs", "--title"}));
+          "--repo",           "--bad",      "--good",       "--mode",       "--build",
+          "--test",           "--runs",     "--jobs",       "--builders",   "--infra-attempts",
+          "--infra-patience", "--network",  "--timeout",    "--memory",     "--state",
+          "--json",           "--strategy", "--confidence", "--max-builds", "--max-runs",
+          "--title"}));
   EXPECT_EQ(JobFlags()[6].help, "runs per tested commit; for kernel jobs, VM runs (default: 10)");
   EXPECT_EQ(JobFlags()[6].type_name, "INT");
   EXPECT_TRUE(JobFlags()[2].repeatable);
@@ -378,6 +379,8 @@ void AddValue(toml::table& file, const Field<S>& f, const T& default_value,
     file.insert(f.key, "fix");
   } else if constexpr (std::is_same_v<T, decide::StrategyKind>) {
     file.insert(f.key, "git");
+  } else if constexpr (std::is_same_v<T, run::Network>) {
+    file.insert(f.key, "host");
   } else {
     file.insert(f.key, "value of " + name);
   }
@@ -456,6 +459,9 @@ void Bump(decide::Mode& v) {
 }
 void Bump(decide::StrategyKind& v) {
   v = v == decide::StrategyKind::kGit ? decide::StrategyKind::kBayes : decide::StrategyKind::kGit;
+}
+void Bump(run::Network& v) {
+  v = v == run::Network::kHost ? run::Network::kLoopback : run::Network::kHost;
 }
 
 template <class S>

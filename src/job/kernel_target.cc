@@ -174,6 +174,7 @@ class KernelTarget final : public Target {
   std::string BuildCommand() const override { return ""; }
   std::string TestCommand() const override { return ""; }
   std::string_view SignatureLabel() const override { return "kernel signature"; }
+  bool SandboxesRuns() const override { return false; }
 
   ClassifiedRun Classify(const run::RunRecord& record, std::string_view log) const override {
     return ClassifyRun(record, log);

@@ -15,6 +15,7 @@ class ProgramTarget final : public Target {
   std::string BuildCommand() const override { return config_.build_command; }
   std::string TestCommand() const override { return config_.test_command; }
   std::string_view SignatureLabel() const override { return "signature"; }
+  bool SandboxesRuns() const override { return true; }
 
   ClassifiedRun Classify(const run::RunRecord& record, std::string_view log) const override {
     return ClassifyRun(record, log);

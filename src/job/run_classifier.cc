@@ -87,6 +87,12 @@ Outcome ToOutcome(const store::RunRow& run, const TargetCrash& target) {
 }
 
 std::string Describe(const store::RunRow& run) {
+  std::string text = DescribeStatus(run);
+  if (run.truncated) text += " (log cut: its middle was left out)";
+  return text;
+}
+
+std::string DescribeStatus(const store::RunRow& run) {
   switch (run.status) {
     case store::RunStatus::kOk:
       return "OK";

@@ -31,8 +31,11 @@ struct TargetCrash {
 /// The engine's evidence for a stored run, given the target crash.
 Outcome ToOutcome(const store::RunRow& run, const TargetCrash& target);
 
-/// "crashed: TITLE", "OK", "boot failed: TITLE", "infrastructure error: WHAT" for the log.
+/// "crashed: TITLE", "OK", "boot failed: TITLE", "infrastructure error: WHAT" for the log,
+/// and whether the log was cut.
 std::string Describe(const store::RunRow& run);
+/// The same without the note about a cut log.
+std::string DescribeStatus(const store::RunRow& run);
 
 /// The target crash picked from the crashes seen on the bad commit: the most frequent title,
 /// ties broken by first appearance. Empty title if none crashed.

@@ -44,6 +44,10 @@ class Target {
   /// The log's name for a build's fingerprint: "signature" or, for kernels, "kernel signature".
   virtual std::string_view SignatureLabel() const = 0;
 
+  /// True when runs are processes on this machine in culprit's sandbox (the network setting
+  /// applies to them); false for runs inside their own machine (VMs).
+  virtual bool SandboxesRuns() const = 0;
+
   /// The run's status and title from what the runner said and its console log.
   virtual ClassifiedRun Classify(const run::RunRecord& record, std::string_view log) const = 0;
 

@@ -1,10 +1,13 @@
 #include "process/spawn.h"
 
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,7 +24,7 @@ namespace culprit::process {
 namespace {
 
 // What the child tells the parent through the status pipe before exec (or instead of it).
-enum class Step : int { kIsolated, kSetsid, kFork, kRlimit, kChdir, kDup, kExec };
+enum class Step : int { kIsolated, kLoopbackUp, kSetsid, kFork, kRlimit, kChdir, kDup, kExec };
 
 struct ChildReport {
   Step step;
@@ -38,6 +41,7 @@ struct ChildPlan {
   std::string cwd;
   std::vector<std::pair<int, rlim_t>> rlimits;
   bool isolate_network = false;
+  bool loopback = false;
   std::string uid_map;  // "uid uid 1\n", for the user-namespace fallback
   std::string gid_map;
   int stdin_fd = -1;
@@ -130,6 +134,22 @@ void WriteFile(const char* path, const std::string& text) {
   close(fd);
 }
 
+// Sets the new namespace's loopback interface up (it starts down). Raw syscalls only.
+bool LoopbackUp() {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  struct ifreq ifr;
+  std::memset(&ifr, 0, sizeof(ifr));
+  std::memcpy(ifr.ifr_name, "lo", 3);
+  bool ok = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0;
+  if (ok) {
+    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP | IFF_RUNNING);
+    ok = ioctl(fd, SIOCSIFFLAGS, &ifr) == 0;
+  }
+  close(fd);
+  return ok;
+}
+
 // Root (or CAP_SYS_ADMIN) may unshare the network directly; others may inside a new user
 // namespace, mapping their own ids so files keep their owners. Failure is not fatal.
 bool IsolateNetwork(const ChildPlan& plan) {
@@ -173,7 +193,10 @@ void CloseOtherFds(int keep) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != guard) _exit(127);
-  if (plan.isolate_network && IsolateNetwork(plan)) Report(status, Step::kIsolated, 0);
+  if (plan.isolate_network && IsolateNetwork(plan)) {
+    Report(status, Step::kIsolated, 0);
+    if (plan.loopback && LoopbackUp()) Report(status, Step::kLoopbackUp, 0);
+  }
   for (const auto& [resource, limit] : plan.rlimits) {
     struct rlimit value = {limit, limit};
     if (setrlimit(resource, &value) != 0) Die(status, Step::kRlimit);
@@ -242,6 +265,8 @@ const char* StepName(Step step) {
   switch (step) {
     case Step::kIsolated:
       return "unshare";
+    case Step::kLoopbackUp:
+      return "loopback";
     case Step::kSetsid:
       return "setsid";
     case Step::kFork:
@@ -270,6 +295,10 @@ Result<Spawned> AwaitExec(const ChildPlan& plan, pid_t pid, UniqueFd status) {
       spawned.network_isolated = true;
       continue;
     }
+    if (report.step == Step::kLoopbackUp) {
+      spawned.loopback_up = true;
+      continue;
+    }
     int wstatus;
     while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
     }
@@ -288,6 +317,7 @@ Result<Spawned> Spawn(const SubprocessOptions& options, int output_fd) {
   PrepareLimits(options, plan);
   plan.cwd = options.cwd.string();
   plan.isolate_network = options.isolate_network;
+  plan.loopback = options.loopback;
   plan.uid_map = std::to_string(getuid()) + " " + std::to_string(getuid()) + " 1\n";
   plan.gid_map = std::to_string(getgid()) + " " + std::to_string(getgid()) + " 1\n";
 

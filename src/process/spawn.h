@@ -12,6 +12,7 @@ namespace culprit::process {
 struct Spawned {
   pid_t pid = -1;  ///< the guard's: the group id, and it exits the way the command did
   bool network_isolated = false;
+  bool loopback_up = false;
 };
 
 /// Forks a guard that leads a new session and forks and execs the command of `options`, with

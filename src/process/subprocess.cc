@@ -26,6 +26,9 @@ constexpr std::chrono::seconds kDrainGrace{1};
 // Without a pidfd, how often the leader is checked while its output pipe is quiet.
 constexpr std::chrono::milliseconds kPollTick{50};
 constexpr size_t kChunkBytes = 64 * 1024;
+// Output past the cap keeps its last bytes: a crash report at the end of a long log is what
+// matters. The tail kept is half the cap, at most this (it is held in memory until the end).
+constexpr uint64_t kMaxTailBytes = 4 << 20;
 
 std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
 
@@ -63,6 +66,9 @@ class Supervisor {
   int PollTimeoutMs(Clock::time_point now) const;
   void WaitForEvents(Clock::time_point now);
   void ReadOutput();
+  void KeepTail(const char* data, size_t size);
+  /// Writes what the tail holds after the head: in order, with a marker where bytes were cut.
+  void FlushTail();
   void WriteLog(const char* data, size_t size);
   void CheckLeader();
   int Reap();
@@ -84,17 +90,28 @@ class Supervisor {
   bool flooded_ = false;
   uint64_t produced_ = 0;
   uint64_t logged_ = 0;
+  uint64_t head_cap_ = 0;  // bytes written as they come; the rest goes through the tail
+  uint64_t tail_cap_ = 0;
+  std::string tail_;        // a ring of the last tail_cap_ bytes past the head
+  size_t tail_pos_ = 0;     // next write position in the ring
+  uint64_t tail_seen_ = 0;  // bytes that went through the ring
   int log_errno_ = 0;
   Clock::time_point deadline_ = Clock::time_point::max();
 };
 
 Result<void> Supervisor::Supervise(SubprocessRecord& record) {
   if (options_.timeout.count() > 0) deadline_ = Clock::now() + ToClock(options_.timeout);
+  const uint64_t cap = options_.max_output_bytes;
+  if (cap > 0) {
+    tail_cap_ = std::min(cap / 2, kMaxTailBytes);
+    head_cap_ = cap - tail_cap_;
+  }
   while (!Done(Clock::now())) {
     EnforceTimeout(Clock::now());
     WaitForEvents(Clock::now());
     CheckLeader();
   }
+  FlushTail();
   int status = Reap();
   record.timed_out = timed_out_;
   record.cancelled = cancelled_;
@@ -166,14 +183,44 @@ void Supervisor::ReadOutput() {
   }
   produced_ += n;
   const uint64_t cap = options_.max_output_bytes;
-  uint64_t room = cap == 0 ? n : std::min<uint64_t>(n, cap - std::min(cap, logged_));
-  if (room < static_cast<uint64_t>(n)) truncated_ = true;
+  uint64_t room = cap == 0 ? n : std::min<uint64_t>(n, head_cap_ - std::min(head_cap_, logged_));
   WriteLog(buffer_.data(), room);
+  if (room < static_cast<uint64_t>(n)) KeepTail(buffer_.data() + room, n - room);
+  truncated_ = cap > 0 && produced_ > cap;
   if (cap > 0 && options_.flood_kill_factor > 0 && !flooded_ &&
       produced_ > cap * options_.flood_kill_factor) {
     flooded_ = true;
     KillGroup(SIGKILL);
   }
+}
+
+void Supervisor::KeepTail(const char* data, size_t size) {
+  if (tail_cap_ == 0) return;
+  if (tail_.empty()) tail_.resize(tail_cap_);
+  tail_seen_ += size;
+  if (size >= tail_cap_) {  // only the last tail_cap_ bytes can stay
+    data += size - tail_cap_;
+    size = tail_cap_;
+  }
+  size_t first = std::min(size, tail_.size() - tail_pos_);
+  std::memcpy(tail_.data() + tail_pos_, data, first);
+  std::memcpy(tail_.data(), data + first, size - first);
+  tail_pos_ = (tail_pos_ + size) % tail_.size();
+}
+
+void Supervisor::FlushTail() {
+  if (tail_seen_ == 0) return;
+  if (tail_seen_ <= tail_cap_) {  // everything fit: no cut
+    WriteLog(tail_.data(), tail_seen_);
+    return;
+  }
+  const std::string marker = "\n[culprit: " + std::to_string(produced_ - head_cap_ - tail_cap_) +
+                             " bytes of output cut here; the log keeps the first " +
+                             std::to_string(head_cap_) + " and the last " +
+                             std::to_string(tail_cap_) + " bytes]\n";
+  WriteLog(marker.data(), marker.size());
+  WriteLog(tail_.data() + tail_pos_, tail_.size() - tail_pos_);
+  WriteLog(tail_.data(), tail_pos_);
 }
 
 void Supervisor::WriteLog(const char* data, size_t size) {
@@ -245,6 +292,7 @@ Result<SubprocessRecord> RunSubprocess(const SubprocessOptions& options) {
 
   SubprocessRecord record;
   record.network_isolated = spawned->network_isolated;
+  record.loopback_up = spawned->loopback_up;
   Supervisor supervisor(options, spawned->pid, std::move(output_read), std::move(log));
   Result<void> supervised = supervisor.Supervise(record);
   record.duration = Clock::now() - start;

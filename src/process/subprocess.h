@@ -27,7 +27,9 @@ struct SubprocessOptions {
   /// in other threads meanwhile.
   std::map<std::string, std::string> env;
   std::filesystem::path log_path;  ///< stdout+stderr, truncated first; required
-  uint64_t max_output_bytes = 0;   ///< 0: no cap
+  /// 0: no cap. Past the cap the log keeps the first bytes and the last ones (half the cap, at
+  /// most 4 MiB), with a marker line where the middle was cut.
+  uint64_t max_output_bytes = 0;
   /// Once this many times `max_output_bytes` has been produced, the group is killed (flood);
   /// 0: never.
   uint64_t flood_kill_factor = 4;
@@ -41,6 +43,9 @@ struct SubprocessOptions {
   /// A private network namespace (only loopback, down): plain unshare as root, else inside a
   /// new user namespace; when neither is permitted the child runs unisolated (see the record).
   bool isolate_network = false;
+  /// With isolate_network: bring the namespace's loopback interface up (a reproducer that
+  /// talks to a server on 127.0.0.1 works; nothing leaves the machine).
+  bool loopback = true;
   /// A stop request kills the whole group at once (the record says `cancelled`): work the
   /// caller no longer wants, or culprit shutting down.
   std::stop_token stop;
@@ -50,9 +55,10 @@ struct SubprocessRecord {
   int exit_code = -1;             ///< -1 when killed by a signal
   int signal = 0;                 ///< the terminating signal of the child, 0 if it exited
   bool timed_out = false;         ///< the group was killed at the timeout
-  bool output_truncated = false;  ///< output went past `max_output_bytes`; the log holds the cap
+  bool output_truncated = false;  ///< output went past `max_output_bytes`: its middle was cut
   bool output_flooded = false;    ///< the group was killed for producing too much output
   bool network_isolated = false;  ///< ran in a private network namespace
+  bool loopback_up = false;       ///< ... whose loopback interface was brought up
   bool cancelled = false;         ///< killed on a stop request
   uint64_t output_bytes = 0;      ///< produced, including what was not logged
   std::chrono::duration<double> duration{0};

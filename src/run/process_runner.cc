@@ -37,7 +37,8 @@ class ProcessRunner : public Runner {
         .kill_grace = kKillGrace,
         .max_memory_bytes = spec.max_memory_bytes,
         .max_file_bytes = spec.max_file_bytes,
-        .isolate_network = spec.isolate_network,
+        .isolate_network = spec.network != Network::kHost,
+        .loopback = spec.network == Network::kLoopback,
         .stop = spec.stop,
     });
     if (!run) return Wrap(run.error(), "running '" + spec.command + "'");
@@ -46,12 +47,32 @@ class ProcessRunner : public Runner {
                      .timed_out = run->timed_out,
                      .output_truncated = run->output_truncated,
                      .network_isolated = run->network_isolated,
+                     .loopback_up = run->loopback_up,
                      .cancelled = run->cancelled,
                      .duration = run->duration};
   }
 };
 
 }  // namespace
+
+std::string_view NetworkName(Network network) {
+  switch (network) {
+    case Network::kNone:
+      return "none";
+    case Network::kLoopback:
+      return "loopback";
+    case Network::kHost:
+      return "host";
+  }
+  return "loopback";
+}
+
+std::optional<Network> ParseNetworkName(std::string_view name) {
+  for (Network n : {Network::kNone, Network::kLoopback, Network::kHost}) {
+    if (NetworkName(n) == name) return n;
+  }
+  return std::nullopt;
+}
 
 std::unique_ptr<Runner> MakeProcessRunner() { return std::make_unique<ProcessRunner>(); }
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -17,6 +18,15 @@
 
 namespace culprit::run {
 
+/// The network a run sees.
+enum class Network {
+  kNone,      ///< a private network namespace with nothing in it, not even loopback
+  kLoopback,  ///< a private namespace with loopback up: 127.0.0.1 works, nothing leaves
+  kHost,      ///< the machine's network
+};
+std::string_view NetworkName(Network network);  ///< "none" | "loopback" | "host"
+std::optional<Network> ParseNetworkName(std::string_view name);
+
 struct RunSpec {
   std::string command;                     ///< run with /bin/sh -c
   std::filesystem::path work_dir;          ///< created if missing; the run's cwd
@@ -25,7 +35,7 @@ struct RunSpec {
   std::chrono::duration<double> timeout{300};
   uint64_t max_output_bytes = 64ull << 20;
   uint64_t max_memory_bytes = 8ull << 30;  ///< address-space limit; 0 = none
-  bool isolate_network = true;             ///< a private network namespace when permitted
+  Network network = Network::kLoopback;    ///< isolation where the machine permits it
   uint64_t max_file_bytes = 1ull << 30;    ///< largest file the run may write; 0 = none
   std::stop_token stop;  ///< a stop request kills the run (the record says `cancelled`)
 };
@@ -35,8 +45,9 @@ struct RunRecord {
   int signal = 0;          ///< the terminating signal, 0 if it exited
   bool timed_out = false;  ///< killed at the timeout
   bool output_truncated = false;
-  bool network_isolated = false;
-  bool cancelled = false;  ///< stopped on request: no evidence either way
+  bool network_isolated = false;  ///< ran in a private network namespace
+  bool loopback_up = false;       ///< ... with loopback up
+  bool cancelled = false;         ///< stopped on request: no evidence either way
   RunStage stage = RunStage::kNone;
   std::chrono::duration<double> duration{0};
 };
