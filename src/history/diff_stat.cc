@@ -1,5 +1,5 @@
-// The `git show --stat` numbers of a commit: files, insertions and deletions against its first
-// parent, with renames detected as git does by default.
+// What a commit changed against its first parent: the `git show --stat` numbers (files,
+// insertions, deletions) and the patch text, with renames detected as git does by default.
 #include <string>
 
 #include "history/git_internal.h"
@@ -38,9 +38,38 @@ FileStat StatOf(git_diff* diff, size_t index) {
   return stat;
 }
 
+// Collects git_diff_print's lines until the budget is spent; a non-zero return stops the walk.
+struct PatchText {
+  std::string text;
+  size_t max_bytes = 0;
+  bool cut = false;
+};
+
+int AppendLine(const git_diff_delta*, const git_diff_hunk*, const git_diff_line* line,
+               void* payload) {
+  auto* patch = static_cast<PatchText*>(payload);
+  std::string piece;
+  if (line->origin == GIT_DIFF_LINE_CONTEXT || line->origin == GIT_DIFF_LINE_ADDITION ||
+      line->origin == GIT_DIFF_LINE_DELETION)
+    piece += line->origin;
+  piece.append(line->content, line->content_len);
+  // A file header comes as one piece of several lines: keep those that fit.
+  for (size_t begin = 0; begin < piece.size();) {
+    size_t end = piece.find('\n', begin);
+    end = end == std::string::npos ? piece.size() : end + 1;
+    if (patch->text.size() + end - begin > patch->max_bytes) {
+      patch->cut = true;
+      return 1;
+    }
+    patch->text.append(piece, begin, end - begin);
+    begin = end;
+  }
+  return 0;
+}
+
 }  // namespace
 
-Result<std::vector<FileStat>> ComputeDiffStat(git_repository* repo, const git_oid& id) {
+Result<DiffPtr> FirstParentDiff(git_repository* repo, const git_oid& id) {
   Result<CommitPtr> commit = LookupCommit(repo, id);
   if (!commit) return tl::unexpected(commit.error());
   git_tree* raw_tree = nullptr;
@@ -57,10 +86,30 @@ Result<std::vector<FileStat>> ComputeDiffStat(git_repository* repo, const git_oi
   find.flags = GIT_DIFF_FIND_RENAMES;
   if (git_diff_find_similar(diff.get(), &find) < 0)
     return Fail(ErrorKind::kCorrupt, "finding renames in " + ToHex(id) + ": " + GitErrorText());
+  return diff;
+}
+
+Result<std::vector<FileStat>> ComputeDiffStat(git_repository* repo, const git_oid& id) {
+  Result<DiffPtr> diff = FirstParentDiff(repo, id);
+  if (!diff) return tl::unexpected(diff.error());
   std::vector<FileStat> stats;
-  for (size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i)
-    stats.push_back(StatOf(diff.get(), i));
+  for (size_t i = 0; i < git_diff_num_deltas(diff->get()); ++i)
+    stats.push_back(StatOf(diff->get(), i));
   return stats;
+}
+
+Result<std::string> ComputePatch(git_repository* repo, const git_oid& id, size_t max_bytes) {
+  Result<DiffPtr> diff = FirstParentDiff(repo, id);
+  if (!diff) return tl::unexpected(diff.error());
+  PatchText patch{.max_bytes = max_bytes};
+  int rc = git_diff_print(diff->get(), GIT_DIFF_FORMAT_PATCH, AppendLine, &patch);
+  if (rc < 0 && !patch.cut)
+    return Fail(ErrorKind::kCorrupt, "printing the diff of " + ToHex(id) + ": " + GitErrorText());
+  if (patch.cut) {
+    // Cut at a line boundary, so the last line says why the patch ends there.
+    patch.text += "... (diff cut at " + std::to_string(max_bytes) + " bytes)\n";
+  }
+  return patch.text;
 }
 
 }  // namespace culprit::history

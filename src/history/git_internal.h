@@ -54,8 +54,13 @@ Result<CommitPtr> LookupCommit(git_repository* repo, const git_oid& id);
 /// Release tags of `repo` (release_tags.cc), sorted by version.
 Result<std::vector<ReleaseTag>> ListReleases(git_repository* repo);
 
+/// The diff of `commit` against its first parent (the empty tree for a root commit), renames
+/// found as git does by default (diff_stat.cc).
+Result<DiffPtr> FirstParentDiff(git_repository* repo, const git_oid& commit);
 /// Files changed by `commit` against its first parent (diff_stat.cc).
 Result<std::vector<FileStat>> ComputeDiffStat(git_repository* repo, const git_oid& commit);
+/// The patch text of `commit` against its first parent, at most `max_bytes` (diff_stat.cc).
+Result<std::string> ComputePatch(git_repository* repo, const git_oid& commit, size_t max_bytes);
 
 /// The bisection graph (graph.cc); see Repository::Graph.
 Result<std::vector<GraphCommit>> WalkGraph(git_repository* repo, const std::vector<git_oid>& tips,
