@@ -337,6 +337,7 @@ class Drawing {
     double x = kMargin;
     out_ << "<g class=\"legend\">";
     for (const Item& item : items) {
+      if (r_.candidates.empty() && std::string_view(item.text) == "candidate probability") continue;
       out_ << "<rect x=\"" << Fixed(x) << "\" y=\"" << y - 9 << "\" width=\"10\" height=\"10\" "
            << "fill=\"" << item.color << "\"/><text x=\"" << Fixed(x + 14) << "\" y=\"" << y
            << "\" class=\"label\">" << item.text << "</text>";
