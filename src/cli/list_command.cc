@@ -6,7 +6,6 @@
 
 #include "base/strings.h"
 #include "cli/commands.h"
-#include "decide/names.h"
 #include "report/render.h"
 #include "store/store.h"
 
@@ -30,23 +29,16 @@ std::string Duration(const store::JobRecord& job) {
 }
 
 void PrintJob(const store::JobRecord& job) {
-  std::string outcome = "-", culprit = "-", confidence = "-", title = job.target_title;
+  report::Headline h{.outcome = "-", .title = job.target_title};
   if (!job.result_json.empty()) {
-    if (auto r = report::ResultFromJson(job.result_json)) {
-      outcome = std::string(decide::OutcomeName(r->outcome));
-      if (!r->commit.empty()) culprit = ShortHash(r->commit);
-      char conf[16];
-      std::snprintf(conf, sizeof conf, "%.4f", r->confidence);
-      if (r->outcome == decide::ConclusionKind::kFound) confidence = conf;
-      if (!r->title.empty()) title = r->title;
-      if (r->outcome == decide::ConclusionKind::kError && title.empty()) title = r->error;
-    }
+    if (auto r = report::ResultFromJson(job.result_json)) h = report::HeadlineOf(*r);
   }
   char line[256];
   std::snprintf(line, sizeof line, "%4lld  %-9s  %-12s  %-12s  %-6s  %-19s  %-10s  ",
-                static_cast<long long>(job.id), job.status.c_str(), outcome.c_str(),
-                culprit.c_str(), confidence.c_str(), job.started.c_str(), Duration(job).c_str());
-  std::cout << line << title << "\n";
+                static_cast<long long>(job.id), job.status.c_str(), h.outcome.c_str(),
+                h.culprit.c_str(), h.confidence.c_str(), job.started.c_str(),
+                Duration(job).c_str());
+  std::cout << line << h.title << "\n";
 }
 
 int List(const std::string& state) {

@@ -189,6 +189,19 @@ std::string Subject(const BisectionResult& r) {
   return crash + ": bisection failed";
 }
 
+Headline HeadlineOf(const BisectionResult& r) {
+  Headline h;
+  h.outcome = std::string(decide::OutcomeName(r.outcome));
+  if (!r.commit.empty()) h.culprit = ShortHash(r.commit);
+  if (r.outcome == decide::ConclusionKind::kFound) {
+    char conf[16];
+    std::snprintf(conf, sizeof conf, "%.4f", r.confidence);
+    h.confidence = conf;
+  }
+  h.title = r.title.empty() && r.outcome == decide::ConclusionKind::kError ? r.error : r.title;
+  return h;
+}
+
 int ExitStatus(const BisectionResult& r) {
   if (r.outcome == decide::ConclusionKind::kFound) return 0;
   if (r.outcome == decide::ConclusionKind::kInconclusive) return 2;

@@ -71,6 +71,13 @@ std::string ReportsLink(const std::string& path, const std::string& state_dir);
 /// recognized by its `runs/`, `builds/` or `logs/` part.
 std::string StateRelative(const std::string& path, const std::string& state_dir);
 
+/// A result in the columns of a job list: outcome word, the culprit's short hash, confidence
+/// ("-" unless found), crash title (the error when there is none).
+struct Headline {
+  std::string outcome, culprit = "-", confidence = "-", title;
+};
+Headline HeadlineOf(const BisectionResult& result);
+
 /// The exit status the command line returns: 0 found, 1 error, 2 inconclusive, 3 horizon.
 int ExitStatus(const BisectionResult& result);
 

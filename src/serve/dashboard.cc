@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include "base/strings.h"
-#include "decide/names.h"
 #include "report/escape.h"
 #include "report/render.h"
 #include "serve/state_files.h"
@@ -62,26 +61,14 @@ std::optional<int64_t> ParseId(std::string_view s) {
   return id;
 }
 
-struct Summary {
-  std::string outcome = "-", culprit = "-", confidence = "-", title;
-};
-
-Summary Summarize(const store::JobRecord& job) {
-  Summary s;
-  s.title = job.target_title;
-  if (job.result_json.empty()) return s;
+report::Headline Summarize(const store::JobRecord& job) {
+  report::Headline h{.outcome = "-", .title = job.target_title};
+  if (job.result_json.empty()) return h;
   auto r = report::ResultFromJson(job.result_json);
-  if (!r) return s;
-  s.outcome = std::string(decide::OutcomeName(r->outcome));
-  if (!r->commit.empty()) s.culprit = ShortHash(r->commit) + " " + r->culprit.title;
-  if (r->outcome == decide::ConclusionKind::kFound) {
-    char conf[16];
-    std::snprintf(conf, sizeof conf, "%.4f", r->confidence);
-    s.confidence = conf;
-  }
-  if (!r->title.empty()) s.title = r->title;
-  if (r->outcome == decide::ConclusionKind::kError && s.title.empty()) s.title = r->error;
-  return s;
+  if (!r) return h;
+  h = report::HeadlineOf(*r);
+  if (!r->commit.empty()) h.culprit += " " + r->culprit.title;
+  return h;
 }
 
 }  // namespace
@@ -115,7 +102,7 @@ Page Dashboard::JobList() {
          "<th>log</th></tr>\n";
   for (auto it = jobs->rbegin(); it != jobs->rend(); ++it) {
     const store::JobRecord& job = *it;
-    const Summary s = Summarize(job);
+    const report::Headline s = Summarize(job);
     const std::string id = std::to_string(job.id);
     out << "<tr class=\"job\" data-job=\"" << id << "\"><td><a class=\"job-link\" href=\"/jobs/"
         << id << "\">job " << id << "</a></td><td class=\"" << HtmlEscape(job.status) << "\">"
