@@ -79,6 +79,41 @@ TEST(Render, JsonHasTheDocumentedShape) {
   EXPECT_EQ(ExitStatus(err), 1);
 }
 
+// The columns `culprit list` and the dashboard show for a job.
+TEST(Render, HeadlinePerOutcome) {
+  struct {
+    decide::ConclusionKind outcome;
+    const char* commit;
+    const char* error;
+    Headline want;
+  } rows[] = {
+      {decide::ConclusionKind::kFound,
+       "483fc4e30869f8bd",
+       "",
+       {"found", "483fc4e30869", "0.9950", "general protection fault in __io_queue_sqe"}},
+      {decide::ConclusionKind::kInconclusive,
+       "",
+       "",
+       {"inconclusive", "-", "-", "general protection fault in __io_queue_sqe"}},
+      {decide::ConclusionKind::kError,
+       "",
+       "no crash on the bad commit",
+       {"error", "-", "-", "no crash on the bad commit"}},
+  };
+  for (const auto& row : rows) {
+    BisectionResult r = FoundResult();
+    r.outcome = row.outcome;
+    r.commit = row.commit;
+    r.error = row.error;
+    if (*row.error) r.title.clear();
+    Headline h = HeadlineOf(r);
+    EXPECT_EQ(h.outcome, row.want.outcome);
+    EXPECT_EQ(h.culprit, row.want.culprit);
+    EXPECT_EQ(h.confidence, row.want.confidence);
+    EXPECT_EQ(h.title, row.want.title);
+  }
+}
+
 TEST(Render, ExitStatusPerOutcome) {
   using decide::ConclusionKind;
   const std::pair<ConclusionKind, int> rows[] = {{ConclusionKind::kFound, 0},
