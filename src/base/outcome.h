@@ -30,4 +30,45 @@ constexpr std::string_view OutcomeName(Outcome o) {
   return "?";
 }
 
+/// Where a run ended when it ended before the reproducer could tell anything, or hung: set by
+/// VM runners (plain processes leave it kNone).
+enum class RunStage {
+  kNone,             ///< the reproducer ran; its exit and output tell the rest
+  kBootFailed,       ///< the machine did not boot: untestable ("boot failed: TITLE")
+  kBasicTestFailed,  ///< it booted but failed before the reproducer: untestable
+  kNoOutput,         ///< silence after the reproducer started: a hang of its own kind
+  kLostConnection,   ///< the machine died without a crash report
+};
+
+/// syzbot's words: "boot failed", "basic kernel testing failed", "no output from test
+/// machine", "lost connection to test machine"; "" for kNone.
+constexpr std::string_view RunStageName(RunStage stage) {
+  switch (stage) {
+    case RunStage::kNone:
+      return "";
+    case RunStage::kBootFailed:
+      return "boot failed";
+    case RunStage::kBasicTestFailed:
+      return "basic kernel testing failed";
+    case RunStage::kNoOutput:
+      return "no output from test machine";
+    case RunStage::kLostConnection:
+      return "lost connection to test machine";
+  }
+  return "";
+}
+
+constexpr RunStage ParseRunStage(std::string_view name) {
+  for (RunStage s : {RunStage::kBootFailed, RunStage::kBasicTestFailed, RunStage::kNoOutput,
+                     RunStage::kLostConnection}) {
+    if (RunStageName(s) == name) return s;
+  }
+  return RunStage::kNone;
+}
+
+/// True for the stages that make a run untestable (the commit, not the reproducer, failed).
+constexpr bool StageIsUntestable(RunStage stage) {
+  return stage == RunStage::kBootFailed || stage == RunStage::kBasicTestFailed;
+}
+
 }  // namespace culprit

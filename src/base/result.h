@@ -8,7 +8,15 @@
 
 namespace culprit {
 
-enum class ErrorKind { kBadInput, kNotFound, kIo, kCorrupt, kInfra, kInternal };
+enum class ErrorKind {
+  kBadInput,     ///< the question is wrong (a flag, a revision, a file): fix it and ask again
+  kNotFound,     ///< something named does not exist
+  kIo,           ///< the disk or a file failed (full, unwritable): fix it, then resume
+  kCorrupt,      ///< stored data is unusable
+  kInfra,        ///< the machine or the test infrastructure failed: resume later
+  kInterrupted,  ///< stopped on request (Ctrl-C): resume continues
+  kInternal,     ///< a bug in culprit
+};
 
 struct Error {
   ErrorKind kind = ErrorKind::kInternal;

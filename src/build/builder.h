@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <stop_token>
 #include <string>
 
 #include "base/result.h"
@@ -13,20 +14,25 @@
 namespace culprit::build {
 
 struct BuildSpec {
-  std::string command;                     ///< run with /bin/sh -c in `source_dir`
-  std::filesystem::path source_dir;        ///< the checkout
-  std::filesystem::path out_dir;           ///< created empty; exported as CULPRIT_OUT
-  std::filesystem::path log_path;          ///< combined stdout+stderr of the build
+  std::string command;               ///< run with /bin/sh -c in `source_dir`
+  std::filesystem::path source_dir;  ///< the checkout
+  std::filesystem::path out_dir;     ///< created empty; exported as CULPRIT_OUT
+  std::filesystem::path log_path;    ///< combined stdout+stderr of the build
+  /// Kept between builds of one build slot, beside `source_dir` (a kernel's object
+  /// directories); empty: none.
+  std::filesystem::path scratch_dir;
   std::map<std::string, std::string> env;  ///< extra variables (CULPRIT_COMMIT, ...)
   std::chrono::seconds timeout{3600};
+  std::stop_token stop;  ///< a stop request kills the build (the record says `cancelled`)
 };
 
 struct BuildRecord {
   bool ok = false;     ///< exit 0 within the timeout
   int exit_code = -1;  ///< -1 if killed by a signal or the timeout
   bool timed_out = false;
-  std::string signature;  ///< SHA-256 hex over CULPRIT_OUT when ok (see Signature)
-  std::string compiler;   ///< the compiler line, from builders that know it
+  bool cancelled = false;  ///< stopped on request: not a verdict on the commit
+  std::string signature;   ///< SHA-256 hex over CULPRIT_OUT when ok (see Signature)
+  std::string compiler;    ///< the compiler line, from builders that know it
   std::chrono::duration<double> duration{0};
 };
 

@@ -42,7 +42,8 @@ class CommandBuilder : public Builder {
                                        .env = spec.env,
                                        .log_path = spec.log_path,
                                        .max_output_bytes = kMaxBuildLogBytes,
-                                       .timeout = spec.timeout};
+                                       .timeout = spec.timeout,
+                                       .stop = spec.stop};
     options.env["CULPRIT_OUT"] = std::filesystem::absolute(spec.out_dir).string();
     Result<process::SubprocessRecord> run = process::RunSubprocess(options);
     if (!run) return Wrap(run.error(), "building in '" + spec.source_dir.string() + "'");
@@ -50,6 +51,7 @@ class CommandBuilder : public Builder {
     BuildRecord record;
     record.exit_code = run->timed_out ? -1 : run->exit_code;
     record.timed_out = run->timed_out;
+    record.cancelled = run->cancelled;
     record.duration = run->duration;
     record.ok = run->exit_code == 0 && !run->timed_out;
     if (!record.ok) return record;

@@ -97,14 +97,18 @@ struct Step {
   bool ok = false;
   int exit_code = -1;
   bool timed_out = false;
+  bool cancelled = false;
 };
 
 // One make invocation, its output appended to the build log.
 Result<Step> RunMake(const KernelBuildSpec& spec, std::vector<std::string> argv,
                      std::chrono::duration<double> timeout, bool first) {
   const fs::path step_log = spec.out_dir / "make-step.log";
-  Result<process::SubprocessRecord> run = process::RunSubprocess(
-      {.argv = std::move(argv), .env = spec.env, .log_path = step_log, .timeout = timeout});
+  Result<process::SubprocessRecord> run = process::RunSubprocess({.argv = std::move(argv),
+                                                                  .env = spec.env,
+                                                                  .log_path = step_log,
+                                                                  .timeout = timeout,
+                                                                  .stop = spec.stop});
   if (!run) return Wrap(run.error(), "running make in '" + spec.source_dir.string() + "'");
   if (!spec.log_path.empty()) {
     Result<std::string> text = ReadFile(step_log);
@@ -114,7 +118,10 @@ Result<Step> RunMake(const KernelBuildSpec& spec, std::vector<std::string> argv,
   }
   std::error_code ec;
   fs::remove(step_log, ec);
-  return Step{.ok = run->exit_code == 0, .exit_code = run->exit_code, .timed_out = run->timed_out};
+  return Step{.ok = run->exit_code == 0 && !run->cancelled,
+              .exit_code = run->exit_code,
+              .timed_out = run->timed_out,
+              .cancelled = run->cancelled};
 }
 
 Result<void> Copy(const fs::path& from, const fs::path& to) {
@@ -183,6 +190,7 @@ Result<KernelBuildRecord> BuildKernel(const KernelBuildSpec& spec) {
   auto finish = [&](const Step& step, const char* name) {
     record.exit_code = step.exit_code;
     record.timed_out = step.timed_out;
+    record.cancelled = step.cancelled;
     if (!step.ok) record.failed_step = name;
     record.duration = Clock::now() - start;
   };

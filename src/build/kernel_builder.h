@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -31,12 +32,14 @@ struct KernelBuildSpec {
   std::filesystem::path log_path;          ///< olddefconfig and build output
   std::map<std::string, std::string> env;  ///< extra variables (CCACHE_DIR, ...)
   std::chrono::seconds timeout{3600};
+  std::stop_token stop;  ///< a stop request kills make at once
 };
 
 struct KernelBuildRecord {
   bool ok = false;     ///< bzImage and vmlinux built
   int exit_code = -1;  ///< of the failing (or last) make; -1 if killed
   bool timed_out = false;
+  bool cancelled = false;   ///< stopped on request
   std::string failed_step;  ///< "olddefconfig" or "build" when !ok
   /// "compiler: gcc (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40" minus the
   /// "compiler: " prefix, as syzbot prints it.

@@ -1,6 +1,7 @@
 // `culprit bisect` and `culprit resume`.
 #include <unistd.h>
 
+#include <deque>
 #include <iostream>
 #include <memory>
 
@@ -11,13 +12,17 @@
 namespace culprit::cli {
 namespace {
 
+// An option made from the job's field table, kept as the texts given: applied over the job
+// file only when given, with the job file's checks.
+struct JobOption {
+  job::FlagSpec spec;
+  std::string text;                // a single value
+  std::vector<std::string> texts;  // a repeatable one
+};
+
 struct BisectFlags {
   std::string job_file;
-  std::string repo, bad, mode, build, test, state, json, strategy, title;
-  std::vector<std::string> good;
-  int runs = 0, jobs = 0, max_builds = 0, max_runs = 0;
-  uint64_t memory_mb = 0;
-  double timeout = 0, confidence = 0;
+  std::deque<JobOption> options;  // a deque: CLI11 holds pointers to the texts
 };
 
 int Finish(Result<report::BisectionResult> result, report::ProgressLog& log) {
@@ -36,32 +41,13 @@ int RunBisect(const BisectFlags& f, CLI::App* cmd) {
     if (!loaded) return ReportError(loaded.error().message);
     config = *loaded;
   }
-  auto given = [&](const char* name) { return cmd->count(name) > 0; };
-  if (given("--repo")) config.repo = f.repo;
-  if (given("--bad")) config.bad = f.bad;
-  if (given("--good")) config.good = f.good;
-  if (given("--mode")) {
-    auto mode = job::ParseMode(f.mode);
-    if (!mode) return ReportError(mode.error().message);
-    config.mode = *mode;
+  for (const JobOption& option : f.options) {
+    const job::FlagSpec& flag = option.spec;
+    if (cmd->count(flag.name) == 0) continue;
+    auto ok = job::ApplyFlag(config, flag.name,
+                             flag.repeatable ? option.texts : std::vector{option.text});
+    if (!ok) return ReportError(ok.error().message);
   }
-  if (given("--build")) config.build_command = f.build;
-  if (given("--test")) config.test_command = f.test;
-  if (given("--runs")) config.runs = f.runs;
-  if (given("--jobs")) config.jobs = f.jobs;
-  if (given("--timeout")) config.timeout_s = f.timeout;
-  if (given("--memory")) config.max_memory_bytes = f.memory_mb << 20;
-  if (given("--state")) config.state_dir = f.state;
-  if (given("--json")) config.json_out = f.json;
-  if (given("--strategy")) {
-    auto s = job::ParseStrategy(f.strategy);
-    if (!s) return ReportError(s.error().message);
-    config.strategy = *s;
-  }
-  if (given("--confidence")) config.confidence = f.confidence;
-  if (given("--max-builds")) config.max_builds = f.max_builds;
-  if (given("--max-runs")) config.max_runs = f.max_runs;
-  if (given("--title")) config.target_title = f.title;
   report::ProgressLog log = TerminalLog();
   return Finish(job::RunJob(&config, /*resume=*/false, config.state_dir, log), log);
 }
@@ -75,39 +61,15 @@ void AddBisectCommand(CLI::App& app, int* exit_code) {
       "Find the commit that introduced (--mode cause) or fixed (--mode fix) a crash.\n"
       "Exit status: 0 found, 1 error, 2 inconclusive, 3 horizon (older than the history).");
   cmd->add_option("job_file", flags->job_file,
-                  "TOML job file with the same keys as the flags (flags override it)")
+                  "TOML job file: the flags' keys and those listed below (flags override it)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--repo", flags->repo, "the git repository (default: the current directory)");
-  cmd->add_option("--bad", flags->bad, "a commit where the crash happens (e.g. HEAD)");
-  cmd->add_option("--good", flags->good,
-                  "a commit without the crash (repeatable); cause mode without it searches "
-                  "release tags for one; fix mode defaults it to HEAD");
-  cmd->add_option("--mode", flags->mode, "cause (default): first bad commit; fix: first fixed one");
-  cmd->add_option("--build", flags->build,
-                  "shell command that builds the checkout; gets CULPRIT_COMMIT and CULPRIT_OUT "
-                  "(an empty directory for the artifacts); exit 0 = built");
-  cmd->add_option("--test", flags->test,
-                  "shell command that runs the reproducer once; gets CULPRIT_COMMIT, CULPRIT_OUT, "
-                  "CULPRIT_RUN; its output is the console log; exit 125 = untestable, 126 = "
-                  "infrastructure error");
-  cmd->add_option("--runs", flags->runs, "runs per tested commit (default 10)");
-  cmd->add_option(
-      "--jobs", flags->jobs,
-      "runs (kernel jobs: VMs) at once; default 1, or for kernel jobs as many as cores and "
-      "memory allow");
-  cmd->add_option("--timeout", flags->timeout, "seconds before a run is killed (default 300)");
-  cmd->add_option("--memory", flags->memory_mb,
-                  "address-space limit per run in MiB (default none; sanitizer builds need none)");
-  cmd->add_option("--state", flags->state,
-                  "state directory: database, builds, run logs (default .culprit)");
-  cmd->add_option("--json", flags->json, "also write the result as JSON to this file");
-  cmd->add_option("--strategy", flags->strategy, "bayes (default), syzbot or git");
-  cmd->add_option("--confidence", flags->confidence,
-                  "bayes: stop when the culprit is this likely (default 0.99)");
-  cmd->add_option("--max-builds", flags->max_builds, "budget of builds (0 = none)");
-  cmd->add_option("--max-runs", flags->max_runs, "budget of runs (0 = none)");
-  cmd->add_option("--title", flags->title,
-                  "the crash to bisect (default: the one seen on the bad commit)");
+  for (const job::FlagSpec& flag : job::JobFlags()) {
+    JobOption& o = flags->options.emplace_back(JobOption{.spec = flag});
+    CLI::Option* option = flag.repeatable ? cmd->add_option(flag.name, o.texts, flag.help)
+                                          : cmd->add_option(flag.name, o.text, flag.help);
+    option->type_name(flag.type_name);
+  }
+  cmd->footer(job::JobFileHelp());
   cmd->callback([flags, cmd, exit_code] { *exit_code = RunBisect(*flags, cmd); });
 }
 

@@ -56,7 +56,9 @@ int RunKernelDemo(const DemoFlags& f, const std::filesystem::path& dir) {
       .command = "'" + script.string() + "' '" + (dir / "linux").string() + "'",
       .log_path = dir / "history.log",
       .timeout = std::chrono::minutes(20)};
-  std::filesystem::create_directories(dir);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return ReportError("cannot create " + dir.string() + ": " + ec.message());
   auto made = process::RunSubprocess(o);
   std::ifstream in(o.log_path);
   std::string line, planted;
@@ -69,7 +71,8 @@ int RunKernelDemo(const DemoFlags& f, const std::filesystem::path& dir) {
       << "#!/bin/sh\n# A task name written without a trailing "
          "newline.\nprintf culprit > /proc/self/comm\ncat /proc/self/comm\n";
   std::filesystem::permissions(dir / "repro.sh", std::filesystem::perms::owner_all,
-                               std::filesystem::perm_options::add);
+                               std::filesystem::perm_options::add, ec);
+  if (ec) return ReportError("cannot write " + (dir / "repro.sh").string() + ": " + ec.message());
   job::JobConfig config;
   config.repo = dir / "linux";
   config.bad = "HEAD";

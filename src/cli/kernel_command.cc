@@ -14,7 +14,7 @@ struct KernelTestFlags {
   std::string job_file;
   std::string commit = "HEAD";
   std::string state;
-  int runs = 0;
+  std::string runs;
 };
 
 int RunKernelTest(const KernelTestFlags& f, CLI::App* cmd) {
@@ -24,8 +24,12 @@ int RunKernelTest(const KernelTestFlags& f, CLI::App* cmd) {
     return ReportError(f.job_file +
                        " has no [kernel] table (see culprit bisect --help for plain "
                        "jobs)");
-  if (cmd->count("--runs")) config->runs = f.runs;
-  if (cmd->count("--state")) config->state_dir = f.state;
+  // The job file's checks, through bisect's options of the same names.
+  for (const auto& [flag, text] : {std::pair{"--runs", f.runs}, std::pair{"--state", f.state}}) {
+    if (cmd->count(flag) == 0) continue;
+    if (auto ok = job::ApplyFlag(*config, flag, {text}); !ok)
+      return ReportError(ok.error().message);
+  }
   report::ProgressLog log = TerminalLog();
   auto status = job::TestOneCommit(*config, f.commit, log);
   log.ClearStatus();
@@ -50,7 +54,7 @@ void AddKernelCommand(CLI::App& app, int* exit_code) {
       ->required()
       ->check(CLI::ExistingFile);
   test->add_option("--commit", flags->commit, "the commit to test (default HEAD)");
-  test->add_option("--runs", flags->runs, "VM runs (default: the job's runs)");
+  test->add_option("--runs", flags->runs, "VM runs (default: the job's runs)")->type_name("INT");
   test->add_option("--state", flags->state, "state directory (default: the job's)");
   test->callback([flags, test, exit_code] { *exit_code = RunKernelTest(*flags, test); });
 }

@@ -28,7 +28,7 @@ constexpr AddCommand kCommands[] = {
     culprit::cli::AddLogCommand,    culprit::cli::AddAbandonCommand,
     culprit::cli::AddServeCommand,  culprit::cli::AddDemoCommand,
     culprit::cli::AddKernelCommand, culprit::cli::AddSimulateCommand,
-    culprit::cli::AddParseCommand,
+    culprit::cli::AddParseCommand,  culprit::cli::AddAuditCommand,
 };
 
 }  // namespace

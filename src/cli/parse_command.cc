@@ -96,10 +96,14 @@ int RunParse(const ParseFlags& f) {
 std::vector<crash::CorpusFile> ReadCorpusDir(const fs::path& dir) {
   std::vector<crash::CorpusFile> files;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+  // increment(ec), not ++: the range-for's operator++ throws on an unreadable entry.
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const fs::directory_entry& entry = *it;
     std::string name = entry.path().filename().string();
     // Golden files are named by number; manifests and notes have extensions.
-    if (!entry.is_regular_file() || name.find('.') != std::string::npos) continue;
+    std::error_code type_ec;
+    if (!entry.is_regular_file(type_ec) || name.find('.') != std::string::npos) continue;
     std::ifstream in(entry.path(), std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
@@ -114,16 +118,17 @@ int RunEval(const ParseFlags& f) {
   fs::path root(f.eval_dir);
   fs::path reports = root / "syzkaller-linux-report";
   fs::path guilty = root / "syzkaller-linux-guilty";
-  if (!fs::is_directory(reports)) {
+  std::error_code ec;
+  if (!fs::is_directory(reports, ec)) {
     reports = root;
     guilty.clear();
   }
-  if (!fs::is_directory(reports))
+  if (!fs::is_directory(reports, ec))
     return ReportError("no corpus directory '" + f.eval_dir +
                        "' (pass the folder holding syzkaller-linux-report/)");
   std::vector<crash::CorpusFile> report_files = ReadCorpusDir(reports);
   std::vector<crash::CorpusFile> guilty_files;
-  if (!guilty.empty() && fs::is_directory(guilty)) guilty_files = ReadCorpusDir(guilty);
+  if (!guilty.empty() && fs::is_directory(guilty, ec)) guilty_files = ReadCorpusDir(guilty);
   if (report_files.empty()) return ReportError("no golden files in '" + reports.string() + "'");
   crash::CorpusScore s = crash::EvaluateCorpus(report_files, guilty_files);
   std::cout << s.Summary();

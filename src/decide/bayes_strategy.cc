@@ -313,7 +313,7 @@ class BayesStrategy : public Strategy {
     for (size_t i = 0; i < post.hyps().size(); ++i) left += post.mass(i) >= 1e-3 * top;
     int steps = 0;
     while ((1 << steps) < left) ++steps;
-    progress_ = {.candidates_left = left, .steps_left = steps};
+    progress_ = {.candidates_left = left, .steps_left = steps, .confidence = top};
   }
 
   const Context& ctx_;

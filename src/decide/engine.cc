@@ -74,7 +74,17 @@ class BisectEngine : public Engine {
       release_search_ = a->release_search;
       if (auto over = OverBudget(*a)) return *over;
     }
-    if (auto* c = std::get_if<Conclusion>(&d)) AddFlags(c);
+    if (auto* c = std::get_if<Conclusion>(&d)) {
+      // A culprit is checked against its first parent's build: equal signatures mean it
+      // changed nothing that was built (the noop flag). Build it if no test needed it.
+      if (c->kind == ConclusionKind::kFound && !ctx_.dag.parents(c->culprit).empty()) {
+        const CommitIndex parent = ctx_.dag.parents(c->culprit)[0];
+        if (ev_.at(parent).build == BuildState::kUnknown) {
+          return Action{.kind = Action::Kind::kBuild, .commit = parent};
+        }
+      }
+      AddFlags(c);
+    }
     return d;
   }
 
@@ -85,21 +95,18 @@ class BisectEngine : public Engine {
     if (auto* c = std::get_if<Conclusion>(&d)) {
       plan.conclusion = *c;
       for (CommitIndex b : busy.builds) plan.cancel.push_back(b);
-      for (const InFlight::Runs& r : busy.runs) plan.cancel.push_back(r.commit);
       return plan;
-    }
-    // Runs in flight on a commit whose verdict is in can only repeat it.
-    for (const InFlight::Runs& r : busy.runs) {
-      CommitVerdict v = VerdictOf(r.commit);
-      if (v == CommitVerdict::kCrashes && r.runs > 0) plan.cancel.push_back(r.commit);
     }
     const Action& a = std::get<Action>(d);
     if (a.kind == Action::Kind::kBuild) {
       if (!busy.Building(a.commit) && free.builds > 0) plan.builds.push_back(a.commit);
       return plan;
     }
-    // One commit at a time: the runs asked for, less those already in flight on it.
+    // One commit at a time: the runs asked for, less those already in flight on it, within
+    // the run budget counting what is in flight.
     int want = std::min(a.runs - busy.RunsOn(a.commit), free.runs);
+    const int budget = ctx_.options.max_runs;
+    if (budget > 0) want = std::min(want, budget - ev_.runs() - busy.TotalRuns());
     if (want > 0) plan.runs.push_back({a.commit, want});
     return plan;
   }

@@ -107,6 +107,7 @@ struct Progress {
   int candidates_left = 0;  ///< commits that may still be the culprit
   int steps_left = 0;       ///< rough number of further tests (log2 of candidates)
   bool release_search = false;
+  double confidence = 0;  ///< the likeliest candidate's probability (strategies with a posterior)
 };
 
 using Decision = std::variant<Action, Conclusion>;
@@ -151,10 +152,15 @@ struct Plan {
     CommitIndex commit = kNoCommit;
     int runs = 0;
   };
-  std::vector<Runs> runs;                ///< in total at most the free run slots
-  std::vector<CommitIndex> cancel;       ///< commits whose in-flight work is no longer wanted
-  std::optional<Conclusion> conclusion;  ///< the search is over (cancel everything in flight)
-  bool release_search = false;           ///< the plan belongs to the good-start search
+  std::vector<Runs> runs;  ///< in total at most the free run slots
+  /// Commits whose builds in flight are no longer wanted. Runs are never cancelled: a run
+  /// that crashes usually takes longer than one that does not, so dropping the runs still in
+  /// flight would keep the fast outcomes and bias the evidence against the crash.
+  std::vector<CommitIndex> cancel;
+  /// The search is over. The loop cancels the builds in flight, records the runs in flight as
+  /// they finish and asks again: the conclusion stands once nothing is in flight.
+  std::optional<Conclusion> conclusion;
+  bool release_search = false;  ///< the plan belongs to the good-start search
 
   bool empty() const { return builds.empty() && runs.empty() && !conclusion; }
 };

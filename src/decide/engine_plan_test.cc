@@ -91,7 +91,7 @@ TEST(PlanRound, NeverAsksForMoreThanIsFree) {
   EXPECT_TRUE((*engine)->PlanRound({.runs = {{63, 20}}}, {.builds = 1, .runs = 4}).empty());
 }
 
-TEST(PlanRound, ConclusionCancelsWorkInFlight) {
+TEST(PlanRound, ConclusionCancelsBuildsButNeverRuns) {
   CommitDag dag = LinearDag();
   auto engine = MakeEngine(dag, {.bad = 63, .good = {0}}, {.strategy = StrategyKind::kGit});
   ASSERT_TRUE(engine.has_value());
@@ -100,7 +100,19 @@ TEST(PlanRound, ConclusionCancelsWorkInFlight) {
   Plan p = (*engine)->PlanRound({.builds = {31}, .runs = {{63, 2}}}, {.builds = 0, .runs = 0});
   ASSERT_TRUE(p.conclusion.has_value());
   EXPECT_EQ(p.conclusion->kind, ConclusionKind::kError);
-  EXPECT_EQ(p.cancel, (std::vector<CommitIndex>{31, 63}));
+  EXPECT_EQ(p.cancel, (std::vector<CommitIndex>{31}));
+}
+
+TEST(PlanRound, RunBudgetCountsRunsInFlight) {
+  CommitDag dag = LinearDag();
+  auto engine = MakeEngine(dag, {.bad = 63, .good = {0}},
+                           {.strategy = StrategyKind::kSyzbot, .max_runs = 15});
+  ASSERT_TRUE(engine.has_value());
+  (*engine)->RecordBuild(63, {.ok = true, .signature = "s"});
+  for (int i = 0; i < 10; ++i) (*engine)->RecordRun(63, Outcome::kTargetCrash);
+  Plan p = (*engine)->PlanRound({.runs = {{63, 3}}}, {.builds = 1, .runs = 10});
+  ASSERT_EQ(p.runs.size(), 1u);
+  EXPECT_EQ(p.runs[0].runs, 2) << "15 - 10 recorded - 3 in flight";
 }
 
 TEST(VerdictOf, SyzbotJudgesThroughAnIdenticalSignature) {

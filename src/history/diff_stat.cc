@@ -1,6 +1,9 @@
 // What a commit changed against its first parent: the `git show --stat` numbers (files,
-// insertions, deletions) and the patch text, with renames detected as git does by default.
+// insertions, deletions) and the patch text, with renames detected as git does by default; and
+// the bare list of changed paths.
+#include <set>
 #include <string>
+#include <utility>
 
 #include "history/git_internal.h"
 
@@ -38,6 +41,32 @@ FileStat StatOf(git_diff* diff, size_t index) {
   return stat;
 }
 
+/// The diff of `id` against its first parent (or the empty tree), without rename detection.
+Result<DiffPtr> DiffAgainstFirstParent(git_repository* repo, const git_oid& id) {
+  Result<CommitPtr> commit = LookupCommit(repo, id);
+  if (!commit) return tl::unexpected(commit.error());
+  Result<TreePtr> tree = TreeOfCommit(commit->get());
+  if (!tree) return tl::unexpected(tree.error());
+  Result<TreePtr> parent_tree = ParentTree(commit->get());
+  if (!parent_tree) return tl::unexpected(parent_tree.error());
+  git_diff* raw_diff = nullptr;
+  if (git_diff_tree_to_tree(&raw_diff, repo, parent_tree->get(), tree->get(), nullptr) < 0)
+    return Fail(ErrorKind::kCorrupt, "diffing " + ToHex(id) + ": " + GitErrorText());
+  return DiffPtr(raw_diff);
+}
+
+// The diff of `id` against its first parent with renames found, as `git show` prints it.
+Result<DiffPtr> DiffWithRenames(git_repository* repo, const git_oid& id) {
+  Result<DiffPtr> found = DiffAgainstFirstParent(repo, id);
+  if (!found) return tl::unexpected(found.error());
+  DiffPtr diff = std::move(*found);
+  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+  find.flags = GIT_DIFF_FIND_RENAMES;
+  if (git_diff_find_similar(diff.get(), &find) < 0)
+    return Fail(ErrorKind::kCorrupt, "finding renames in " + ToHex(id) + ": " + GitErrorText());
+  return diff;
+}
+
 // Collects git_diff_print's lines until the budget is spent; a non-zero return stops the walk.
 struct PatchText {
   std::string text;
@@ -69,28 +98,20 @@ int AppendLine(const git_diff_delta*, const git_diff_hunk*, const git_diff_line*
 
 }  // namespace
 
-Result<DiffPtr> FirstParentDiff(git_repository* repo, const git_oid& id) {
-  Result<CommitPtr> commit = LookupCommit(repo, id);
-  if (!commit) return tl::unexpected(commit.error());
-  git_tree* raw_tree = nullptr;
-  if (git_commit_tree(&raw_tree, commit->get()) < 0)
-    return Fail(ErrorKind::kCorrupt, "reading tree of " + ToHex(id) + ": " + GitErrorText());
-  TreePtr tree(raw_tree);
-  Result<TreePtr> parent_tree = ParentTree(commit->get());
-  if (!parent_tree) return tl::unexpected(parent_tree.error());
-  git_diff* raw_diff = nullptr;
-  if (git_diff_tree_to_tree(&raw_diff, repo, parent_tree->get(), tree.get(), nullptr) < 0)
-    return Fail(ErrorKind::kCorrupt, "diffing " + ToHex(id) + ": " + GitErrorText());
-  DiffPtr diff(raw_diff);
-  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
-  find.flags = GIT_DIFF_FIND_RENAMES;
-  if (git_diff_find_similar(diff.get(), &find) < 0)
-    return Fail(ErrorKind::kCorrupt, "finding renames in " + ToHex(id) + ": " + GitErrorText());
-  return diff;
+Result<std::vector<std::string>> ComputeChangedPaths(git_repository* repo, const git_oid& id) {
+  Result<DiffPtr> diff = DiffAgainstFirstParent(repo, id);
+  if (!diff) return tl::unexpected(diff.error());
+  std::set<std::string> paths;
+  for (size_t i = 0; i < git_diff_num_deltas(diff->get()); ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff->get(), i);
+    paths.insert(delta->old_file.path);
+    paths.insert(delta->new_file.path);
+  }
+  return std::vector<std::string>(paths.begin(), paths.end());
 }
 
 Result<std::vector<FileStat>> ComputeDiffStat(git_repository* repo, const git_oid& id) {
-  Result<DiffPtr> diff = FirstParentDiff(repo, id);
+  Result<DiffPtr> diff = DiffWithRenames(repo, id);
   if (!diff) return tl::unexpected(diff.error());
   std::vector<FileStat> stats;
   for (size_t i = 0; i < git_diff_num_deltas(diff->get()); ++i)
@@ -99,16 +120,14 @@ Result<std::vector<FileStat>> ComputeDiffStat(git_repository* repo, const git_oi
 }
 
 Result<std::string> ComputePatch(git_repository* repo, const git_oid& id, size_t max_bytes) {
-  Result<DiffPtr> diff = FirstParentDiff(repo, id);
+  Result<DiffPtr> diff = DiffWithRenames(repo, id);
   if (!diff) return tl::unexpected(diff.error());
   PatchText patch{.max_bytes = max_bytes};
   int rc = git_diff_print(diff->get(), GIT_DIFF_FORMAT_PATCH, AppendLine, &patch);
   if (rc < 0 && !patch.cut)
     return Fail(ErrorKind::kCorrupt, "printing the diff of " + ToHex(id) + ": " + GitErrorText());
-  if (patch.cut) {
-    // Cut at a line boundary, so the last line says why the patch ends there.
-    patch.text += "... (diff cut at " + std::to_string(max_bytes) + " bytes)\n";
-  }
+  // Cut at a line boundary, so the last line says why the patch ends there.
+  if (patch.cut) patch.text += "... (diff cut at " + std::to_string(max_bytes) + " bytes)\n";
   return patch.text;
 }
 

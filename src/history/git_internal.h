@@ -1,5 +1,6 @@
 // Private to src/history: owning handles for libgit2 objects, libgit2's error text, and the
-// helpers the module's files share (revision lookup, release listing, the graph walk).
+// helpers the module's files share (revision lookup, release listing, the graph walk, the
+// private object store, tree edits).
 #pragma once
 
 #include <git2.h>
@@ -26,9 +27,11 @@ using GitPtr = std::unique_ptr<T, GitFree<Free>>;
 
 using BlobPtr = GitPtr<git_blob, git_blob_free>;
 using CommitPtr = GitPtr<git_commit, git_commit_free>;
+using ConfigPtr = GitPtr<git_config, git_config_free>;
 using DiffPtr = GitPtr<git_diff, git_diff_free>;
 using IndexPtr = GitPtr<git_index, git_index_free>;
 using ObjectPtr = GitPtr<git_object, git_object_free>;
+using OdbPtr = GitPtr<git_odb, git_odb_free>;
 using PatchPtr = GitPtr<git_patch, git_patch_free>;
 using ReferencePtr = GitPtr<git_reference, git_reference_free>;
 using RepoPtr = GitPtr<git_repository, git_repository_free>;
@@ -47,20 +50,41 @@ std::string ToHex(const git_oid& oid);
 Result<RepoPtr> OpenGitRepository(const std::filesystem::path& path);
 /// The working directory of `repo`, or its git directory when bare, without a trailing '/'.
 std::filesystem::path RepositoryPath(git_repository* repo);
+/// The object directory of `repo` (the common one, for a linked worktree).
+Result<std::filesystem::path> ObjectsDir(git_repository* repo);
+/// `path` made absolute and canonical as far as it exists, without a trailing '/'.
+Result<std::filesystem::path> AbsolutePath(const std::filesystem::path& path);
+/// kBadInput if culprit's directory `dir` (absolute) contains the checkout of `repo` or lies
+/// inside its git directory: `what` names it ("worktree directory").
+Result<void> CheckOutsideRepository(git_repository* repo, const std::filesystem::path& dir,
+                                    const std::string& what);
 /// Any revision git understands -> the commit it names (annotated tags peeled).
 Result<git_oid> ResolveCommit(git_repository* repo, const std::string& rev);
 Result<CommitPtr> LookupCommit(git_repository* repo, const git_oid& id);
+Result<TreePtr> TreeOfCommit(git_commit* commit);
 
 /// Release tags of `repo` (release_tags.cc), sorted by version.
 Result<std::vector<ReleaseTag>> ListReleases(git_repository* repo);
 
-/// The diff of `commit` against its first parent (the empty tree for a root commit), renames
-/// found as git does by default (diff_stat.cc).
-Result<DiffPtr> FirstParentDiff(git_repository* repo, const git_oid& commit);
 /// Files changed by `commit` against its first parent (diff_stat.cc).
 Result<std::vector<FileStat>> ComputeDiffStat(git_repository* repo, const git_oid& commit);
 /// The patch text of `commit` against its first parent, at most `max_bytes` (diff_stat.cc).
 Result<std::string> ComputePatch(git_repository* repo, const git_oid& commit, size_t max_bytes);
+/// Paths changed by `commit` against its first parent, sorted (diff_stat.cc).
+Result<std::vector<std::string>> ComputeChangedPaths(git_repository* repo, const git_oid& commit);
+
+/// culprit's private object store (private_store.cc): creates the bare repository at `store`
+/// (absolute) if missing and opens it with an object database that writes only there and reads
+/// `user`'s objects without ever writing them.
+Result<RepoPtr> OpenPrivateStore(git_repository* user, const std::filesystem::path& store);
+/// Lets `user`'s handle read the objects of the store at `store` (in memory: the user's
+/// alternates file is not written). Nothing is written through `user`.
+Result<void> ReadPrivateStore(git_repository* user, const std::filesystem::path& store);
+
+/// `base` with `edits` (their commits full ids) applied, written to `store` (edit_tree.cc);
+/// see Repository::EditTree.
+Result<EditedTree> ApplyTreeEdits(git_repository* store, const git_oid& base,
+                                  const std::vector<TreeEdit>& edits);
 
 /// The bisection graph (graph.cc); see Repository::Graph.
 Result<std::vector<GraphCommit>> WalkGraph(git_repository* repo, const std::vector<git_oid>& tips,

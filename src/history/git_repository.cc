@@ -1,8 +1,10 @@
 // The libgit2-backed Repository: opening, revision lookup, commit records, file contents and
-// ancestry. Diff stats, release tags and the graph walk live in their own files.
+// ancestry. Diff stats, release tags, the graph walk, the private store and tree edits live in
+// their own files.
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <system_error>
 #include <utility>
 
 #include "base/strings.h"
@@ -50,6 +52,54 @@ std::filesystem::path RepositoryPath(git_repository* repo) {
   return std::filesystem::path(dir).lexically_normal().parent_path();
 }
 
+Result<std::filesystem::path> ObjectsDir(git_repository* repo) {
+  git_buf buf = GIT_BUF_INIT;
+  if (git_repository_item_path(&buf, repo, GIT_REPOSITORY_ITEM_OBJECTS) < 0) {
+    return Fail(ErrorKind::kIo, "cannot find the object directory of " +
+                                    RepositoryPath(repo).string() + ": " + GitErrorText());
+  }
+  std::filesystem::path dir(buf.ptr);
+  git_buf_dispose(&buf);
+  return AbsolutePath(dir);
+}
+
+Result<std::filesystem::path> AbsolutePath(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::path abs =
+      std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+  if (ec) return Fail(ErrorKind::kIo, "cannot resolve " + path.string() + ": " + ec.message());
+  if (abs.has_parent_path() && abs.filename().empty()) abs = abs.parent_path();
+  return abs;
+}
+
+namespace {
+
+bool IsWithin(const std::filesystem::path& inner, const std::filesystem::path& outer) {
+  auto [outer_end, inner_it] =
+      std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
+  return outer_end == outer.end();
+}
+
+}  // namespace
+
+Result<void> CheckOutsideRepository(git_repository* repo, const std::filesystem::path& dir,
+                                    const std::string& what) {
+  Result<std::filesystem::path> workdir = AbsolutePath(RepositoryPath(repo));
+  if (!workdir) return tl::unexpected(workdir.error());
+  bool overlaps = IsWithin(*workdir, dir);
+  for (const char* git_dir : {git_repository_path(repo), git_repository_commondir(repo)}) {
+    Result<std::filesystem::path> abs_git_dir = AbsolutePath(git_dir);
+    if (!abs_git_dir) return tl::unexpected(abs_git_dir.error());
+    overlaps = overlaps || IsWithin(dir, *abs_git_dir);
+  }
+  if (overlaps) {
+    return Fail(ErrorKind::kBadInput, what + " " + dir.string() + " overlaps the repository at " +
+                                          workdir->string() +
+                                          " (choose a state directory outside it)");
+  }
+  return {};
+}
+
 Result<git_oid> ResolveCommit(git_repository* repo, const std::string& rev) {
   std::string where = RepositoryPath(repo).string();
   if (Trim(rev).empty()) return Fail(ErrorKind::kBadInput, "empty revision for " + where);
@@ -85,6 +135,15 @@ Result<CommitPtr> LookupCommit(git_repository* repo, const git_oid& id) {
   return CommitPtr(raw);
 }
 
+Result<TreePtr> TreeOfCommit(git_commit* commit) {
+  git_tree* raw = nullptr;
+  if (git_commit_tree(&raw, commit) < 0) {
+    return Fail(ErrorKind::kCorrupt,
+                "reading tree of " + ToHex(*git_commit_id(commit)) + ": " + GitErrorText());
+  }
+  return TreePtr(raw);
+}
+
 namespace {
 
 Person ToPerson(const git_signature* signature) {
@@ -115,8 +174,12 @@ CommitInfo ToCommitInfo(git_commit* commit) {
 /// Not thread-safe: libgit2 handles must not be shared between threads.
 class GitRepository final : public Repository {
  public:
-  explicit GitRepository(RepoPtr repo)
-      : repo_(std::move(repo)), path_(RepositoryPath(repo_.get())) {}
+  /// `store`: culprit's private store, or null (then EditTree fails).
+  GitRepository(RepoPtr repo, RepoPtr store, std::filesystem::path store_path)
+      : repo_(std::move(repo)),
+        store_(std::move(store)),
+        path_(RepositoryPath(repo_.get())),
+        store_path_(std::move(store_path)) {}
 
   Result<std::string> Resolve(const std::string& rev) override {
     Result<git_oid> id = ResolveCommit(repo_.get(), rev);
@@ -140,6 +203,12 @@ class GitRepository final : public Repository {
     Result<git_oid> oid = ResolveCommit(repo_.get(), id);
     if (!oid) return tl::unexpected(oid.error());
     return ComputePatch(repo_.get(), *oid, max_bytes);
+  }
+
+  Result<std::vector<std::string>> ChangedPaths(const std::string& id) override {
+    Result<git_oid> oid = ResolveCommit(repo_.get(), id);
+    if (!oid) return tl::unexpected(oid.error());
+    return ComputeChangedPaths(repo_.get(), *oid);
   }
 
   Result<std::vector<ReleaseTag>> Releases() override { return ListReleases(repo_.get()); }
@@ -226,7 +295,26 @@ class GitRepository final : public Repository {
     return std::string(data, static_cast<size_t>(git_blob_rawsize(blob.get())));
   }
 
+  Result<EditedTree> EditTree(const std::string& base,
+                              const std::vector<TreeEdit>& edits) override {
+    if (!store_) {
+      return Fail(ErrorKind::kBadInput, "cannot edit trees of " + path_.string() +
+                                            ": it was opened without culprit's private object "
+                                            "store (OpenRepository(path, private_store))");
+    }
+    Result<git_oid> base_id = ResolveCommit(repo_.get(), base);
+    if (!base_id) return tl::unexpected(base_id.error());
+    std::vector<TreeEdit> resolved = edits;
+    for (TreeEdit& edit : resolved) {
+      Result<git_oid> id = ResolveCommit(repo_.get(), edit.commit);
+      if (!id) return tl::unexpected(id.error());
+      edit.commit = ToHex(*id);
+    }
+    return ApplyTreeEdits(store_.get(), *base_id, resolved);
+  }
+
   std::filesystem::path path() const override { return path_; }
+  std::filesystem::path private_store() const override { return store_path_; }
 
  private:
   // The blob id of each path in `commit`'s tree; all zeros where the path is absent.
@@ -264,8 +352,10 @@ class GitRepository final : public Repository {
     return ids;
   }
 
-  RepoPtr repo_;
+  RepoPtr repo_;   // the user's repository (with the private store readable); never written
+  RepoPtr store_;  // culprit's private store: where EditTree writes; null without one
   std::filesystem::path path_;
+  std::filesystem::path store_path_;
 };
 
 }  // namespace
@@ -273,7 +363,24 @@ class GitRepository final : public Repository {
 Result<std::unique_ptr<Repository>> OpenRepository(const std::filesystem::path& path) {
   Result<RepoPtr> repo = OpenGitRepository(path);
   if (!repo) return tl::unexpected(repo.error());
-  return std::unique_ptr<Repository>(std::make_unique<GitRepository>(std::move(*repo)));
+  return std::unique_ptr<Repository>(
+      std::make_unique<GitRepository>(std::move(*repo), RepoPtr(), std::filesystem::path()));
+}
+
+Result<std::unique_ptr<Repository>> OpenRepository(const std::filesystem::path& path,
+                                                   const std::filesystem::path& private_store) {
+  Result<RepoPtr> repo = OpenGitRepository(path);
+  if (!repo) return tl::unexpected(repo.error());
+  Result<std::filesystem::path> store_path = AbsolutePath(private_store);
+  if (!store_path) return tl::unexpected(store_path.error());
+  Result<void> outside = CheckOutsideRepository(repo->get(), *store_path, "private object store");
+  if (!outside) return tl::unexpected(outside.error());
+  Result<RepoPtr> store = OpenPrivateStore(repo->get(), *store_path);
+  if (!store) return tl::unexpected(store.error());
+  Result<void> readable = ReadPrivateStore(repo->get(), *store_path);
+  if (!readable) return tl::unexpected(readable.error());
+  return std::unique_ptr<Repository>(
+      std::make_unique<GitRepository>(std::move(*repo), std::move(*store), *store_path));
 }
 
 }  // namespace culprit::history

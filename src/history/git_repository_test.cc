@@ -172,6 +172,33 @@ TEST(DiffTest, PatchAgainstFirstParent) {
   EXPECT_FALSE(git->Diff("no-such-revision", 100));
 }
 
+TEST(ChangedPathsTest, PathsAgainstTheFirstParent) {
+  TestRepo repo;
+  std::string root = repo.Commit("init", {{"keep", "a\n"}, {"old.c", "int a;\n"}, {"d/x", "x"}});
+  std::string rename =
+      repo.Commit("rename", {{"old.c", std::nullopt}, {"new.c", "int a;\n"}, {"d/x", "y"}});
+  repo.Branch("side", root);
+  repo.Switch("side");
+  repo.Commit("side", {{"side.c", "s\n"}});
+  repo.Switch("master");
+  std::string merge = repo.Merge("side");
+  std::unique_ptr<Repository> git = Open(repo);
+  struct {
+    const std::string& id;
+    std::vector<std::string> want;
+  } rows[] = {
+      {root, {"d/x", "keep", "old.c"}},     // everything, for a root commit
+      {rename, {"d/x", "new.c", "old.c"}},  // a rename is its two paths
+      {merge, {"side.c"}},                  // what the merge brings to the first parent
+  };
+  for (const auto& r : rows) {
+    Result<std::vector<std::string>> got = git->ChangedPaths(r.id);
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_EQ(*got, r.want) << r.id;
+  }
+  EXPECT_EQ(git->ChangedPaths("nope").error().kind, ErrorKind::kNotFound);
+}
+
 TEST(ReadFileTest, ReadsContentsAtACommit) {
   TestRepo repo;
   std::string first = repo.Commit("init", {{"MAINTAINERS", "M: a\n"}});

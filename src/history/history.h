@@ -1,6 +1,7 @@
 // The project's git history, read through libgit2: revisions, commits, trailers, release tags,
-// the commit DAG of a bisection range, and a private worktree for checkouts. The user's
-// checkout, index and refs are never written.
+// the commit DAG of a bisection range, edited trees (a commit reverted or cherry-picked) and
+// private worktrees for checkouts. The user's checkout, index, refs and objects are never
+// written: what culprit writes goes to its private object store and its worktrees.
 #pragma once
 
 #include <cstdint>
@@ -74,6 +75,32 @@ struct GraphCommit {
   std::string release;  ///< release tag name if one points here
 };
 
+/// An edit of a tree: revert or cherry-pick one commit (`git revert` / `git cherry-pick`).
+struct TreeEdit {
+  enum class Kind { kRevert, kCherryPick };
+  Kind kind = Kind::kRevert;
+  std::string commit;  ///< any revision
+  /// For a merge, the parent (1-based) the change is taken against, as `-m`; 0 for any other
+  /// commit (a merge without it, or a non-merge with it, is a kBadInput error naming -m).
+  int mainline = 0;
+};
+
+/// The result of Repository::EditTree.
+struct EditedTree {
+  /// A commit in culprit's private object store: parent = base, tree = tree_id, message naming
+  /// the edits. The base itself when no edit applied. Deterministic: the same base and edits
+  /// give the same id.
+  std::string commit_id;
+  std::string tree_id;
+  std::vector<std::string> applied;  ///< commits of the edits applied (full ids), in order
+  struct Failed {
+    std::string commit;                  ///< full id
+    std::vector<std::string> conflicts;  ///< conflicting paths, sorted; empty if none
+    std::string reason;                  ///< "conflicts in 2 files", "changes nothing", ...
+  };
+  std::vector<Failed> failed;  ///< edits that did not apply, in order
+};
+
 /// Real: OpenRepository (libgit2). Not thread-safe: one Repository per thread.
 class Repository {
  public:
@@ -85,6 +112,10 @@ class Repository {
   virtual Result<CommitInfo> Commit(const std::string& id) = 0;
   /// Files changed against the first parent (or the empty tree for a root commit).
   virtual Result<std::vector<FileStat>> DiffStat(const std::string& id) = 0;
+  /// The paths commit `id` adds, deletes or modifies against its first parent (every path of
+  /// the tree for a root commit; a rename is its two paths), sorted. Compares trees only: no
+  /// rename detection, no line counts, so it is cheap on any commit.
+  virtual Result<std::vector<std::string>> ChangedPaths(const std::string& id) = 0;
   /// The patch of commit `id` against its first parent (the empty tree for a root commit), as
   /// `git show --format= -M` prints it, cut after `max_bytes` with a last line saying so.
   /// Fakes need not implement it (kNotFound).
@@ -113,33 +144,64 @@ class Repository {
   virtual Result<bool> Touches(const std::string& id, const std::vector<std::string>& paths) = 0;
   /// Contents of `path` at commit `id` (for MAINTAINERS); kNotFound if absent.
   virtual Result<std::string> ReadFile(const std::string& id, const std::string& path) = 0;
+  /// The tree of `base` with `edits` applied in order, each on the result of the previous
+  /// (a three-way merge, as git revert / cherry-pick). An edit that does not apply cleanly (a
+  /// conflict, or no change at all) is skipped and listed in `failed`; the rest still apply.
+  /// The resulting tree and a commit naming it are written to culprit's private object store,
+  /// never the user's; every other method, and worktrees, can then read them. An unknown
+  /// revision is kNotFound, a wrong mainline kBadInput; without a private store (the
+  /// one-argument OpenRepository) this is a kBadInput error.
+  virtual Result<EditedTree> EditTree(const std::string& base,
+                                      const std::vector<TreeEdit>& edits) = 0;
+  /// The user's repository: its working directory (or git directory when bare).
   virtual std::filesystem::path path() const = 0;
+  /// culprit's private object store, or empty when opened without one.
+  virtual std::filesystem::path private_store() const { return {}; }
 };
 
-/// Opens the repository at or above `path`. kNotFound: "no git repository at PATH ...".
+/// Opens the repository at or above `path`, read-only. kNotFound: "no git repository at PATH
+/// ...". EditTree then fails: there is nowhere to write.
 Result<std::unique_ptr<Repository>> OpenRepository(const std::filesystem::path& path);
+/// Opens the user's repository read-only for culprit, with culprit's private object store at
+/// `private_store` (a bare git repository, created if missing, whose objects/info/alternates
+/// names the user's object directory): objects culprit writes go there, reads see both. The
+/// user's objects are never written, not even their mtimes. kBadInput if `private_store`
+/// overlaps the user's checkout or lies inside its .git directory.
+Result<std::unique_ptr<Repository>> OpenRepository(const std::filesystem::path& path,
+                                                   const std::filesystem::path& private_store);
 
-/// A checkout directory owned by culprit (under the state directory). Checking out moves it
-/// from one tree to another touching only changed files, so make and ccache see stable paths
-/// and mtimes. Survives being killed mid-checkout: the next Checkout starts clean.
-/// Layout of `dir`: `src/` the checked-out files (path()), `index` a private git index (what
-/// src/ holds, with stat data: the next checkout's baseline), `tree` the marker naming the tree
-/// in src/ (absent during a checkout; missing or garbled = wipe src/ and check out in full).
-/// Untracked files (build outputs) in src/ survive checkouts. The user's checkout, index and refs
-/// are never written: the user's repository is only read.
+/// A checkout directory owned by culprit (under the state directory) in which git works, as in
+/// a clone: builds can run `git describe`, `git rev-parse HEAD`, `git status`. Checking out
+/// moves it from one tree to another touching only changed files, so make and ccache see stable
+/// paths and mtimes. Survives being killed mid-checkout: the next Checkout starts clean.
+/// Layout of `dir`:
+/// - `src/` the checked-out files (path());
+/// - `src/.git/` a private repository: objects/info/alternates names the user's object
+///   directory and culprit's private store (no object is copied), `index` holds what src/ holds
+///   with stat data (the next checkout's baseline), HEAD is detached at the checked-out commit,
+///   packed-refs mirrors the user's tags (so `git describe` answers as in the user's
+///   repository), reflogs and automatic gc are off;
+/// - `tree` the marker naming the tree in src/ (absent during a checkout; missing or garbled =
+///   wipe src/, .git included, and check out in full).
+/// Untracked files (build outputs) in src/ survive checkouts; `git status` is clean right after
+/// one. A directory in the older layout (`src/`, `index`, `tree`, no `src/.git`) is upgraded
+/// in place, keeping its files and their stat data. The user's checkout, index, refs and
+/// objects are never written. Worktrees in different directories may be used from different
+/// threads at once (each has its own libgit2 handles); one Worktree is not thread-safe.
 class Worktree {
  public:
   virtual ~Worktree() = default;
-  /// Makes path() hold the tree of `commit_id` (any revision). Files deleted between the
+  /// Makes path() hold the tree of `commit_id` (any revision of the user's repository, or a
+  /// commit EditTree made) and detaches src/.git's HEAD there. Files deleted between the
   /// trees disappear; tracked files the build modified are restored.
   virtual Result<void> Checkout(const std::string& commit_id) = 0;
   /// The checkout directory: `dir`/src.
   virtual std::filesystem::path path() const = 0;
 };
 
-/// Opens (creating it if needed) the worktree at `dir`, reading objects from `repo`'s
-/// repository (through its own libgit2 handle). kBadInput if `dir` would contain the user's
-/// checkout or lie inside its .git directory.
+/// Opens (creating or upgrading it if needed) the worktree at `dir`, reading objects from
+/// `repo`'s repository and private store (through its own libgit2 handles) and mirroring its
+/// tags. kBadInput if `dir` would contain the user's checkout or lie inside its .git directory.
 Result<std::unique_ptr<Worktree>> OpenWorktree(Repository& repo, const std::filesystem::path& dir);
 
 }  // namespace culprit::history

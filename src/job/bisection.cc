@@ -1,94 +1,163 @@
-// The job loop. Long-ish because it is the one place where every part meets; each step
-// (graph, build, test, feed, finish) is its own method.
+// The job loop. Each step asks the engine for a plan with the slots that are free, starts it
+// through the dispatcher, and records one finished (and stored) result; the log and the result
+// are written from what the engine says. No part of it knows what kind of target it bisects.
 #include "job/bisection.h"
 
 #include <algorithm>
-#include <atomic>
-#include <fstream>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <map>
-#include <sstream>
+#include <optional>
 #include <thread>
 
 #include "base/strings.h"
 #include "crash/report.h"
 #include "decide/engine.h"
 #include "decide/names.h"
-#include "history/maintainers.h"
-#include "job/commit_tester.h"
 #include "job/run_classifier.h"
-#include "report/disassembly.h"
 #include "report/render.h"
-#include "symbolize/symbolizer.h"
 
 namespace culprit::job {
 namespace {
 
 using decide::CommitIndex;
+using decide::CommitVerdict;
+using Clock = std::chrono::steady_clock;
 
-// A test batch that yields nothing but infrastructure errors this many times in a row means
-// the machine, not the commit, is broken: stop rather than loop.
-constexpr int kMaxInfraBatches = 3;
+// How often the progress line is refreshed while work is in flight.
+constexpr std::chrono::milliseconds kTick{200};
 // A guard against a strategy that never concludes; far above any real bisection.
-constexpr int kMaxActions = 20000;
+constexpr int kMaxResults = 200000;
 
 struct CommitState {
-  bool built = false;
-  store::BuildRow build;
-  std::vector<store::RunRow> runs;  // fed to the engine, in order
+  std::optional<store::BuildRow> build;
+  bool cached = false;
+  std::vector<store::RunRow> runs;                    ///< recorded into the engine, in order
+  std::vector<store::RunRow> unprinted;               ///< finished, not yet in the log
+  CommitVerdict printed = CommitVerdict::kUndecided;  ///< the verdict the log shows
 };
+
+/// Infrastructure errors: retried with backoff, never evidence; the job stops only after
+/// sustained failure (both enough attempts and enough time).
+class InfraPolicy {
+ public:
+  InfraPolicy(int attempts, double patience_s)
+      : attempts_(std::max(1, attempts)), patience_(std::max(0.0, patience_s)) {}
+
+  void Record(const store::RunRow& row, std::string_view log_tail) {
+    if (row.status != store::RunStatus::kInfra) {
+      consecutive_ = 0;
+      return;
+    }
+    const Clock::time_point now = Clock::now();
+    if (consecutive_++ == 0) streak_start_ = now;
+    last_ = row.title;
+    if (!log_tail.empty()) last_ += "; its output ended with: " + std::string(log_tail);
+    // 1 s, 2 s, 4 s ... at most a minute, and at most a tenth of the patience.
+    double wait =
+        std::min({std::ldexp(1.0, std::min(consecutive_ - 1, 10)), 60.0, patience_.count() / 10});
+    hold_until_ = now + std::chrono::duration_cast<Clock::duration>(
+                            std::chrono::duration<double>(std::max(0.0, wait)));
+  }
+
+  /// Runs must not start before this (backoff after an infrastructure error).
+  Clock::time_point hold_until() const {
+    return consecutive_ > 0 ? hold_until_ : Clock::time_point();
+  }
+
+  std::optional<std::string> GiveUp() const {
+    if (consecutive_ < attempts_ || Clock::now() - streak_start_ < patience_) return std::nullopt;
+    const auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - streak_start_).count();
+    return std::to_string(consecutive_) + " runs in a row failed to start over " +
+           std::to_string(seconds) + " s (last: " + (last_.empty() ? "no message" : last_) +
+           "); check the test command and the machine";
+  }
+
+ private:
+  int attempts_;
+  std::chrono::duration<double> patience_;
+  int consecutive_ = 0;
+  Clock::time_point streak_start_;
+  Clock::time_point hold_until_;
+  std::string last_;
+};
+
+/// The last few lines of a log, on one line.
+std::string Tail(const std::string& text, size_t lines) {
+  std::vector<std::string_view> all = SplitLines(text);
+  while (!all.empty() && Trim(all.back()).empty()) all.pop_back();
+  size_t from = all.size() > lines ? all.size() - lines : 0;
+  std::string out;
+  for (size_t i = from; i < all.size(); ++i) {
+    if (!out.empty()) out += " | ";
+    out += std::string(Trim(all[i]));
+  }
+  return out.size() > 400 ? out.substr(out.size() - 400) : out;
+}
 
 class Bisection {
  public:
   Bisection(const JobConfig& config, int64_t job_id, Parts parts)
-      : config_(config), job_id_(job_id), parts_(parts), tester_(config, job_id, parts) {}
+      : config_(config),
+        job_id_(job_id),
+        parts_(parts),
+        dispatch_(config, job_id, parts),
+        infra_(config.infra_attempts, config.infra_patience_s) {}
 
   Result<report::BisectionResult> Run();
 
  private:
   Result<void> LoadGraph();
   Result<void> CheckOrder();
-  Result<void> DoBuild(CommitIndex c, bool release_search);
-  Result<void> DoTest(CommitIndex c, int runs);
-  Result<void> Feed(CommitIndex c, std::vector<store::RunRow> rows, bool print);
-  void PrintVerdict(CommitIndex c);
-  /// good/bad (fix: new/old) or skip, from the runs so far; counts the target crashes.
-  decide::CommitVerdict VerdictOf(CommitIndex c, int* target_crashes);
-  /// Prints the verdict of the commit shown last, once the engine moves on from it.
-  void FlushVerdict();
-  Result<report::BisectionResult> Finish(const decide::Conclusion& conclusion);
-  void AddKernelDetails(const store::RunRow& run, report::BisectionResult& r);
-  /// Kernel jobs: `report` with file:line added from the run's vmlinux; else unchanged.
-  std::string Symbolized(const store::RunRow& run, const std::string& report);
   Result<void> MakeEngine(std::vector<double> commit_prior);
+  /// One plan and what it starts, then at most one result recorded. Sets *done on conclusion.
+  Result<void> Step(std::optional<decide::Conclusion>* done);
+  Result<bool> Start(const decide::Plan& plan);
+  Result<void> OnFinished(const job::Finished& f);
+  Result<void> RecordBuild(CommitIndex c, const store::BuildRow& row, bool cached);
+  Result<void> RecordRun(CommitIndex c, store::RunRow row, bool replayed);
+  /// Records the bad commit's held runs once its batch is in, with the target picked from them.
+  Result<void> RecordHeldRuns();
+  Result<void> AfterRecord(CommitIndex c);
   /// Once the target crash is seen on the bad commit: commits that touched a file of its stack
   /// get prior weight, and the engine is rebuilt on the evidence so far.
-  Result<void> AddStackPrior(CommitIndex bad);
-  void AddMaintainers(report::BisectionResult& r);
+  Result<void> AddStackPrior();
+  void Header(CommitIndex c, bool release_search);
+  void ShowCommit(CommitIndex c);
+  void FlushRuns(CommitIndex c);
+  void PrintVerdicts();
+  void Status();
+  Result<void> Drain();
+  Result<report::BisectionResult> Finish(const decide::Conclusion& k);
+  bool Interrupted(std::string_view point) const {
+    return parts_.interrupted && parts_.interrupted(point);
+  }
   const std::string& Id(CommitIndex c) const { return dag_.node(c).id; }
+  int Runs() const { return std::max(1, EffectiveJobs(config_)); }
 
   const JobConfig& config_;
   int64_t job_id_;
   Parts parts_;
-  CommitTester tester_;
+  Dispatcher dispatch_;
+  InfraPolicy infra_;
   std::string bad_id_;
   std::vector<std::string> good_ids_;
   decide::CommitDag dag_;
+  decide::Problem problem_;
   std::unique_ptr<decide::Engine> engine_;
   std::map<CommitIndex, CommitState> commits_;
-  std::vector<CommitIndex> tested_order_;  // commits in the order they were first built
-  // Opened vmlinux DWARF by build key: the stack prior and the final report usually symbolize
-  // against the same build, and loading a KASAN vmlinux's DWARF takes seconds.
-  std::map<std::string, std::unique_ptr<symbolize::Symbolizer>> symbolizers_;
+  std::vector<CommitIndex> tested_order_;  // in the order first built
+  std::vector<store::RunRow> held_;        // the bad commit's runs before the target is known
   TargetCrash target_;
   bool target_known_ = false;
   bool prior_tried_ = false;
-  decide::Problem problem_;
-  std::string last_good_release_;
   bool announced_bisect_ = false;
-  int infra_batches_ = 0;
-  CommitIndex shown_ = decide::kNoCommit;  // the commit whose "testing commit" header is last
-  bool verdict_pending_ = false;
-  int steps_ = 0;  // actions taken, for the progress line
+  std::string last_good_release_;
+  CommitIndex shown_ = decide::kNoCommit;  // the commit whose "testing commit" line is last
+  int results_ = 0;
+  int plans_ = 0;
 };
 
 Result<void> Bisection::CheckOrder() {
@@ -97,21 +166,15 @@ Result<void> Bisection::CheckOrder() {
   for (const std::string& good : good_ids_) {
     if (good == bad_id_)
       return Fail(ErrorKind::kBadInput, "--good " + ShortHash(good) + " is the bad commit itself");
-    if (!fix) {
-      auto newer = repo.IsAncestor(bad_id_, good);
-      if (!newer) return tl::unexpected(newer.error());
-      if (*newer)
-        return Fail(ErrorKind::kBadInput, "--good " + ShortHash(good) + " is newer than --bad " +
-                                              ShortHash(bad_id_) +
-                                              " (swap them, or use --mode fix)");
-    } else {
-      auto contains = repo.IsAncestor(bad_id_, good);
-      if (!contains) return tl::unexpected(contains.error());
-      if (!*contains)
-        return Fail(ErrorKind::kBadInput,
-                    "--good " + ShortHash(good) + " does not contain --bad " + ShortHash(bad_id_) +
-                        " (in fix mode --good is a newer commit where the crash is gone)");
-    }
+    auto newer = repo.IsAncestor(bad_id_, good);
+    if (!newer) return tl::unexpected(newer.error());
+    if (!fix && *newer)
+      return Fail(ErrorKind::kBadInput, "--good " + ShortHash(good) + " is newer than --bad " +
+                                            ShortHash(bad_id_) + " (swap them, or use --mode fix)");
+    if (fix && !*newer)
+      return Fail(ErrorKind::kBadInput,
+                  "--good " + ShortHash(good) + " does not contain --bad " + ShortHash(bad_id_) +
+                      " (in fix mode --good is a newer commit where the crash is gone)");
   }
   return {};
 }
@@ -126,7 +189,7 @@ Result<void> Bisection::LoadGraph() {
     if (!good) return tl::unexpected(good.error());
     good_ids_.push_back(*good);
   }
-  bool fix = config_.mode == decide::Mode::kFix;
+  const bool fix = config_.mode == decide::Mode::kFix;
   if (fix && good_ids_.empty()) {
     auto head = repo.Resolve("HEAD");
     if (!head) return tl::unexpected(head.error());
@@ -177,8 +240,7 @@ Result<void> Bisection::LoadGraph() {
   if (!bad_index) return Fail(ErrorKind::kInternal, "bad commit missing from its own graph");
   problem_.bad = *bad_index;
   for (const std::string& good : good_ids_) {
-    auto gi = dag_.IndexOf(good);
-    if (gi) problem_.good.push_back(*gi);
+    if (auto gi = dag_.IndexOf(good)) problem_.good.push_back(*gi);
   }
   return MakeEngine({});
 }
@@ -190,7 +252,7 @@ Result<void> Bisection::MakeEngine(std::vector<double> commit_prior) {
                                 .max_builds = config_.max_builds,
                                 .max_runs = config_.max_runs,
                                 .build_cost = config_.build_cost,
-                                .batch_runs = EffectiveJobs(config_),
+                                .batch_runs = Runs(),
                                 .commit_prior = std::move(commit_prior),
                                 .seed = config_.seed};
   auto engine = decide::MakeEngine(dag_, problem_, options);
@@ -198,30 +260,31 @@ Result<void> Bisection::MakeEngine(std::vector<double> commit_prior) {
   engine_ = std::move(*engine);
   // The engine's state is a function of its evidence: replay what is known.
   for (const auto& [c, state] : commits_) {
-    if (!state.built) continue;
-    engine_->RecordBuild(c, {.ok = state.build.ok, .signature = state.build.signature});
+    if (!state.build) continue;
+    engine_->RecordBuild(c, {.ok = state.build->ok, .signature = state.build->signature});
     for (const store::RunRow& run : state.runs) engine_->RecordRun(c, ToOutcome(run, target_));
   }
   return {};
 }
 
-Result<void> Bisection::AddStackPrior(CommitIndex bad) {
-  const CommitState& state = commits_[bad];
+Result<void> Bisection::AddStackPrior() {
+  const CommitState& state = commits_[problem_.bad];
   auto run = std::find_if(state.runs.begin(), state.runs.end(), [&](const store::RunRow& r) {
     return ToOutcome(r, target_) == Outcome::kTargetCrash;
   });
-  if (run == state.runs.end()) return {};  // --title named a crash not seen yet
+  if (run == state.runs.end() || !state.build) return {};  // --title named a crash not seen yet
   prior_tried_ = true;
   crash::Report report = crash::Parse(ReadBounded(run->log_path, config_.max_output_bytes));
   // Stack paths may be absolute or relative to a build directory: keep the longest tail of
-  // each that names a file of the bad commit's tree.
+  // each that names a file of the bad commit's tree. A bare file name counts only when exactly
+  // that path exists (projects whose sources sit at the repository's root).
   std::vector<std::string> paths;
-  for (const std::string& file : crash::StackFiles(Symbolized(*run, report.report))) {
+  for (const std::string& file :
+       crash::StackFiles(parts_.target.Symbolize(*state.build, report.report))) {
     for (size_t from = 0; from != std::string::npos;) {
       std::string tail = file.substr(from);
-      if (tail.find('/') == std::string::npos) break;  // a bare name is too weak a match
-      if (parts_.repo.ReadFile(bad_id_, tail)) {
-        paths.push_back(tail);
+      if (!tail.empty() && parts_.repo.ReadFile(bad_id_, tail)) {
+        if (std::find(paths.begin(), paths.end(), tail) == paths.end()) paths.push_back(tail);
         break;
       }
       from = file.find('/', from);
@@ -250,12 +313,19 @@ Result<void> Bisection::AddStackPrior(CommitIndex bad) {
   return MakeEngine(std::move(prior));
 }
 
-Result<void> Bisection::DoBuild(CommitIndex c, bool release_search) {
-  FlushVerdict();
+void Bisection::ShowCommit(CommitIndex c) {
+  if (shown_ == c) return;
+  parts_.log.TestingCommit(Id(c));
+  shown_ = c;
+}
+
+// What the log says before a commit's first build: the seed's release walk, "# git bisect
+// start" once the bisection proper begins, "Bisecting: N revisions left" for each new commit.
+void Bisection::Header(CommitIndex c, bool release_search) {
   const decide::CommitNode& node = dag_.node(c);
   if (release_search) {
     parts_.log.TestingRelease(node.release.empty() ? ShortHash(node.id) : node.release);
-  } else if (c != *dag_.IndexOf(bad_id_)) {
+  } else if (c != problem_.bad) {
     if (!announced_bisect_) {
       announced_bisect_ = true;
       std::string start = "# git bisect start " + bad_id_;
@@ -266,122 +336,251 @@ Result<void> Bisection::DoBuild(CommitIndex c, bool release_search) {
     decide::Progress p = engine_->progress();
     parts_.log.Bisecting(std::max(0, p.candidates_left - 1), p.steps_left, node.id, node.title);
   }
-  parts_.log.TestingCommit(node.id);
-  shown_ = c;
-  auto built = tester_.Build(node.id);
-  if (!built) return tl::unexpected(built.error());
-  const store::BuildRow* row = &built->row;
-  bool cached = built->cached;
+  shown_ = decide::kNoCommit;
+  ShowCommit(c);
+}
+
+Result<void> Bisection::RecordBuild(CommitIndex c, const store::BuildRow& row, bool cached) {
   CommitState& state = commits_[c];
-  if (!state.built) tested_order_.push_back(c);
-  state.built = true;
-  state.build = *row;
-  parts_.log.BuildResult(row->ok, row->signature, row->log_path, cached, row->compiler,
-                         config_.kernel ? "kernel signature" : "signature");
+  if (!state.build) tested_order_.push_back(c);
+  state.build = row;
+  state.cached = cached;
+  ShowCommit(c);
+  parts_.log.BuildResult(row.ok, row.signature, row.log_path, cached, row.compiler,
+                         std::string(parts_.target.SignatureLabel()));
   if (auto ok = parts_.store.PutDecision(
-          job_id_, "build " + node.id + (row->ok ? " ok " + row->signature : " failed"));
+          job_id_, "build " + Id(c) + (row.ok ? " ok " + row.signature : " failed"));
       !ok)
     return ok;
-  engine_->RecordBuild(c, {.ok = row->ok, .signature = row->signature});
-  verdict_pending_ = true;
-  if (!row->ok) return {};
-  auto stored = parts_.store.FindRuns(row->key, tester_.test_key());
-  if (!stored) return tl::unexpected(stored.error());
-  if (!stored->empty()) {
-    parts_.log.Note("reusing " + std::to_string(stored->size()) + " stored runs");
-    return Feed(c, std::move(*stored), /*print=*/true);
-  }
-  return {};
-}
-
-Result<void> Bisection::DoTest(CommitIndex c, int runs) {
-  CommitState& state = commits_[c];
-  if (!state.built) {
-    // Resumed straight into a test: make sure the build (cached) is known first.
-    return DoBuild(c, false);
-  }
-  if (shown_ != c) {
-    FlushVerdict();
-    parts_.log.TestingCommit(Id(c));
-    shown_ = c;
-  }
-  verdict_pending_ = true;
-  // One target crash settles a commit for the bayes and git strategies (a crash is never seen
-  // on a commit without the bug), so the batch stops there; syzbot's rule needs the counts.
-  const bool stop_at_crash = target_known_ && config_.strategy != decide::StrategyKind::kSyzbot;
-  auto stop = [&](const store::RunRow& row) {
-    return stop_at_crash && ToOutcome(row, target_) == Outcome::kTargetCrash;
-  };
-  auto status = [&](int done) {
-    decide::Progress p = engine_->progress();
-    parts_.log.Status(
-        "step " + std::to_string(steps_) + (p.release_search ? " (release search)" : "") + " | " +
-        std::to_string(p.candidates_left) + " candidates left | testing " + ShortHash(Id(c)) +
-        " run " + std::to_string(done) + "/" + std::to_string(runs));
-  };
-  auto rows = tester_.Run(Id(c), state.build, runs, stop, status);
-  if (!rows) return tl::unexpected(rows.error());
-  bool all_infra = std::all_of(rows->begin(), rows->end(), [](const store::RunRow& r) {
-    return r.status == store::RunStatus::kInfra;
-  });
-  infra_batches_ = all_infra ? infra_batches_ + 1 : 0;
-  if (infra_batches_ >= kMaxInfraBatches)
-    return Fail(ErrorKind::kInfra, "every run failed to start " + std::to_string(infra_batches_) +
-                                       " times in a row (last: " + rows->front().title +
-                                       "); check the test command and the machine");
-  return Feed(c, std::move(*rows), /*print=*/true);
-}
-
-Result<void> Bisection::Feed(CommitIndex c, std::vector<store::RunRow> rows, bool print) {
-  CommitState& state = commits_[c];
-  bool is_bad = Id(c) == bad_id_;
-  if (!target_known_ && is_bad) {
-    std::vector<store::RunRow> all = state.runs;
-    all.insert(all.end(), rows.begin(), rows.end());
-    target_ = PickTarget(all);
-    if (!target_.title.empty()) {
-      target_known_ = true;
-      if (auto ok = parts_.store.SetTarget(job_id_, target_.title, target_.alt_titles); !ok)
-        return ok;
+  engine_->RecordBuild(c, {.ok = row.ok, .signature = row.signature});
+  if (row.ok) {
+    auto stored = parts_.store.FindRuns(row.key, dispatch_.test_key());
+    if (!stored) return tl::unexpected(stored.error());
+    if (!stored->empty()) {
+      parts_.log.Note("reusing " + std::to_string(stored->size()) + " stored runs");
+      for (store::RunRow& run : *stored) {
+        if (auto ok = RecordRun(c, std::move(run), /*replayed=*/true); !ok) return ok;
+      }
+      if (auto ok = RecordHeldRuns(); !ok) return ok;
     }
   }
-  std::vector<std::string> lines;
-  int first_index = rows.empty() ? 0 : rows.front().index;
-  for (store::RunRow& row : rows) {
-    lines.push_back(Describe(row));
-    engine_->RecordRun(c, ToOutcome(row, target_));
-    state.runs.push_back(std::move(row));
+  return AfterRecord(c);
+}
+
+Result<void> Bisection::RecordRun(CommitIndex c, store::RunRow row, bool replayed) {
+  if (!replayed) {
+    std::string tail;
+    if (row.status == store::RunStatus::kInfra) {
+      tail = Tail(ReadBounded(row.log_path, 64 << 10), 3);
+    }
+    infra_.Record(row, tail);
   }
-  if (print && !lines.empty()) {
-    parts_.log.RunResults(lines, first_index);
+  if (!target_known_ && c == problem_.bad) {
+    // The target is the crash seen most on the bad commit's first batch: hold its runs until
+    // the batch is in (RecordHeldRuns), so that one early unrelated crash cannot be chosen.
+    held_.push_back(std::move(row));
+    return {};
   }
-  if (is_bad && target_known_ && !prior_tried_ && config_.strategy == decide::StrategyKind::kBayes)
-    return AddStackPrior(c);
+  commits_[c].runs.push_back(row);
+  commits_[c].unprinted.push_back(row);
+  engine_->RecordRun(c, ToOutcome(row, target_));
   return {};
 }
 
-void Bisection::FlushVerdict() {
-  if (!verdict_pending_ || shown_ == decide::kNoCommit) return;
-  verdict_pending_ = false;
-  if (Id(shown_) != bad_id_) PrintVerdict(shown_);
-}
-
-decide::CommitVerdict Bisection::VerdictOf(CommitIndex c, int* target_crashes) {
-  const CommitState& state = commits_[c];
-  int target = 0;
-  for (const auto& r : state.runs) target += ToOutcome(r, target_) == Outcome::kTargetCrash;
-  if (target_crashes != nullptr) *target_crashes = target;
-  return engine_->VerdictOf(c);
-}
-
-void Bisection::PrintVerdict(CommitIndex c) {
-  decide::CommitVerdict verdict = VerdictOf(c, nullptr);
-  // Like the seed log, the good-start search prints no verdicts; "# git bisect start" follows it.
-  if (!announced_bisect_) {
-    if (verdict == decide::CommitVerdict::kClean) last_good_release_ = Id(c);
-    return;
+Result<void> Bisection::RecordHeldRuns() {
+  if (held_.empty() || target_known_) return {};
+  const decide::InFlight busy = dispatch_.InFlight();
+  if (busy.RunsOn(problem_.bad) > 0) return {};  // the batch is not in yet
+  std::vector<store::RunRow> all = commits_[problem_.bad].runs;
+  all.insert(all.end(), held_.begin(), held_.end());
+  target_ = PickTarget(all);
+  if (!target_.title.empty()) {
+    target_known_ = true;
+    if (auto ok = parts_.store.SetTarget(job_id_, target_.title, target_.alt_titles); !ok)
+      return ok;
   }
-  parts_.log.Verdict(std::string(decide::VerdictWord(verdict, config_.mode)), Id(c));
+  std::vector<store::RunRow> held = std::move(held_);
+  held_.clear();
+  for (store::RunRow& row : held) {
+    commits_[problem_.bad].runs.push_back(row);
+    commits_[problem_.bad].unprinted.push_back(row);
+    engine_->RecordRun(problem_.bad, ToOutcome(row, target_));
+  }
+  return {};
+}
+
+Result<void> Bisection::AfterRecord(CommitIndex c) {
+  if (c == problem_.bad) {
+    if (auto ok = RecordHeldRuns(); !ok) return ok;
+    if (target_known_ && !prior_tried_ && config_.strategy == decide::StrategyKind::kBayes) {
+      if (auto ok = AddStackPrior(); !ok) return ok;
+    }
+  }
+  if (dispatch_.InFlight().RunsOn(c) == 0) FlushRuns(c);
+  PrintVerdicts();
+  return {};
+}
+
+void Bisection::FlushRuns(CommitIndex c) {
+  CommitState& state = commits_[c];
+  if (state.unprinted.empty()) return;
+  std::sort(state.unprinted.begin(), state.unprinted.end(),
+            [](const store::RunRow& a, const store::RunRow& b) { return a.index < b.index; });
+  std::vector<std::string> lines;
+  std::vector<int> indices;
+  for (const store::RunRow& r : state.unprinted) {
+    lines.push_back(Describe(r));
+    indices.push_back(r.index);
+  }
+  state.unprinted.clear();
+  ShowCommit(c);
+  parts_.log.RunResults(lines, indices);
+}
+
+// The engine's verdict on every tested commit whose runs are all in the log, printed when it
+// is first decided and again, as a changed mind, if it turns over. The good-start search
+// prints none, as the seed log does; "# git bisect start" follows it.
+void Bisection::PrintVerdicts() {
+  const decide::InFlight busy = dispatch_.InFlight();
+  for (CommitIndex c : tested_order_) {
+    if (c == problem_.bad) continue;
+    CommitState& state = commits_[c];
+    if (!state.unprinted.empty() || busy.RunsOn(c) > 0 || busy.Building(c)) continue;
+    const CommitVerdict v = engine_->VerdictOf(c);
+    // A verdict that goes back to undecided is not news; one that turns over is.
+    if (v == state.printed || v == CommitVerdict::kUndecided) continue;
+    if (!announced_bisect_) {
+      if (v == CommitVerdict::kClean && dag_.IsRelease(c)) last_good_release_ = Id(c);
+      state.printed = v;
+      continue;
+    }
+    const std::string word(decide::VerdictWord(v, config_.mode));
+    if (state.printed == CommitVerdict::kUndecided) {
+      parts_.log.Verdict(word, Id(c));
+    } else {
+      parts_.log.Note("# culprit changed its verdict on " + Id(c) + ": " + word + " (was " +
+                      std::string(decide::VerdictWord(state.printed, config_.mode)) + ")");
+    }
+    state.printed = v;
+  }
+}
+
+void Bisection::Status() {
+  decide::Progress p = engine_->progress();
+  const decide::InFlight busy = dispatch_.InFlight();
+  std::string text = "step " + std::to_string(plans_);
+  if (p.release_search) text += " (release search)";
+  text += " | " + std::to_string(p.candidates_left) + " candidates left";
+  if (p.confidence > 0) {
+    char top[32];
+    std::snprintf(top, sizeof top, " | top %.1f%%", 100 * p.confidence);
+    text += top;
+  }
+  for (CommitIndex c : busy.builds) text += " | building " + ShortHash(Id(c));
+  for (const decide::InFlight::Runs& r : busy.runs) {
+    text += " | " + ShortHash(Id(r.commit)) + " " + std::to_string(r.runs) + " run" +
+            (r.runs == 1 ? "" : "s");
+  }
+  parts_.log.Status(text);
+}
+
+Result<bool> Bisection::Start(const decide::Plan& plan) {
+  for (CommitIndex c : plan.cancel) dispatch_.CancelBuild(c);
+  bool recorded = false;
+  for (CommitIndex c : plan.builds) {
+    if (commits_[c].build) continue;  // a plan never asks twice; a replay may
+    auto cached = dispatch_.CachedBuild(Id(c));
+    if (!cached) return tl::unexpected(cached.error());
+    Header(c, plan.release_search);
+    if (*cached) {
+      if (auto ok = RecordBuild(c, **cached, /*cached=*/true); !ok)
+        return tl::unexpected(ok.error());
+      recorded = true;
+      continue;
+    }
+    parts_.log.Status("building " + ShortHash(Id(c)) + " ...");
+    if (auto ok = dispatch_.StartBuild(c, Id(c)); !ok) return tl::unexpected(ok.error());
+  }
+  if (recorded) return true;  // the evidence changed: plan again before running anything
+  for (const decide::Plan::Runs& r : plan.runs) {
+    const CommitState& state = commits_[r.commit];
+    if (!state.build || !state.build->ok) {
+      return Fail(ErrorKind::kInternal, "the engine asked for runs on " + ShortHash(Id(r.commit)) +
+                                            ", which is not built");
+    }
+    if (auto ok = dispatch_.StartRuns(r.commit, Id(r.commit), *state.build, r.runs); !ok)
+      return tl::unexpected(ok.error());
+  }
+  return false;
+}
+
+Result<void> Bisection::OnFinished(const job::Finished& f) {
+  if (f.cancelled) return {};
+  if (++results_ > kMaxResults) {
+    return Fail(ErrorKind::kInternal, "the strategy did not conclude after " +
+                                          std::to_string(kMaxResults) + " builds and runs");
+  }
+  // Stored, not yet used: stopping here loses nothing.
+  if (Interrupted("stored")) return Fail(ErrorKind::kInterrupted, "interrupted");
+  if (f.kind == Finished::Kind::kBuild) return RecordBuild(f.commit, f.build, /*cached=*/false);
+  if (auto ok = RecordRun(f.commit, f.run, /*replayed=*/false); !ok) return ok;
+  return AfterRecord(f.commit);
+}
+
+Result<void> Bisection::Step(std::optional<decide::Conclusion>* done) {
+  if (Interrupted("plan")) return Fail(ErrorKind::kInterrupted, "interrupted");
+  if (auto give_up = infra_.GiveUp()) return Fail(ErrorKind::kInfra, *give_up);
+  decide::InFlight busy = dispatch_.InFlight();
+  // Runs of the bad commit held back until the target is known count as in flight.
+  if (!held_.empty()) {
+    auto it = std::find_if(busy.runs.begin(), busy.runs.end(),
+                           [&](const auto& r) { return r.commit == problem_.bad; });
+    if (it == busy.runs.end()) {
+      busy.runs.push_back({problem_.bad, static_cast<int>(held_.size())});
+    } else {
+      it->runs += static_cast<int>(held_.size());
+    }
+  }
+  const bool holding = Clock::now() < infra_.hold_until();
+  decide::Capacity free{.builds = dispatch_.free_build_slots(),
+                        .runs = holding ? 0 : std::max(0, Runs() - dispatch_.runs_in_flight())};
+  decide::Plan plan = engine_->PlanRound(busy, free);
+  ++plans_;
+  if (plan.conclusion) {
+    for (CommitIndex c : plan.cancel) dispatch_.CancelBuild(c);
+    if (dispatch_.runs_in_flight() == 0 && held_.empty()) {
+      *done = plan.conclusion;
+      return Drain();
+    }
+    // The runs in flight are evidence like any other: record them, then ask again.
+    plan = {};
+  }
+  auto recorded = Start(plan);
+  if (!recorded) return tl::unexpected(recorded.error());
+  if (*recorded) return {};
+  if (dispatch_.pending() == 0) {
+    if (holding) {  // backing off after infrastructure errors
+      std::this_thread::sleep_for(
+          std::min<Clock::duration>(infra_.hold_until() - Clock::now(), std::chrono::seconds(1)));
+      return {};
+    }
+    return Fail(ErrorKind::kInternal, "the strategy neither concluded nor asked for work");
+  }
+  Status();
+  auto finished = dispatch_.Wait(kTick);
+  if (!finished) return tl::unexpected(finished.error());
+  if (!*finished) return {};
+  return OnFinished(**finished);
+}
+
+// The conclusion is in and no run is in flight: builds still in flight are not wanted.
+Result<void> Bisection::Drain() {
+  dispatch_.CancelAll();
+  while (dispatch_.pending() > 0) {
+    auto finished = dispatch_.Wait(kTick);
+    if (!finished) return tl::unexpected(finished.error());
+  }
+  return {};
 }
 
 Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
@@ -399,121 +598,70 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
   if (k.kind == decide::ConclusionKind::kError && r.error.empty()) r.error = "bisection failed";
   for (const auto& cand : k.candidates)
     r.candidates.push_back({Id(cand.commit), dag_.node(cand.commit).title, cand.probability});
-  for (const auto& [c, state] : commits_) {
-    r.revisions_tested++;
-    r.builds += state.built ? 1 : 0;
-    r.time.build_s += state.build.duration_s;
-    for (const auto& run : state.runs) {
-      r.runs++;
-      r.time.test_s += run.duration_s;
-    }
-  }
-  r.time.total_s = r.time.build_s + r.time.test_s;
   for (CommitIndex c : tested_order_) {
     const CommitState& state = commits_[c];
     report::TestedRevision t{.commit = Id(c),
                              .title = dag_.node(c).title,
                              .release = dag_.node(c).release,
-                             .built = state.build.ok,
-                             .signature = state.build.signature,
+                             .verdict = engine_->VerdictOf(c),
+                             .built = state.build && state.build->ok,
+                             .signature = state.build ? state.build->signature : "",
+                             .build_log = state.build ? state.build->log_path : "",
                              .runs = static_cast<int>(state.runs.size()),
-                             .build_s = state.build.duration_s};
-    t.verdict = VerdictOf(c, &t.target_crashes);
-    for (const auto& run : state.runs) t.test_s += run.duration_s;
+                             .build_s = state.build && !state.cached ? state.build->duration_s : 0};
+    for (const store::RunRow& run : state.runs) {
+      const bool target = ToOutcome(run, target_) == Outcome::kTargetCrash;
+      t.target_crashes += target;
+      t.test_s += run.duration_s;
+      t.run_list.push_back({.index = run.index,
+                            .result = Describe(run),
+                            .target = target,
+                            .log_path = run.log_path,
+                            .duration_s = run.duration_s});
+    }
+    r.revisions_tested++;
+    r.builds += state.build && !state.cached ? 1 : 0;
+    r.runs += t.runs;
+    r.time.build_s += t.build_s;
+    r.time.test_s += t.test_s;
     r.tested.push_back(std::move(t));
   }
-  if (k.culprit != decide::kNoCommit &&
-      (k.kind == decide::ConclusionKind::kFound || k.kind == decide::ConclusionKind::kHorizon)) {
+  r.time.total_s = r.time.build_s + r.time.test_s;
+  const bool found = k.kind == decide::ConclusionKind::kFound;
+  if (k.culprit != decide::kNoCommit && (found || k.kind == decide::ConclusionKind::kHorizon)) {
     r.commit = Id(k.culprit);
     r.release_tag = dag_.node(k.culprit).release;
     auto info = parts_.repo.Commit(r.commit);
     if (!info) return tl::unexpected(info.error());
     r.culprit = *info;
-    if (k.kind == decide::ConclusionKind::kFound) {
-      auto stat = parts_.repo.DiffStat(r.commit);
-      if (stat) r.culprit_stat = *stat;
-      auto it = commits_.find(k.culprit);
-      if (it != commits_.end()) r.culprit_signature = it->second.build.signature;
-      if (!info->parents.empty()) {
-        auto parent = tester_.Build(info->parents.front());
-        if (parent) r.parent_signature = parent->row.ok ? parent->row.signature : "(build failed)";
+    if (found) {
+      if (auto stat = parts_.repo.DiffStat(r.commit)) r.culprit_stat = *stat;
+      const CommitState& culprit = commits_[k.culprit];
+      if (culprit.build) r.culprit_signature = culprit.build->signature;
+      const auto& parents = dag_.parents(k.culprit);
+      if (!parents.empty() && commits_.contains(parents[0]) && commits_[parents[0]].build) {
+        const store::BuildRow& p = *commits_[parents[0]].build;
+        r.parent_signature = p.ok ? p.signature : "(build failed)";
+      } else {
+        r.parent_signature = "(not built)";
       }
       r.recipients_to = report::CommitRecipients(*info);
     }
   }
-  // The target crash's report, from the first run that showed it.
-  for (const auto& [c, state] : commits_) {
-    for (const auto& run : state.runs) {
-      if (ToOutcome(run, target_) != Outcome::kTargetCrash) continue;
-      crash::Report rep = crash::Parse(ReadBounded(run.log_path, config_.max_output_bytes));
-      r.crash_report = rep.report;
-      r.guilty_file = rep.guilty_file;
-      if (config_.kernel) AddKernelDetails(run, r);
-      break;
-    }
-    if (!r.crash_report.empty()) break;
+  // The target crash's report, from the first run that showed it, with what its build adds.
+  for (CommitIndex c : tested_order_) {
+    const CommitState& state = commits_[c];
+    auto run = std::find_if(state.runs.begin(), state.runs.end(), [&](const store::RunRow& row) {
+      return ToOutcome(row, target_) == Outcome::kTargetCrash;
+    });
+    if (run == state.runs.end() || !state.build) continue;
+    crash::Report rep = crash::Parse(ReadBounded(run->log_path, config_.max_output_bytes));
+    r.crash_report = rep.report;
+    r.guilty_file = rep.guilty_file;
+    if (found) parts_.target.AddDetails(*run, *state.build, parts_.repo, r);
+    break;
   }
-  if (r.outcome == decide::ConclusionKind::kFound) AddMaintainers(r);
   return r;
-}
-
-// Against the vmlinux of the build the run used: file:line and inlined frames.
-std::string Bisection::Symbolized(const store::RunRow& run, const std::string& report) {
-  if (!config_.kernel) return report;
-  if (auto it = symbolizers_.find(run.build_key); it != symbolizers_.end()) {
-    return symbolize::SymbolizeReport(*it->second, report);
-  }
-  std::filesystem::path vmlinux;
-  for (const auto& [c, state] : commits_)
-    if (state.build.key == run.build_key)
-      vmlinux = std::filesystem::path(state.build.out_dir) / "vmlinux";
-  if (vmlinux.empty()) return report;
-  // Kernels are built out of tree in <state>/kernel/obj-<cc>, so DWARF names sources
-  // relative to that directory ("../../worktree/src/fs/proc/base.c").
-  std::string prefix = std::filesystem::path(parts_.worktree.path())
-                           .lexically_relative(parts_.store.dir() / "kernel" / "obj")
-                           .string() +
-                       "/";
-  auto symbolizer = symbolize::OpenSymbolizer(vmlinux, prefix);
-  if (!symbolizer) return report;
-  symbolize::Symbolizer& opened = *(symbolizers_[run.build_key] = std::move(*symbolizer));
-  return symbolize::SymbolizeReport(opened, report);
-}
-
-// Symbolizes the report, takes the guilty file from the symbolized stack, and disassembles the
-// Code: line.
-void Bisection::AddKernelDetails(const store::RunRow& run, report::BisectionResult& r) {
-  std::string symbolized = Symbolized(run, r.crash_report);
-  if (symbolized != r.crash_report) {
-    r.crash_report = std::move(symbolized);
-    std::string guilty = crash::GuiltyFile(r.crash_report);
-    if (!guilty.empty()) r.guilty_file = guilty;
-  }
-  for (std::string_view line : SplitLines(r.crash_report)) {
-    size_t at = line.find("Code: ");
-    if (at == std::string_view::npos) continue;
-    std::string listing = report::DisassembleCodeLine(line.substr(at));
-    if (!listing.empty()) r.disassembly = listing;
-  }
-}
-
-// Recipients from the tree's MAINTAINERS for the files the culprit touches and the guilty file.
-void Bisection::AddMaintainers(report::BisectionResult& r) {
-  auto text = parts_.repo.ReadFile(r.commit, "MAINTAINERS");
-  if (!text) return;
-  auto maintainers = history::ParseMaintainers(*text);
-  if (!maintainers) return;
-  std::vector<std::string> files;
-  for (const auto& f : r.culprit_stat) files.push_back(f.path);
-  if (!r.guilty_file.empty()) files.push_back(r.guilty_file);
-  history::Recipients extra = history::ForFiles(*maintainers, files);
-  auto add = [](std::vector<std::string>& list, const std::string& who) {
-    if (std::find(list.begin(), list.end(), who) == list.end()) list.push_back(who);
-  };
-  for (const auto& who : extra.to) add(r.recipients_to, who);
-  for (const auto& who : extra.cc)
-    if (std::find(r.recipients_to.begin(), r.recipients_to.end(), who) == r.recipients_to.end())
-      add(r.recipients_cc, who);
 }
 
 Result<report::BisectionResult> Bisection::Run() {
@@ -524,37 +672,28 @@ Result<report::BisectionResult> Bisection::Run() {
     target_known_ = true;
   }
   parts_.log.Start(config_.mode == decide::Mode::kFix, bad_id_);
-  for (int step = 0; step < kMaxActions; step++) {
-    decide::Decision d = engine_->Next();
-    if (auto* k = std::get_if<decide::Conclusion>(&d)) {
-      if (auto ok = parts_.store.PutDecision(
-              job_id_, "conclude " + std::to_string(static_cast<int>(k->kind)));
-          !ok)
-        return tl::unexpected(ok.error());
+  std::optional<decide::Conclusion> conclusion;
+  while (!conclusion) {
+    if (auto ok = Step(&conclusion); !ok) {
+      dispatch_.CancelAll();
       parts_.log.ClearStatus();
-      FlushVerdict();
-      return Finish(*k);
-    }
-    const decide::Action& a = std::get<decide::Action>(d);
-    steps_ = step + 1;
-    if (auto ok = parts_.store.PutDecision(
-            job_id_,
-            (a.kind == decide::Action::Kind::kBuild ? "build " : "test ") + Id(a.commit) +
-                (a.kind == decide::Action::Kind::kTest ? " x" + std::to_string(a.runs) : ""));
-        !ok)
       return tl::unexpected(ok.error());
-    Result<void> done = a.kind == decide::Action::Kind::kBuild
-                            ? DoBuild(a.commit, a.release_search)
-                            : DoTest(a.commit, std::max(1, a.runs));
-    if (!done) return tl::unexpected(done.error());
+    }
   }
-  return Fail(ErrorKind::kInternal,
-              "the strategy did not conclude after " + std::to_string(kMaxActions) + " actions");
+  parts_.log.ClearStatus();
+  for (CommitIndex c : tested_order_) FlushRuns(c);
+  PrintVerdicts();
+  if (auto ok = parts_.store.PutDecision(
+          job_id_, "conclude " + std::string(decide::OutcomeName(conclusion->kind)));
+      !ok)
+    return tl::unexpected(ok.error());
+  return Finish(*conclusion);
 }
 
 }  // namespace
 
 Result<report::BisectionResult> RunBisection(const JobConfig& config, int64_t job_id, Parts parts) {
+  if (parts.worktrees.empty()) return Fail(ErrorKind::kInternal, "no worktree to build in");
   Bisection bisection(config, job_id, parts);
   return bisection.Run();
 }

@@ -1,6 +1,7 @@
+// Job settings in and out (the job file is read in job_file.cc): every function here walks the
+// field table (config_fields.cc) and leaves single values to config_values.h, so no field is
+// named below but in Validate's cross-field checks and EffectiveJobs.
 #include "job/job_config.h"
-
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <fstream>
@@ -8,6 +9,8 @@
 #include <thread>
 
 #include "decide/names.h"
+#include "job/config_fields.h"
+#include "job/config_values.h"
 
 namespace culprit::job {
 
@@ -25,6 +28,7 @@ Result<decide::Mode> ParseMode(const std::string& name) {
 int EffectiveJobs(const JobConfig& c) {
   if (c.jobs > 0) return c.jobs;
   if (!c.kernel) return 1;
+  if (c.kernel->vms > 0) return c.kernel->vms;
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // MemAvailable from /proc/meminfo, in kB; unknown: assume memory is not the limit.
   std::ifstream meminfo("/proc/meminfo");
@@ -40,6 +44,124 @@ int EffectiveJobs(const JobConfig& c) {
       available_mb < 0 ? cores : static_cast<int>(available_mb / (c.kernel->memory_mb + 256));
   return std::max(1, std::min(cores, by_memory));
 }
+
+namespace {
+
+// ---- JSON ----
+
+enum class Form { kStored, kQuestion };
+
+template <class S>
+nlohmann::json WriteTable(const S& s, Form form) {
+  nlohmann::json j = nlohmann::json::object();
+  ForEachField<S>([&](const Field<S>& f, auto member) {
+    using T = typename MemberOf<decltype(member)>::Type;
+    if (form == Form::kQuestion && !f.question) return;
+    const T& v = s.*member;
+    if constexpr (kIsOptionalTable<T>) {
+      if (v) j[f.key] = WriteTable(*v, form);
+    } else if constexpr (kIsTableArray<T>) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& e : v) list.push_back(WriteTable(e, form));
+      j[f.key] = std::move(list);
+    } else if constexpr (std::is_same_v<T, std::filesystem::path>) {
+      // The same repository by another path is the same question.
+      std::error_code ec;
+      std::filesystem::path canonical;
+      if (form == Form::kQuestion) canonical = std::filesystem::weakly_canonical(v, ec);
+      j[f.key] = (canonical.empty() || ec ? v : canonical).string();
+    } else {
+      nlohmann::json out = value::ToJson(v, value::SpecOf(f));
+      if (!out.is_null()) j[f.key] = std::move(out);
+    }
+  });
+  return j;
+}
+
+tl::unexpected<Error> Corrupt(const std::string& what) {
+  return tl::unexpected(Error{ErrorKind::kCorrupt, "stored job settings: " + what});
+}
+
+template <class S>
+Result<void> ReadTable(const nlohmann::json& j, S& s, const std::string& prefix);
+
+template <class S, class T>
+Result<void> ReadField(const Field<S>& f, T S::*member, const nlohmann::json& j, S& s,
+                       const std::string& name) {
+  if constexpr (kIsOptionalTable<T>) {
+    typename T::value_type sub{};
+    if (auto ok = ReadTable(j, sub, name + "."); !ok) return ok;
+    s.*member = std::move(sub);
+  } else if constexpr (kIsTableArray<T>) {
+    if (!j.is_array()) return Corrupt("'" + name + "' must be an array, got " + value::Show(j));
+    T list;
+    for (size_t i = 0; i < j.size(); i++) {
+      typename T::value_type sub{};
+      auto ok = ReadTable(j[i], sub, name + "[" + std::to_string(i) + "].");
+      if (!ok) return ok;
+      list.push_back(std::move(sub));
+    }
+    s.*member = std::move(list);
+  } else {
+    T v{};
+    if (!value::Read(j, value::SpecOf(f), v))
+      return Corrupt("'" + name + "' must be " + value::Describe<T>(value::SpecOf(f)) + ", got " +
+                     value::Show(j));
+    s.*member = std::move(v);
+  }
+  return {};
+}
+
+// A key left out keeps its default (a field added later reads older stored jobs); an unknown
+// one is an error (settings of another culprit version must not be half-read).
+template <class S>
+Result<void> ReadTable(const nlohmann::json& j, S& s, const std::string& prefix) {
+  if (!j.is_object()) {
+    std::string name =
+        prefix.empty() ? "the settings" : "'" + prefix.substr(0, prefix.size() - 1) + "'";
+    return Corrupt(name + " must be an object, got " + value::Show(j));
+  }
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const Field<S>* f = FindKey<S>(it.key());
+    if (!f || f->retired) return Corrupt("unknown field '" + prefix + it.key() + "'");
+    auto ok = std::visit(
+        [&](auto member) -> Result<void> {
+          if constexpr (std::is_same_v<decltype(member), std::monostate>)
+            return {};
+          else
+            return ReadField(*f, member, it.value(), s, prefix + f->key);
+        },
+        f->member);
+    if (!ok) return ok;
+  }
+  return {};
+}
+
+// ---- Validate ----
+
+template <class S>
+Result<void> CheckRanges(const S& s, const std::string& prefix) {
+  Result<void> result;
+  ForEachField<S>([&](const Field<S>& f, auto member) {
+    using T = typename MemberOf<decltype(member)>::Type;
+    const T& v = s.*member;
+    if (!result) return;
+    if constexpr (kIsOptionalTable<T>) {
+      if (v) result = CheckRanges(*v, prefix + f.key + ".");
+    } else if constexpr (kIsTableArray<T>) {
+      for (size_t i = 0; i < v.size() && result; i++)
+        result = CheckRanges(v[i], prefix + f.key + "[" + std::to_string(i) + "].");
+    } else if (!value::InRange(v, value::SpecOf(f))) {
+      std::string name = prefix.empty() && f.flag ? f.flag : "'" + prefix + f.key + "'";
+      result = Fail(ErrorKind::kBadInput, name + " must be " +
+                                              value::Describe<T>(value::SpecOf(f)) + ", got " +
+                                              value::Show(value::ToJson(v, value::SpecOf(f))));
+    }
+  });
+  return result;
+}
+
+}  // namespace
 
 Result<void> Validate(const JobConfig& c) {
   if (c.bad.empty())
@@ -59,238 +181,119 @@ Result<void> Validate(const JobConfig& c) {
     return Fail(ErrorKind::kBadInput,
                 "empty test command (pass --test CMD; it runs the reproducer against "
                 "$CULPRIT_OUT)");
-  if (c.runs < 1) return Fail(ErrorKind::kBadInput, "--runs must be at least 1");
-  if (c.jobs < 0) return Fail(ErrorKind::kBadInput, "--jobs must be at least 1 (or 0: automatic)");
-  if (!(c.timeout_s > 0)) return Fail(ErrorKind::kBadInput, "--timeout must be positive");
-  if (!(c.confidence > 0.5 && c.confidence < 1))
-    return Fail(ErrorKind::kBadInput, "--confidence must be between 0.5 and 1");
-  return {};
+  return CheckRanges(c, "");
 }
 
-namespace {
-
-nlohmann::json KernelToJson(const KernelSettings& k) {
-  nlohmann::json compilers = nlohmann::json::array(), fixups = nlohmann::json::array();
-  for (const auto& r : k.compilers) compilers.push_back({{"since", r.since}, {"cc", r.cc}});
-  for (const auto& f : k.fixups) fixups.push_back({{"before", f.before}, {"disable", f.disable}});
-  return {{"config", k.config.string()},
-          {"reproducer", k.reproducer.string()},
-          {"busybox", k.busybox.string()},
-          {"compilers", compilers},
-          {"fixups", fixups},
-          {"memory_mb", k.memory_mb},
-          {"cpus", k.cpus},
-          {"cmdline", k.cmdline},
-          {"boot_timeout", k.boot_timeout_s},
-          {"run_timeout", k.run_timeout_s}};
-}
-
-KernelSettings KernelFromJson(const nlohmann::json& j) {
-  KernelSettings k;
-  k.config = j.at("config").get<std::string>();
-  k.reproducer = j.at("reproducer").get<std::string>();
-  k.busybox = j.at("busybox").get<std::string>();
-  for (const auto& r : j.at("compilers")) k.compilers.push_back({r.at("since"), r.at("cc")});
-  for (const auto& f : j.at("fixups"))
-    k.fixups.push_back({f.at("before"), f.at("disable").get<std::vector<std::string>>()});
-  k.memory_mb = j.at("memory_mb").get<int>();
-  k.cpus = j.at("cpus").get<int>();
-  k.cmdline = j.at("cmdline").get<std::string>();
-  k.boot_timeout_s = j.at("boot_timeout").get<double>();
-  k.run_timeout_s = j.at("run_timeout").get<double>();
-  return k;
-}
-
-}  // namespace
-
-std::string ToJson(const JobConfig& c) {
-  nlohmann::json j = {
-      {"repo", c.repo.string()},
-      {"bad", c.bad},
-      {"good", c.good},
-      {"mode", decide::ModeName(c.mode)},
-      {"build", c.build_command},
-      {"test", c.test_command},
-      {"runs", c.runs},
-      {"jobs", c.jobs},
-      {"timeout", c.timeout_s},
-      {"build_timeout", c.build_timeout_s},
-      {"max_output_bytes", c.max_output_bytes},
-      {"max_memory_bytes", c.max_memory_bytes},
-      {"state", c.state_dir.string()},
-      {"json", c.json_out ? c.json_out->string() : ""},
-      {"strategy", decide::StrategyName(c.strategy)},
-      {"confidence", c.confidence},
-      {"max_builds", c.max_builds},
-      {"max_runs", c.max_runs},
-      {"build_cost", c.build_cost},
-      {"title", c.target_title},
-      {"max_commits", c.max_commits},
-      {"seed", c.seed},
-  };
-  if (c.kernel) j["kernel"] = KernelToJson(*c.kernel);
-  return j.dump();
-}
+std::string ToJson(const JobConfig& c) { return value::Dump(WriteTable(c, Form::kStored)); }
 
 Result<JobConfig> FromJson(const std::string& text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return Fail(ErrorKind::kCorrupt, "stored job settings are not valid JSON");
-  try {
-    JobConfig c;
-    c.repo = j.at("repo").get<std::string>();
-    c.bad = j.at("bad").get<std::string>();
-    c.good = j.at("good").get<std::vector<std::string>>();
-    auto mode = ParseMode(j.at("mode").get<std::string>());
-    if (!mode) return tl::unexpected(mode.error());
-    c.mode = *mode;
-    c.build_command = j.at("build").get<std::string>();
-    c.test_command = j.at("test").get<std::string>();
-    c.runs = j.at("runs").get<int>();
-    c.jobs = j.at("jobs").get<int>();
-    c.timeout_s = j.at("timeout").get<double>();
-    c.build_timeout_s = j.at("build_timeout").get<double>();
-    c.max_output_bytes = j.at("max_output_bytes").get<uint64_t>();
-    c.max_memory_bytes = j.at("max_memory_bytes").get<uint64_t>();
-    c.state_dir = j.at("state").get<std::string>();
-    std::string json_out = j.at("json").get<std::string>();
-    if (!json_out.empty()) c.json_out = json_out;
-    auto strategy = ParseStrategy(j.at("strategy").get<std::string>());
-    if (!strategy) return tl::unexpected(strategy.error());
-    c.strategy = *strategy;
-    c.confidence = j.at("confidence").get<double>();
-    c.max_builds = j.at("max_builds").get<int>();
-    c.max_runs = j.at("max_runs").get<int>();
-    c.build_cost = j.at("build_cost").get<double>();
-    c.target_title = j.at("title").get<std::string>();
-    c.max_commits = j.at("max_commits").get<size_t>();
-    c.seed = j.at("seed").get<uint64_t>();
-    if (j.contains("kernel")) c.kernel = KernelFromJson(j.at("kernel"));
-    return c;
-  } catch (const nlohmann::json::exception& e) {
-    return Fail(ErrorKind::kCorrupt,
-                std::string("stored job settings are incomplete: ") + e.what());
-  }
+  if (j.is_discarded()) return Corrupt("not valid JSON");
+  JobConfig c;
+  if (auto ok = ReadTable(j, c, ""); !ok) return tl::unexpected(ok.error());
+  return c;
 }
 
-std::string Fingerprint(const JobConfig& c) {
-  nlohmann::json j = {
-      {"repo", std::filesystem::weakly_canonical(c.repo).string()},
-      {"bad", c.bad},
-      {"good", c.good},
-      {"mode", decide::ModeName(c.mode)},
-      {"build", c.build_command},
-      {"test", c.test_command},
-      {"strategy", decide::StrategyName(c.strategy)},
-      {"title", c.target_title},
-  };
-  if (c.kernel) j["kernel"] = KernelToJson(*c.kernel);
-  return j.dump();
-}
+std::string Fingerprint(const JobConfig& c) { return value::Dump(WriteTable(c, Form::kQuestion)); }
+
+// ---- flags and help ----
 
 namespace {
 
-template <class T>
-void Take(const toml::table& t, const char* key, T& out) {
-  if (auto v = t[key].value<T>()) out = *v;
+// " (default: 10)", or nothing when the default is empty.
+template <class S, class T>
+std::string DefaultSuffix(const Field<S>& f, const T& default_value) {
+  std::string shown = f.shown_default
+                          ? f.shown_default
+                          : value::ShowDefault(value::ToJson(default_value, value::SpecOf(f)));
+  return shown.empty() ? "" : " (default: " + shown + ")";
 }
 
 }  // namespace
 
-Result<JobConfig> LoadJobFile(const std::filesystem::path& path) {
-  toml::table t;
-  try {
-    t = toml::parse_file(path.string());
-  } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    return Fail(ErrorKind::kBadInput, path.string() + ":" + std::to_string(where.line) + ":" +
-                                          std::to_string(where.column) + ": " +
-                                          std::string(e.description()));
-  }
-  JobConfig c;
-  std::string repo, state, json, mode, strategy;
-  Take(t, "repo", repo);
-  if (!repo.empty()) {
-    std::filesystem::path p = repo;
-    c.repo = p.is_relative() ? path.parent_path() / p : p;
-  }
-  Take(t, "bad", c.bad);
-  if (auto s = t["good"].value<std::string>()) c.good.push_back(*s);
-  if (auto* arr = t["good"].as_array()) {
-    for (const auto& e : *arr)
-      if (auto s = e.value<std::string>()) c.good.push_back(*s);
-  }
-  Take(t, "mode", mode);
-  if (!mode.empty()) {
-    auto m = ParseMode(mode);
-    if (!m) return Wrap(m.error(), path.string());
-    c.mode = *m;
-  }
-  Take(t, "build", c.build_command);
-  Take(t, "test", c.test_command);
-  if (auto v = t["runs"].value<int64_t>()) c.runs = static_cast<int>(*v);
-  if (auto v = t["jobs"].value<int64_t>()) c.jobs = static_cast<int>(*v);
-  if (auto v = t["timeout"].value<double>()) c.timeout_s = *v;
-  if (auto v = t["build_timeout"].value<double>()) c.build_timeout_s = *v;
-  if (auto v = t["memory_mb"].value<int64_t>())
-    c.max_memory_bytes = static_cast<uint64_t>(*v) << 20;
-  if (auto v = t["max_builds"].value<int64_t>()) c.max_builds = static_cast<int>(*v);
-  if (auto v = t["max_runs"].value<int64_t>()) c.max_runs = static_cast<int>(*v);
-  Take(t, "confidence", c.confidence);
-  Take(t, "title", c.target_title);
-  Take(t, "state", state);
-  if (!state.empty()) c.state_dir = state;
-  Take(t, "json", json);
-  if (!json.empty()) c.json_out = json;
-  if (const toml::table* k = t["kernel"].as_table()) {
-    KernelSettings ks;
-    auto resolve = [&](const std::string& p) {
-      std::filesystem::path path_value = p;
-      return path_value.is_relative() ? path.parent_path() / path_value : path_value;
-    };
-    std::string config, reproducer, busybox;
-    Take(*k, "config", config);
-    Take(*k, "reproducer", reproducer);
-    Take(*k, "busybox", busybox);
-    if (!config.empty()) ks.config = resolve(config);
-    if (!reproducer.empty()) ks.reproducer = resolve(reproducer);
-    if (!busybox.empty()) ks.busybox = busybox;
-    if (auto v = (*k)["memory_mb"].value<int64_t>()) ks.memory_mb = static_cast<int>(*v);
-    if (auto v = (*k)["cpus"].value<int64_t>()) ks.cpus = static_cast<int>(*v);
-    if (auto v = (*k)["vms"].value<int64_t>()) c.jobs = static_cast<int>(*v);
-    Take(*k, "cmdline", ks.cmdline);
-    Take(*k, "boot_timeout", ks.boot_timeout_s);
-    Take(*k, "run_timeout", ks.run_timeout_s);
-    if (const toml::array* a = (*k)["compilers"].as_array()) {
-      for (const auto& e : *a) {
-        const toml::table* r = e.as_table();
-        if (!r) continue;
-        CompilerRule rule;
-        Take(*r, "since", rule.since);
-        Take(*r, "cc", rule.cc);
-        ks.compilers.push_back(rule);
-      }
+std::vector<FlagSpec> JobFlags() {
+  std::vector<FlagSpec> flags;
+  const JobConfig defaults;
+  ForEachField<JobConfig>([&](const Field<JobConfig>& f, auto member) {
+    using T = typename MemberOf<decltype(member)>::Type;
+    if constexpr (!kIsOptionalTable<T> && !kIsTableArray<T>) {
+      if (!f.flag) return;
+      flags.push_back({.name = f.flag,
+                       .help = f.help + DefaultSuffix(f, defaults.*member),
+                       .type_name = value::TypeName<T>(),
+                       .repeatable = std::is_same_v<T, std::vector<std::string>>});
     }
-    if (const toml::array* a = (*k)["fixups"].as_array()) {
-      for (const auto& e : *a) {
-        const toml::table* r = e.as_table();
-        if (!r) continue;
-        ConfigFixup fix;
-        Take(*r, "before", fix.before);
-        if (const toml::array* d = (*r)["disable"].as_array())
-          for (const auto& o : *d)
-            if (auto s = o.value<std::string>()) fix.disable.push_back(*s);
-        ks.fixups.push_back(fix);
+  });
+  return flags;
+}
+
+Result<void> ApplyFlag(JobConfig& config, const std::string& flag,
+                       const std::vector<std::string>& texts) {
+  Result<void> result = Fail(ErrorKind::kBadInput, "unknown option " + flag);
+  ForEachField<JobConfig>([&](const Field<JobConfig>& f, auto member) {
+    using T = typename MemberOf<decltype(member)>::Type;
+    if constexpr (!kIsOptionalTable<T> && !kIsTableArray<T>) {
+      if (!f.flag || flag != f.flag) return;
+      T v{};
+      if (!value::ReadText(texts, value::SpecOf(f), v)) {
+        result =
+            Fail(ErrorKind::kBadInput, flag + " must be " + value::Describe<T>(value::SpecOf(f)) +
+                                           ", got " + value::Show(texts));
+        return;
       }
+      if constexpr (std::is_same_v<T, std::filesystem::path>) {
+        // As in a job file: an odd path is an error now, not an exception later.
+        std::error_code ec;
+        (void)std::filesystem::weakly_canonical(v, ec);
+        if (ec) {
+          result = Fail(ErrorKind::kBadInput, flag + " " + value::Quote(v.string()) +
+                                                  " cannot be resolved: " + ec.message());
+          return;
+        }
+      }
+      config.*member = std::move(v);
+      result = {};
     }
-    c.kernel = ks;
+  });
+  return result;
+}
+
+namespace {
+
+// One line per key: the keys without a flag at the top level, every key of the tables below.
+template <class S>
+void ListKeys(std::string& out, int depth) {
+  const S defaults{};
+  ForEachField<S>([&](const Field<S>& f, auto member) {
+    using T = typename MemberOf<decltype(member)>::Type;
+    if (depth == 0 && f.flag) return;
+    std::string key = std::string(2 * (depth + 1), ' ') +
+                      (kIsOptionalTable<T> ? "[" + std::string(f.key) + "]" : f.key);
+    out += key + std::string(key.size() < 24 ? 24 - key.size() : 1, ' ') + f.help;
+    if constexpr (kIsOptionalTable<T> || kIsTableArray<T>) {
+      out += "\n";
+      ListKeys<typename T::value_type>(out, depth + 1);
+    } else {
+      out += DefaultSuffix(f, defaults.*member) + "\n";
+    }
+  });
+}
+
+}  // namespace
+
+std::string JobFileHelp() {
+  std::string renamed;
+  for (const Field<JobConfig>& f : FieldsOf<JobConfig>()) {
+    if (!f.flag) continue;
+    std::string key = std::string(f.flag).substr(2);
+    std::replace(key.begin(), key.end(), '-', '_');
+    if (key != f.key) renamed += std::string(renamed.empty() ? "" : ", ") + f.flag + ": " + f.key;
   }
-  Take(t, "strategy", strategy);
-  if (!strategy.empty()) {
-    auto s = ParseStrategy(strategy);
-    if (!s) return Wrap(s.error(), path.string());
-    c.strategy = *s;
-  }
-  return c;
+  std::string out = "Job file (TOML): a flag's key is its name (--max-builds: max_builds";
+  out += renamed.empty() ? "" : "; " + renamed;
+  out += "); flags given override the file. Keys without a flag:\n";
+  ListKeys<JobConfig>(out, 0);
+  return out;
 }
 
 }  // namespace culprit::job

@@ -32,7 +32,8 @@ struct KernelSettings {
   std::filesystem::path busybox = "/bin/busybox";
   std::vector<CompilerRule> compilers;
   std::vector<ConfigFixup> fixups;
-  int memory_mb = 512;
+  int vms = 0;          ///< VMs at once unless JobConfig::jobs is set; 0: automatic
+  int memory_mb = 512;  ///< each VM's memory (job file key: vm_memory_mb)
   int cpus = 1;
   std::string cmdline;  ///< appended to the kernel command line
   double boot_timeout_s = 120;
@@ -46,13 +47,20 @@ struct JobConfig {
   decide::Mode mode = decide::Mode::kCause;
   std::string build_command;
   std::string test_command;
-  int runs = 10;           ///< runs per commit (the strategy may ask for more or fewer)
-  int jobs = 0;            ///< runs (or VMs) at once; 0 = automatic (see EffectiveJobs)
+  int runs = 10;     ///< runs per commit (the strategy may ask for more or fewer)
+  int jobs = 0;      ///< runs (or VMs) at once; 0 = automatic (see EffectiveJobs)
+  int builders = 1;  ///< builds at once, each in its own checkout
+  /// A job stops for infrastructure only after this many runs in a row failed to start...
+  int infra_attempts = 50;
+  /// ... and the failures went on for this long (whichever comes later). Between attempts
+  /// culprit waits, doubling the wait up to a tenth of this (at most a minute).
+  double infra_patience_s = 600;
   double timeout_s = 300;  ///< per run
   double build_timeout_s = 3600;
   uint64_t max_output_bytes = 64ull << 20;
-  /// Address-space limit per run; 0 = none (the default: sanitizers reserve terabytes of
-  /// virtual memory, so an RLIMIT_AS would stop every ASan-built reproducer from starting).
+  /// Address-space limit per run (job file key: run_memory_limit_mb); 0 = none (the default:
+  /// sanitizers reserve terabytes of virtual memory, so an RLIMIT_AS would stop every
+  /// ASan-built reproducer from starting).
   uint64_t max_memory_bytes = 0;
   std::filesystem::path state_dir = ".culprit";
   std::optional<std::filesystem::path> json_out;
@@ -67,22 +75,43 @@ struct JobConfig {
   uint64_t seed = 1;
 };
 
-/// Runs at once: `jobs` when set; else, for kernel jobs, as many VMs as cores and available
-/// memory allow (each VM's memory plus 256 MiB for QEMU itself); else 1.
+/// Runs at once: `jobs` when set; else, for kernel jobs, `vms` when set, else as many VMs as
+/// cores and available memory allow (each VM's memory plus 256 MiB for QEMU itself); else 1.
 int EffectiveJobs(const JobConfig& config);
 
-/// Checks what flags alone can check (commands present, counts positive). Names the option.
+/// Checks what flags alone can check (commands present, numbers in range). Names the option.
 Result<void> Validate(const JobConfig& config);
 
-/// Reads a TOML job file: keys repo, bad, good (string or array), mode, build, test, runs, jobs,
-/// timeout, state, json, strategy, confidence, max_builds, max_runs, title.
+/// Reads a TOML job file: the keys of the field table (config_fields.cc), a [kernel] table
+/// for kernel jobs. Relative paths of repo and [kernel] config and reproducer are relative to
+/// the file. An unknown key, a value of the wrong type or out of range is an error naming the
+/// file, the line and the key ("job.toml:7: unknown key 'runz' (did you mean 'runs'?)").
 Result<JobConfig> LoadJobFile(const std::filesystem::path& path);
 
+/// The stored form of a job (every field), and back; FromJson names the field it rejects.
 std::string ToJson(const JobConfig& config);
 Result<JobConfig> FromJson(const std::string& json);
 
-/// Identifies the question a job answers: same fingerprint = same job (resume it).
+/// Identifies the question a job answers: same fingerprint = same job (resume it). Made of the
+/// fields marked as part of the question, paths made canonical.
 std::string Fingerprint(const JobConfig& config);
+
+/// An option of `culprit bisect`, made from a row of the field table.
+struct FlagSpec {
+  std::string name;       ///< "--runs"
+  std::string help;       ///< ends with the default, when there is one worth showing
+  std::string type_name;  ///< "INT", "PATH", "cause|fix", ...
+  bool repeatable = false;
+};
+std::vector<FlagSpec> JobFlags();
+
+/// Sets the field behind `flag` from the texts given on the command line (one, or one per
+/// occurrence for a repeatable flag), with the job file's checks; errors name the flag.
+Result<void> ApplyFlag(JobConfig& config, const std::string& flag,
+                       const std::vector<std::string>& texts);
+
+/// For --help: the job file's keys, those without a flag and the [kernel] table explained.
+std::string JobFileHelp();
 
 Result<decide::StrategyKind> ParseStrategy(const std::string& name);
 Result<decide::Mode> ParseMode(const std::string& name);

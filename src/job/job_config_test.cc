@@ -4,16 +4,53 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
+
+#include "job/config_fields.h"
+#include "job/config_values.h"
 
 namespace culprit::job {
 namespace {
+
+/// A scratch directory with a short name (paths show whole in messages), removed at the end.
+class TempDir {
+ public:
+  TempDir() : path_(std::filesystem::temp_directory_path() / ("cjc-" + std::to_string(getpid()))) {
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path Write(const std::string& text) const {
+    std::ofstream(path_ / "job.toml") << text;
+    return path_ / "job.toml";
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// "FILE" and "DIR" in a wanted message stand for the job file and its directory.
+std::string Expand(std::string s, const TempDir& dir) {
+  for (auto [from, to] :
+       {std::pair<std::string, std::string>{"FILE", (dir.path() / "job.toml").string()},
+        {"DIR", dir.path().string()}}) {
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+      s.replace(at, from.size(), to);
+  }
+  return s;
+}
 
 TEST(JobConfig, ValidateNamesTheOption) {
   struct Row {
     const char* name;
     JobConfig config;
-    const char* want;  // substring of the error, or nullptr for valid
+    const char* want;  // the error, or nullptr for valid
   };
   JobConfig ok{.bad = "HEAD", .build_command = "make", .test_command = "./t"};
   auto with = [&](auto f) {
@@ -23,21 +60,33 @@ TEST(JobConfig, ValidateNamesTheOption) {
   };
   const Row rows[] = {
       {"valid", ok, nullptr},
-      {"no_bad", with([](JobConfig& c) { c.bad = ""; }), "--bad"},
-      {"empty_build", with([](JobConfig& c) { c.build_command = "  "; }), "--build"},
-      {"empty_test", with([](JobConfig& c) { c.test_command = ""; }), "--test"},
-      {"zero_runs", with([](JobConfig& c) { c.runs = 0; }), "--runs"},
-      {"negative_jobs", with([](JobConfig& c) { c.jobs = -1; }), "--jobs"},
-      {"bad_confidence", with([](JobConfig& c) { c.confidence = 1.5; }), "--confidence"},
+      {"no_bad", with([](JobConfig& c) { c.bad = ""; }),
+       "no bad commit given (pass --bad REV: a commit that crashes)"},
+      {"empty_build", with([](JobConfig& c) { c.build_command = "  "; }),
+       "empty build command (pass --build CMD; it runs in the checkout and puts artifacts in "
+       "$CULPRIT_OUT)"},
+      {"empty_test", with([](JobConfig& c) { c.test_command = ""; }),
+       "empty test command (pass --test CMD; it runs the reproducer against $CULPRIT_OUT)"},
+      {"zero_runs", with([](JobConfig& c) { c.runs = 0; }), "--runs must be an integer ≥ 1, got 0"},
+      {"negative_jobs", with([](JobConfig& c) { c.jobs = -1; }),
+       "--jobs must be an integer ≥ 0, got -1"},
+      {"bad_confidence", with([](JobConfig& c) { c.confidence = 1.5; }),
+       "--confidence must be a number > 0.5 and < 1, got 1.5"},
+      {"zero_timeout", with([](JobConfig& c) { c.timeout_s = 0; }),
+       "--timeout must be a number > 0, got 0.0"},
+      {"kernel_without_config", with([](JobConfig& c) { c.kernel = KernelSettings{}; }),
+       "[kernel] needs config = \"PATH\" (the kernel .config)"},
+      {"kernel_field_out_of_range",
+       with([](JobConfig& c) { c.kernel = {.config = "c", .reproducer = "r", .cpus = 0}; }),
+       "'kernel.cpus' must be an integer ≥ 1, got 0"},
   };
   for (const Row& r : rows) {
     auto v = Validate(r.config);
     if (!r.want) {
-      EXPECT_TRUE(v) << r.name;
+      EXPECT_TRUE(v) << r.name << ": " << v.error().message;
     } else {
       ASSERT_FALSE(v) << r.name;
-      EXPECT_NE(v.error().message.find(r.want), std::string::npos)
-          << r.name << ": " << v.error().message;
+      EXPECT_EQ(v.error().message, r.want) << r.name;
     }
   }
 }
@@ -53,6 +102,10 @@ TEST(JobConfig, EffectiveJobs) {
   EXPECT_LE(vms, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   kernel.kernel->memory_mb = 1 << 30;  // more than any machine: memory is the limit
   EXPECT_EQ(EffectiveJobs(kernel), 1);
+  kernel.kernel->vms = 5;
+  EXPECT_EQ(EffectiveJobs(kernel), 5) << "[kernel] vms, when set";
+  kernel.jobs = 2;
+  EXPECT_EQ(EffectiveJobs(kernel), 2) << "--jobs over vms";
 }
 
 TEST(JobConfig, JsonRoundTrip) {
@@ -76,27 +129,382 @@ TEST(JobConfig, JsonRoundTrip) {
   EXPECT_EQ(back->strategy, decide::StrategyKind::kSyzbot);
   EXPECT_EQ(*back->json_out, "/tmp/x.json");
   EXPECT_EQ(Fingerprint(*back), Fingerprint(c));
-  EXPECT_FALSE(FromJson("not json"));
+  JobConfig latin1 = c;
+  latin1.target_title = "caf\xe9";  // not UTF-8: replaced, never thrown
+  EXPECT_NE(ToJson(latin1).find("caf\xef\xbf\xbd"), std::string::npos);
+  EXPECT_FALSE(Fingerprint(latin1).empty());
 }
 
 TEST(JobConfig, LoadsTomlJobFile) {
-  auto path = std::filesystem::temp_directory_path() /
-              ("culprit-job-" + std::to_string(getpid()) + ".toml");
-  std::ofstream(path) << "repo = \"/src/kv\"\nbad = \"HEAD\"\ngood = [\"v1.0\", \"v1.1\"]\n"
-                         "mode = \"cause\"\nbuild = \"make\"\ntest = \"./t\"\nruns = 20\n"
-                         "strategy = \"git\"\n";
+  TempDir dir;
+  auto path = dir.Write(
+      "repo = \"/src/kv\"\nbad = \"HEAD\"\ngood = [\"v1.0\", \"v1.1\"]\n"
+      "mode = \"cause\"\nbuild = \"make\"\ntest = \"./t\"\nruns = 20\n"
+      "strategy = \"git\"\nrun_memory_limit_mb = 100\n");
   auto c = LoadJobFile(path);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->repo, "/src/kv");
   EXPECT_EQ(c->good, (std::vector<std::string>{"v1.0", "v1.1"}));
   EXPECT_EQ(c->runs, 20);
   EXPECT_EQ(c->strategy, decide::StrategyKind::kGit);
-  std::ofstream(path) << "bad = \n";
+  EXPECT_EQ(c->max_memory_bytes, 100u << 20);
+  dir.Write("good = \"v1.0\"\n");
+  c = LoadJobFile(path);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->good, std::vector<std::string>{"v1.0"}) << "one good commit as a string";
+  dir.Write("bad = \n");
   auto broken = LoadJobFile(path);
   ASSERT_FALSE(broken);
-  EXPECT_NE(broken.error().message.find(path.string() + ":1"), std::string::npos)
-      << broken.error().message;
-  std::filesystem::remove(path);
+  EXPECT_EQ(broken.error().message.rfind(path.string() + ":1:", 0), 0u) << broken.error().message;
+  EXPECT_FALSE(LoadJobFile(dir.path())) << "a directory";
+  EXPECT_FALSE(LoadJobFile(dir.path() / "none.toml")) << "a missing file";
+}
+
+// One row per bad job file; the message is checked whole.
+struct BadFile {
+  const char* name;
+  const char* toml;
+  const char* want;
+};
+
+const char kKernel[] = "bad = 'HEAD'\n[kernel]\nconfig = 'k.config'\nreproducer = 'repro'\n";
+
+const BadFile kBadFiles[] = {
+    {"unknown_key", "bad = 'HEAD'\nrunz = 3\n",
+     "FILE:2: unknown key 'runz' (did you mean 'runs'?)"},
+    {"unknown_key_far_from_any", "bad = 'HEAD'\nflavour = 'x'\n", "FILE:2: unknown key 'flavour'"},
+    {"unknown_key_in_kernel", "+cpuz = 2\n",
+     "FILE:5: unknown key 'kernel.cpuz' (did you mean 'kernel.cpus'?)"},
+    {"top_level_key_below_kernel", "+runs = 2\n",
+     "FILE:5: unknown key 'kernel.runs' ('runs' is a top-level key: move it above [kernel])"},
+    {"unknown_key_in_compilers_entry",
+     "+compilers = [{since = 'v6.1', cc = 'gcc-12'},\n"
+     "  {since = 'v5.10', ccc = 'gcc-10'}]\n",
+     "FILE:6: unknown key 'kernel.compilers[1].ccc' (did you mean 'kernel.compilers[1].cc'?)"},
+    {"unknown_key_in_compilers_table", "+[[kernel.compilers]]\nsince = 'v6.1'\ncompiler = 'x'\n",
+     "FILE:7: unknown key 'kernel.compilers[0].compiler'"},
+    {"compiler_without_cc", "+compilers = [{since = 'v6.1'}]\n",
+     "FILE:5: 'kernel.compilers[0].cc' is missing: the compiler, e.g. gcc-12"},
+    {"kernel_without_reproducer", "[kernel]\nconfig = 'k.config'\n",
+     "FILE:1: 'kernel.reproducer' is missing: static binary or script, run as /repro in a "
+     "busybox initramfs"},
+    {"wrong_type", "bad = 'HEAD'\nruns = \"ten\"\n",
+     "FILE:2: 'runs' must be an integer ≥ 1, got \"ten\""},
+    {"float_for_integer", "runs = 10.5\n", "FILE:1: 'runs' must be an integer ≥ 1, got 10.5"},
+    {"out_of_range", "runs = 0\n", "FILE:1: 'runs' must be an integer ≥ 1, got 0"},
+    {"open_range", "confidence = 1\n",
+     "FILE:1: 'confidence' must be a number > 0.5 and < 1, got 1"},
+    {"negative_timeout", "timeout = -5\n", "FILE:1: 'timeout' must be a number > 0, got -5"},
+    {"integer_too_large_for_int", "runs = 99999999999\n",
+     "FILE:1: 'runs' must be an integer ≥ 1, got 99999999999"},
+    {"unknown_mode", "mode = 'blame'\n", "FILE:1: 'mode' must be one of cause, fix, got \"blame\""},
+    {"strategy_not_a_string", "strategy = 2\n",
+     "FILE:1: 'strategy' must be one of bayes, syzbot, git, got 2"},
+    {"good_not_strings", "good = ['v1', 3]\n",
+     "FILE:1: 'good' must be a string or an array of strings, got [\"v1\", 3]"},
+    {"empty_path", "state = ''\n", "FILE:1: 'state' must be a path (a non-empty string), got \"\""},
+    {"boolean_for_string", "title = true\n", "FILE:1: 'title' must be a string, got true"},
+    {"kernel_not_a_table", "kernel = 'yes'\n", "FILE:1: 'kernel' must be a table, got \"yes\""},
+    {"compilers_not_an_array", "+compilers = 'gcc'\n",
+     "FILE:5: 'kernel.compilers' must be an array of tables, got \"gcc\""},
+    {"kernel_value_out_of_range", "+vm_memory_mb = 8\n",
+     "FILE:5: 'kernel.vm_memory_mb' must be an integer ≥ 64, got 8"},
+    {"old_memory_mb", "bad = 'HEAD'\nmemory_mb = 512\n",
+     "FILE:2: 'memory_mb' is no longer read: write 'run_memory_limit_mb' (the address-space "
+     "limit per run, in MiB), or 'vm_memory_mb' under [kernel] (the memory of each VM)"},
+    {"old_memory_mb_in_kernel", "+memory_mb = 512\n",
+     "FILE:5: 'memory_mb' is no longer read in [kernel]: write 'vm_memory_mb' (the memory of "
+     "each VM, in MiB)"},
+    {"path_that_cannot_be_resolved", "repo = 'loop/linux'\n",
+     "FILE:1: 'repo' = \"DIR/loop/linux\" cannot be resolved: Too many levels of symbolic links"},
+    {"good_file_with_every_key",
+     "repo = '.'\nbad = 'HEAD'\ngood = ['v1']\nmode = 'fix'\nbuild = 'make'\ntest = './t'\n"
+     "runs = 3\njobs = 2\ntimeout = 60\nbuild_timeout = 600.5\nmax_output_bytes = 4096\n"
+     "run_memory_limit_mb = 1024\nstate = 's'\njson = 'r.json'\nstrategy = 'syzbot'\n"
+     "confidence = 0.9\nmax_builds = 5\nmax_runs = 50\nbuild_cost = 2\ntitle = 'KASAN'\n"
+     "max_commits = 1000\nseed = 7\n[kernel]\nconfig = 'k'\nreproducer = 'r'\n"
+     "busybox = '/b'\nvms = 2\nvm_memory_mb = 256\ncpus = 2\ncmdline = 'x'\n"
+     "boot_timeout = 30\nrun_timeout = 40\n"
+     "compilers = [{since = 'v6.1', cc = 'gcc-12'}]\n"
+     "[[kernel.fixups]]\nbefore = 'v5.10'\ndisable = ['KCSAN']\n",
+     nullptr},
+};
+
+void PrintTo(const BadFile& row, std::ostream* os) { *os << row.name; }
+
+class BadJobFile : public testing::TestWithParam<BadFile> {};
+
+TEST_P(BadJobFile, NamesFileLineAndKey) {
+  const BadFile& row = GetParam();
+  TempDir dir;
+  std::filesystem::create_directory_symlink("loop", dir.path() / "loop");
+  // A row starting with '+' continues the [kernel] table of kKernel.
+  std::string text = row.toml[0] == '+' ? kKernel + std::string(row.toml + 1) : row.toml;
+  auto loaded = LoadJobFile(dir.Write(text));
+  if (!row.want) {
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    return;
+  }
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().message, Expand(row.want, dir));
+  EXPECT_EQ(loaded.error().kind, ErrorKind::kBadInput);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, BadJobFile, testing::ValuesIn(kBadFiles),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// Stored settings that are not ours: an error naming the field, never an exception.
+TEST(JobConfig, FromJsonNamesTheField) {
+  struct Row {
+    const char* json;
+    const char* want;
+  };
+  const Row rows[] = {
+      {"not json", "stored job settings: not valid JSON"},
+      {"[1]", "stored job settings: the settings must be an object, got an array"},
+      {R"({"runz": 3})", "stored job settings: unknown field 'runz'"},
+      {R"({"memory_mb": 3})", "stored job settings: unknown field 'memory_mb'"},
+      {R"({"runs": "3"})", "stored job settings: 'runs' must be an integer ≥ 1, got \"3\""},
+      {R"({"runs": 2.5})", "stored job settings: 'runs' must be an integer ≥ 1, got 2.5"},
+      {R"({"seed": -1})", "stored job settings: 'seed' must be an integer ≥ 0, got -1"},
+      {R"({"good": [1]})",
+       "stored job settings: 'good' must be a string or an array of strings, got an array"},
+      {R"({"kernel": 1})", "stored job settings: 'kernel' must be an object, got 1"},
+      {R"({"kernel": {"compilers": {}}})",
+       "stored job settings: 'kernel.compilers' must be an array, got an object"},
+      {R"({"kernel": {"compilers": [{"cc": 1}]}})",
+       "stored job settings: 'kernel.compilers[0].cc' must be a string, got 1"},
+      {R"({"kernel": {"fixups": [2]}})",
+       "stored job settings: 'kernel.fixups[0]' must be an object, got 2"},
+  };
+  for (const Row& r : rows) {
+    auto c = FromJson(r.json);
+    ASSERT_FALSE(c) << r.json;
+    EXPECT_EQ(c.error().message, r.want) << r.json;
+    EXPECT_EQ(c.error().kind, ErrorKind::kCorrupt) << r.json;
+  }
+  auto defaults = FromJson("{}");
+  ASSERT_TRUE(defaults) << "a field left out keeps its default";
+  EXPECT_EQ(ToJson(*defaults), ToJson(JobConfig{}));
+}
+
+TEST(JobConfig, FlagsComeFromTheTable) {
+  std::vector<std::string> names;
+  for (const FlagSpec& f : JobFlags()) names.push_back(f.name);
+  EXPECT_EQ(
+      names,
+      (std::vector<std::string>{
+          "--repo",           "--bad",        "--good",       "--mode",     "--build",
+          "--test",           "--runs",       "--jobs",       "--builders", "--infra-attempts",
+          "--infra-patience", "--timeout",    "--memory",     "--state",    "--json",
+          "--strategy",       "--confidence", "--max-builds", "--max-runs", "--title"}));
+  EXPECT_EQ(JobFlags()[6].help, "runs per tested commit; for kernel jobs, VM runs (default: 10)");
+  EXPECT_EQ(JobFlags()[6].type_name, "INT");
+  EXPECT_TRUE(JobFlags()[2].repeatable);
+
+  TempDir dir;
+  std::filesystem::create_directory_symlink("loop", dir.path() / "loop");
+  struct Row {
+    const char* flag;
+    std::vector<std::string> texts;
+    const char* want;  // the error, or nullptr
+  };
+  const Row rows[] = {
+      {"--runs", {"ten"}, "--runs must be an integer ≥ 1, got \"ten\""},
+      {"--runs", {"0"}, "--runs must be an integer ≥ 1, got \"0\""},
+      {"--runs", {"4"}, nullptr},
+      {"--timeout", {"nan"}, "--timeout must be a number > 0, got \"nan\""},
+      {"--confidence", {"0.9"}, nullptr},
+      {"--mode", {"blame"}, "--mode must be one of cause, fix, got \"blame\""},
+      {"--mode", {"fix"}, nullptr},
+      {"--memory", {"-1"}, "--memory must be an integer ≥ 0, got \"-1\""},
+      {"--memory", {"64"}, nullptr},
+      {"--good", {"v1", "v2"}, nullptr},
+      {"--repo", {(dir.path() / "loop" / "x").string()}, nullptr},  // filled below
+      {"--json", {""}, "--json must be a path (a non-empty string), got \"\""},
+      {"--kernel", {"x"}, "unknown option --kernel"},
+  };
+  JobConfig c;
+  for (const Row& r : rows) {
+    auto ok = ApplyFlag(c, r.flag, r.texts);
+    if (std::string(r.flag) == "--repo") {
+      ASSERT_FALSE(ok);
+      EXPECT_EQ(ok.error().message, "--repo \"" + r.texts[0] +
+                                        "\" cannot be resolved: Too many levels of symbolic links");
+    } else if (!r.want) {
+      EXPECT_TRUE(ok) << r.flag << ": " << ok.error().message;
+    } else {
+      ASSERT_FALSE(ok) << r.flag;
+      EXPECT_EQ(ok.error().message, r.want);
+    }
+  }
+  EXPECT_EQ(c.runs, 4);
+  EXPECT_EQ(c.mode, decide::Mode::kFix);
+  EXPECT_EQ(c.max_memory_bytes, 64u << 20);
+  EXPECT_EQ(c.good, (std::vector<std::string>{"v1", "v2"}));
+}
+
+// ---- every field of the table, whatever rows it has ----
+
+template <class S>
+toml::table EveryField(const std::string& prefix);
+
+// A value unlike the default, in range, for each type of field.
+template <class S, class T>
+void AddValue(toml::table& file, const Field<S>& f, const T& default_value,
+              const std::string& name) {
+  if constexpr (kIsOptionalTable<T>) {
+    file.insert(f.key, EveryField<typename T::value_type>(name + "."));
+  } else if constexpr (kIsTableArray<T>) {
+    toml::array list;
+    list.push_back(EveryField<typename T::value_type>(name + "[0]."));
+    list.push_back(EveryField<typename T::value_type>(name + "[1]."));
+    file.insert(f.key, std::move(list));
+  } else if constexpr (value::kIsInteger<T>) {
+    int64_t v = std::isfinite(f.range.min) ? static_cast<int64_t>(f.range.min) + 2 : 7;
+    if (static_cast<T>(v * f.unit) == default_value) v++;
+    file.insert(f.key, v);
+  } else if constexpr (std::is_same_v<T, double>) {
+    double v = std::isfinite(f.range.max) ? (f.range.min + f.range.max) / 2
+                                          : (std::isfinite(f.range.min) ? f.range.min : 0) + 2.5;
+    if (v == default_value) v += 1;
+    file.insert(f.key, v);
+  } else if constexpr (value::kIsPath<T>) {
+    // Relative paths where the file's directory applies, to check that it does.
+    file.insert(f.key, f.from_job_file_dir ? "rel-" + name : "/abs/" + name);
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    file.insert(f.key, toml::array{"a-" + name, "b-" + name});
+  } else if constexpr (std::is_same_v<T, decide::Mode>) {
+    file.insert(f.key, "fix");
+  } else if constexpr (std::is_same_v<T, decide::StrategyKind>) {
+    file.insert(f.key, "git");
+  } else {
+    file.insert(f.key, "value of " + name);
+  }
+}
+
+template <class S>
+toml::table EveryField(const std::string& prefix) {
+  toml::table file;
+  const S defaults{};
+  ForEachField<S>(
+      [&](const Field<S>& f, auto member) { AddValue(file, f, defaults.*member, prefix + f.key); });
+  return file;
+}
+
+nlohmann::json Parsed(const std::string& json) { return nlohmann::json::parse(json); }
+
+template <class S>
+void ExpectEveryKeyRead(const nlohmann::json& stored, const nlohmann::json& defaults,
+                        const std::string& prefix) {
+  ForEachField<S>([&](const Field<S>& f, auto member) {
+    using T = typename MemberOf<decltype(member)>::Type;
+    const std::string name = prefix + f.key;
+    ASSERT_TRUE(stored.contains(f.key)) << name;
+    if constexpr (kIsOptionalTable<T>) {
+      ExpectEveryKeyRead<typename T::value_type>(stored[f.key], defaults[f.key], name + ".");
+    } else if constexpr (kIsTableArray<T>) {
+      ExpectEveryKeyRead<typename T::value_type>(stored[f.key][1], defaults[f.key][0],
+                                                 name + "[1].");
+    } else {
+      EXPECT_NE(stored[f.key], defaults.value(f.key, nlohmann::json())) << name;
+    }
+  });
+}
+
+TEST(JobConfig, EveryFieldRoundTripsThroughTomlAndJson) {
+  TempDir dir;
+  std::ostringstream text;
+  text << EveryField<JobConfig>("");
+  auto loaded = LoadJobFile(dir.Write(text.str()));
+  ASSERT_TRUE(loaded) << loaded.error().message << "\n" << text.str();
+  ASSERT_TRUE(Validate(*loaded)) << "the values chosen are in range";
+  nlohmann::json stored = Parsed(ToJson(*loaded));
+  nlohmann::json defaults = Parsed(ToJson(JobConfig{}));
+  // Every key of the table was read: none kept its default.
+  JobConfig with_entries{.kernel = KernelSettings{.compilers = {{}}, .fixups = {{}}}};
+  ExpectEveryKeyRead<JobConfig>(stored, Parsed(ToJson(with_entries)), "");
+  // The job file's directory applies to relative paths, and the TOML value reaches the JSON.
+  EXPECT_EQ(loaded->repo, dir.path() / "rel-repo");
+  EXPECT_EQ(loaded->kernel->config, dir.path() / "rel-kernel.config");
+  EXPECT_EQ(stored["kernel"]["compilers"][1]["cc"], "value of kernel.compilers[1].cc");
+  EXPECT_EQ(stored["run_memory_limit_mb"], 2);
+  EXPECT_EQ(loaded->max_memory_bytes, 2u << 20);
+
+  auto back = FromJson(ToJson(*loaded));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(Parsed(ToJson(*back)), stored);
+  EXPECT_EQ(Fingerprint(*back), Fingerprint(*loaded));
+}
+
+// A change to one field, named, and whether it is part of the job's question.
+struct Change {
+  std::string name;
+  bool question;
+  std::function<void(JobConfig&)> apply;
+};
+
+void Bump(int& v) { v++; }
+void Bump(uint64_t& v) { v += 1 << 20; }  // a whole unit for every field
+void Bump(double& v) { v += 0.01; }
+void Bump(std::string& v) { v += "x"; }
+void Bump(std::filesystem::path& v) { v /= "x"; }
+void Bump(std::optional<std::filesystem::path>& v) { v = v ? *v / "x" : "x"; }
+void Bump(std::vector<std::string>& v) { v.push_back("x"); }
+void Bump(decide::Mode& v) {
+  v = v == decide::Mode::kFix ? decide::Mode::kCause : decide::Mode::kFix;
+}
+void Bump(decide::StrategyKind& v) {
+  v = v == decide::StrategyKind::kGit ? decide::StrategyKind::kBayes : decide::StrategyKind::kGit;
+}
+
+template <class S>
+void AddChanges(std::function<S&(JobConfig&)> get, const std::string& prefix, bool question,
+                std::vector<Change>& out) {
+  ForEachField<S>([&](const Field<S>& f, auto member) {
+    using T = typename MemberOf<decltype(member)>::Type;
+    const std::string name = prefix + f.key;
+    const bool q = question && f.question;
+    if constexpr (kIsOptionalTable<T>) {
+      out.push_back({name + " (removed)", q, [=](JobConfig& c) { (get(c).*member).reset(); }});
+      AddChanges<typename T::value_type>([=](JobConfig& c) ->
+                                         typename T::value_type& { return *(get(c).*member); },
+                                         name + ".", q, out);
+    } else if constexpr (kIsTableArray<T>) {
+      out.push_back({name + " (one more)", q, [=](JobConfig& c) {
+                       auto& list = get(c).*member;
+                       list.push_back(list.front());
+                     }});
+      AddChanges<typename T::value_type>([=](JobConfig& c) ->
+                                         typename T::value_type& { return (get(c).*member)[0]; },
+                                         name + "[0].", q, out);
+    } else {
+      out.push_back({name, q, [=](JobConfig& c) { Bump(get(c).*member); }});
+    }
+  });
+}
+
+TEST(JobConfig, FingerprintChangesExactlyWithTheQuestion) {
+  TempDir dir;
+  std::ostringstream text;
+  text << EveryField<JobConfig>("");
+  auto base = LoadJobFile(dir.Write(text.str()));
+  ASSERT_TRUE(base) << base.error().message;
+  std::vector<Change> changes;
+  AddChanges<JobConfig>([](JobConfig& c) -> JobConfig& { return c; }, "", true, changes);
+  ASSERT_GT(changes.size(), 30u);
+  for (const Change& change : changes) {
+    JobConfig changed = *base;
+    change.apply(changed);
+    EXPECT_EQ(Fingerprint(changed) != Fingerprint(*base), change.question) << change.name;
+    EXPECT_NE(ToJson(changed), ToJson(*base)) << change.name << " is stored";
+    auto back = FromJson(ToJson(changed));
+    ASSERT_TRUE(back) << change.name << ": " << back.error().message;
+    EXPECT_EQ(ToJson(*back), ToJson(changed)) << change.name;
+  }
+  JobConfig same_repo = *base;
+  same_repo.repo = dir.path() / "." / "rel-repo";
+  EXPECT_EQ(Fingerprint(same_repo), Fingerprint(*base)) << "the same repository by another path";
 }
 
 }  // namespace

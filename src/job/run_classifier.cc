@@ -20,8 +20,11 @@ std::string SignalName(int sig) {
 
 ClassifiedRun ClassifyRun(const run::RunRecord& record, std::string_view log) {
   ClassifiedRun out;
+  out.stage = record.stage;
+  out.truncated = record.output_truncated;
   if (record.exit_code == kInfraExit) {
     out.status = store::RunStatus::kInfra;
+    out.title = "the test exited with status 126";
     return out;
   }
   crash::Report report = crash::Parse(log);
@@ -29,22 +32,18 @@ ClassifiedRun ClassifyRun(const run::RunRecord& record, std::string_view log) {
     out.title = report.title;
     out.alt_titles = report.alt_titles;
   }
-  if (record.exit_code == kUntestableExit) {
+  if (record.exit_code == kUntestableExit || StageIsUntestable(record.stage)) {
     out.status = store::RunStatus::kUntestable;
-    // A VM runner says which stage failed; the title (or silence) says how.
-    if (!record.stage.empty())
-      out.title = record.stage + ": " +
-                  (report.crashed ? report.title : std::string("no output from test machine"));
     return out;
   }
   if (report.crashed) {
     out.status = store::RunStatus::kCrashed;
     return out;
   }
-  if (!record.stage.empty()) {
+  if (record.stage != RunStage::kNone) {
     // A hung or vanished VM: a crash of its own kind, the target only if the target is one.
     out.status = store::RunStatus::kCrashed;
-    out.title = record.stage;
+    out.title = std::string(RunStageName(record.stage));
     return out;
   }
   if (record.timed_out) {
@@ -93,14 +92,16 @@ std::string Describe(const store::RunRow& run) {
       return "OK";
     case store::RunStatus::kCrashed:
       return "crashed: " + run.title;
-    case store::RunStatus::kUntestable:
-      if (run.title.empty()) return "untestable (exit 125)";
-      if (run.title.rfind("boot failed: ", 0) == 0 ||
-          run.title.rfind("basic kernel testing failed: ", 0) == 0)
-        return run.title;
-      return "boot failed: " + run.title;
+    case store::RunStatus::kUntestable: {
+      std::string_view stage = RunStageName(run.stage);
+      if (stage.empty()) {
+        return run.title.empty() ? "untestable (exit 125)" : "untestable: " + run.title;
+      }
+      return std::string(stage) + ": " +
+             (run.title.empty() ? std::string("no output from test machine") : run.title);
+    }
     case store::RunStatus::kInfra:
-      return "infrastructure error";
+      return run.title.empty() ? "infrastructure error" : "infrastructure error: " + run.title;
   }
   return "?";
 }

@@ -1,5 +1,6 @@
-// Turns one finished run (exit status, signal, console log) into a stored status and title,
-// and compares a run's crash with the target crash. Private to job/.
+// The vocabulary between a run and the engine: a finished run classified into a stored status
+// and title (shared by both targets), the target crash, and a stored run as the engine's
+// evidence and as the log prints it. Private to job/.
 #pragma once
 
 #include <string>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "base/outcome.h"
+#include "job/target.h"
 #include "run/runner.h"
 #include "store/store.h"
 
@@ -16,12 +18,9 @@ namespace culprit::job {
 constexpr int kUntestableExit = 125;
 constexpr int kInfraExit = 126;
 
-struct ClassifiedRun {
-  store::RunStatus status = store::RunStatus::kOk;
-  std::string title;
-  std::vector<std::string> alt_titles;
-};
-
+/// The common classification: exit 126 = infrastructure, 125 or an untestable stage = the
+/// commit cannot be tested, a crash report in the log, a hang or a death by signal = crashed,
+/// anything else OK. Keeps the crash title of an untestable run ("boot failed: TITLE").
 ClassifiedRun ClassifyRun(const run::RunRecord& record, std::string_view log);
 
 struct TargetCrash {
@@ -32,7 +31,7 @@ struct TargetCrash {
 /// The engine's evidence for a stored run, given the target crash.
 Outcome ToOutcome(const store::RunRow& run, const TargetCrash& target);
 
-/// "crashed: TITLE", "OK", "boot failed: TITLE"-like text for the log.
+/// "crashed: TITLE", "OK", "boot failed: TITLE", "infrastructure error: WHAT" for the log.
 std::string Describe(const store::RunRow& run);
 
 /// The target crash picked from the crashes seen on the bad commit: the most frequent title,

@@ -38,7 +38,7 @@ TEST(RunClassifier, StatusFromExitAndLog) {
        kAsanLog,
        store::RunStatus::kUntestable,
        "heap-use-after-free"},
-      {"infra", {.exit_code = 126}, kAsanLog, store::RunStatus::kInfra, ""},
+      {"infra", {.exit_code = 126}, kAsanLog, store::RunStatus::kInfra, "status 126"},
       {"signal", {.exit_code = -1, .signal = SIGSEGV}, "", store::RunStatus::kCrashed, "SIGSEGV"},
       {"shell_reported_signal",
        {.exit_code = 134},
@@ -46,17 +46,17 @@ TEST(RunClassifier, StatusFromExitAndLog) {
        store::RunStatus::kCrashed,
        "SIGABRT"},
       {"vm_boot_failed",
-       {.exit_code = 125, .stage = "boot failed"},
+       {.exit_code = 1, .stage = RunStage::kBootFailed},
        "",
        store::RunStatus::kUntestable,
-       "boot failed: no output from test machine"},
+       ""},
       {"vm_basic_testing_failed",
-       {.exit_code = 125, .stage = "basic kernel testing failed"},
+       {.exit_code = 1, .stage = RunStage::kBasicTestFailed},
        kAsanLog,
        store::RunStatus::kUntestable,
-       "basic kernel testing failed: ASan"},
+       "ASan"},
       {"vm_hang",
-       {.exit_code = 1, .stage = "no output from test machine"},
+       {.exit_code = 1, .stage = RunStage::kNoOutput},
        "",
        store::RunStatus::kCrashed,
        "no output from test machine"},
@@ -100,6 +100,29 @@ TEST(RunClassifier, PickTargetTakesTheMostFrequentCrash) {
   };
   EXPECT_EQ(PickTarget(runs).title, "B");
   EXPECT_EQ(PickTarget({}).title, "");
+}
+
+TEST(RunClassifier, DescribeNamesTheStageWithoutDecodingTitles) {
+  struct Row {
+    store::RunRow run;
+    const char* want;
+  };
+  const Row rows[] = {
+      {{.status = store::RunStatus::kOk}, "OK"},
+      {{.status = store::RunStatus::kCrashed, .title = "KASAN: x"}, "crashed: KASAN: x"},
+      {{.status = store::RunStatus::kUntestable, .title = "BUG: y", .stage = RunStage::kBootFailed},
+       "boot failed: BUG: y"},
+      {{.status = store::RunStatus::kUntestable, .stage = RunStage::kBootFailed},
+       "boot failed: no output from test machine"},
+      {{.status = store::RunStatus::kUntestable,
+        .title = "WARNING in z",
+        .stage = RunStage::kBasicTestFailed},
+       "basic kernel testing failed: WARNING in z"},
+      {{.status = store::RunStatus::kUntestable}, "untestable (exit 125)"},
+      {{.status = store::RunStatus::kInfra, .title = "failed to create VM"},
+       "infrastructure error: failed to create VM"},
+  };
+  for (const Row& r : rows) EXPECT_EQ(Describe(r.run), r.want);
 }
 
 }  // namespace

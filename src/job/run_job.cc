@@ -5,10 +5,10 @@
 
 #include "base/strings.h"
 #include "job/bisection.h"
-#include "job/commit_tester.h"
+#include "job/dispatcher.h"
 #include "job/job_files.h"
-#include "job/kernel_parts.h"
 #include "job/run_classifier.h"
+#include "job/target.h"
 #include "report/render.h"
 
 namespace culprit::job {
@@ -45,48 +45,45 @@ Result<AttachedJob> AttachJob(store::Store& store, const JobConfig* config, bool
 
 namespace {
 
-/// The real parts of a job: the user's repository, culprit's worktree, and the builder and
-/// runner of a plain or a kernel job.
+namespace fs = std::filesystem;
+
+/// The real parts of a job: the user's repository, one worktree per build slot, the target
+/// and its builder and runner.
 struct RealParts {
   std::unique_ptr<history::Repository> repo;
-  std::unique_ptr<history::Worktree> worktree;
+  std::vector<std::unique_ptr<history::Worktree>> worktrees;
+  std::unique_ptr<Target> target;
   std::unique_ptr<build::Builder> builder;
   std::unique_ptr<run::Runner> runner;
+
+  Parts View(store::Store& store, report::ProgressLog& log) {
+    std::vector<history::Worktree*> slots;
+    for (const auto& w : worktrees) slots.push_back(w.get());
+    return Parts{*repo, slots, *builder, *runner, store, log, *target, {}};
+  }
 };
 
-Result<RealParts> MakeRealParts(const JobConfig& config, const std::filesystem::path& state_dir) {
+Result<RealParts> MakeRealParts(const JobConfig& config, const fs::path& state_dir) {
   RealParts parts;
-  auto repo = history::OpenRepository(config.repo);
+  // Objects culprit makes (reverted or fixed-up trees) go to a store of its own, never into
+  // the user's repository.
+  auto repo = history::OpenRepository(config.repo, state_dir / "objects");
   if (!repo) return tl::unexpected(repo.error());
   parts.repo = std::move(*repo);
-  auto worktree = history::OpenWorktree(*parts.repo, state_dir / "worktree");
-  if (!worktree) return tl::unexpected(worktree.error());
-  parts.worktree = std::move(*worktree);
-  if (!config.kernel) {
-    parts.builder = build::MakeCommandBuilder();
-    parts.runner = run::MakeProcessRunner();
-    return parts;
+  // Slot 0 keeps the single-slot layout, so an older state directory's checkout is reused.
+  for (int slot = 0; slot < std::max(1, config.builders); ++slot) {
+    fs::path dir = state_dir / (slot == 0 ? "worktree" : "worktree-" + std::to_string(slot));
+    auto worktree = history::OpenWorktree(*parts.repo, dir);
+    if (!worktree) return tl::unexpected(worktree.error());
+    parts.worktrees.push_back(std::move(*worktree));
   }
-  const KernelSettings& kernel = *config.kernel;
-  // One initramfs per reproducer and VM settings, built once for the job.
-  std::filesystem::path initramfs =
-      state_dir /
-      ("initramfs-" + build::BuildKey("initramfs", KernelTestRecipe(kernel)).substr(0, 16) +
-       ".cpio.gz");
-  if (auto ok = PrepareInitramfs(kernel, initramfs); !ok) return tl::unexpected(ok.error());
-  auto releases = parts.repo->Releases();
-  if (!releases) return tl::unexpected(releases.error());
-  history::Repository* r = parts.repo.get();
-  // The newest release a commit contains picks its compiler and config fix-ups.
-  ReleaseOf release_of = [r, tags = *releases](const std::string& commit) -> std::string {
-    for (auto it = tags.rbegin(); it != tags.rend(); ++it) {
-      auto contained = r->IsAncestor(it->commit, commit);
-      if (contained && *contained) return it->name;
-    }
-    return "";
-  };
-  parts.builder = MakeKernelBuilder(kernel, state_dir / "kernel", release_of);
-  parts.runner = MakeKernelRunner(kernel, initramfs);
+  parts.target = MakeTarget(config, state_dir);
+  auto builder = parts.target->MakeBuilder(*parts.repo);
+  if (!builder) return tl::unexpected(builder.error());
+  parts.builder = std::move(*builder);
+  auto runner = parts.target->MakeRunner();
+  if (!runner) return tl::unexpected(runner.error());
+  parts.runner = std::move(*runner);
   return parts;
 }
 
@@ -101,24 +98,44 @@ Result<int> TestOneCommit(const JobConfig& config, const std::string& rev,
   if (!real) return tl::unexpected(real.error());
   auto id = real->repo->Resolve(rev);
   if (!id) return tl::unexpected(id.error());
-  Parts parts{*real->repo, *real->worktree, *real->builder, *real->runner, **store, log};
-  CommitTester tester(config, /*job_id=*/0, parts);
+  Parts parts = real->View(**store, log);
+  Dispatcher dispatch(config, /*job_id=*/0, parts);
   log.TestingCommit(*id);
-  auto built = tester.Build(*id);
-  if (!built) return tl::unexpected(built.error());
-  log.BuildResult(built->row.ok, built->row.signature, built->row.log_path, built->cached,
-                  built->row.compiler, config.kernel ? "kernel signature" : "signature");
-  if (!built->row.ok) return 1;
-  auto status = [&](int done) {
-    log.Status("testing " + ShortHash(*id) + " run " + std::to_string(done) + "/" +
+  auto cached = dispatch.CachedBuild(*id);
+  if (!cached) return tl::unexpected(cached.error());
+  std::optional<store::BuildRow> build = *cached;
+  if (!build) {
+    log.Status("building " + ShortHash(*id) + " ...");
+    if (auto ok = dispatch.StartBuild(0, *id); !ok) return tl::unexpected(ok.error());
+    while (!build) {
+      auto done = dispatch.Wait(std::chrono::milliseconds(200));
+      if (!done) return tl::unexpected(done.error());
+      if (*done) build = (*done)->build;
+    }
+  }
+  log.BuildResult(build->ok, build->signature, build->log_path, cached->has_value(),
+                  build->compiler, std::string(real->target->SignatureLabel()));
+  if (!build->ok) return 1;
+  if (auto ok = dispatch.StartRuns(0, *id, *build, config.runs); !ok)
+    return tl::unexpected(ok.error());
+  std::vector<store::RunRow> rows;
+  while (dispatch.pending() > 0) {
+    log.Status("testing " + ShortHash(*id) + " run " + std::to_string(rows.size()) + "/" +
                std::to_string(config.runs));
-  };
-  auto rows = tester.Run(*id, built->row, config.runs, nullptr, status);
-  if (!rows) return tl::unexpected(rows.error());
+    auto done = dispatch.Wait(std::chrono::milliseconds(200));
+    if (!done) return tl::unexpected(done.error());
+    if (*done && !(*done)->cancelled) rows.push_back((*done)->run);
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const store::RunRow& a, const store::RunRow& b) { return a.index < b.index; });
   std::vector<std::string> lines;
-  for (const auto& row : *rows) lines.push_back(Describe(row));
-  log.RunResults(lines, rows->empty() ? 0 : rows->front().index);
-  for (const auto& row : *rows) log.Note("  log: " + row.log_path);
+  std::vector<int> indices;
+  for (const auto& row : rows) {
+    lines.push_back(Describe(row));
+    indices.push_back(row.index);
+  }
+  log.RunResults(lines, indices);
+  for (const auto& row : rows) log.Note("  log: " + row.log_path);
   return 0;
 }
 
@@ -139,20 +156,22 @@ Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
     log.Note("resuming job " + std::to_string(job->id) + " in " + state_dir.string());
 
   // Errors in the question itself end the job, so that a corrected command starts afresh;
-  // errors of the machine (I/O, infrastructure) leave it resumable.
+  // errors of the machine (I/O, infrastructure, an interruption) leave it resumable, and say so.
   auto finish_on_bad_input = [&](const Error& e) -> tl::unexpected<Error> {
     job_log.Append("culprit: " + e.message);
     if (e.kind == ErrorKind::kBadInput || e.kind == ErrorKind::kNotFound) {
       report::BisectionResult failed;
       failed.error = e.message;
       (void)(*store)->FinishJob(job->id, report::ToJson(failed));
+      return tl::unexpected(e);
     }
-    return tl::unexpected(e);
+    return tl::unexpected(Error{e.kind, e.message + "; nothing stored is lost: culprit resume " +
+                                            "--state " + state_dir.string() +
+                                            " continues the job"});
   };
   auto real = MakeRealParts(job->config, state_dir);
   if (!real) return finish_on_bad_input(real.error());
-  Parts parts{*real->repo, *real->worktree, *real->builder, *real->runner, **store, log};
-  auto result = RunBisection(job->config, job->id, parts);
+  auto result = RunBisection(job->config, job->id, real->View(**store, log));
   if (!result) return finish_on_bad_input(result.error());
   std::string json = report::ToJson(*result);
   if (auto ok = (*store)->FinishJob(job->id, json); !ok) return tl::unexpected(ok.error());

@@ -79,6 +79,7 @@ class Supervisor {
   Clock::time_point drain_deadline_ = Clock::time_point::max();
   bool leader_exited_ = false;
   bool timed_out_ = false;
+  bool cancelled_ = false;
   bool truncated_ = false;
   bool flooded_ = false;
   uint64_t produced_ = 0;
@@ -96,6 +97,7 @@ Result<void> Supervisor::Supervise(SubprocessRecord& record) {
   }
   int status = Reap();
   record.timed_out = timed_out_;
+  record.cancelled = cancelled_;
   record.output_truncated = truncated_;
   record.output_flooded = flooded_;
   record.output_bytes = produced_;
@@ -115,6 +117,10 @@ bool Supervisor::Done(Clock::time_point now) {
 
 void Supervisor::EnforceTimeout(Clock::time_point now) {
   if (leader_exited_) return;  // its group is already killed
+  if (!cancelled_ && options_.stop.stop_requested()) {
+    cancelled_ = true;
+    KillGroup(SIGKILL);
+  }
   if (!timed_out_ && now >= deadline_) {
     timed_out_ = true;
     KillGroup(SIGTERM);
@@ -133,7 +139,7 @@ int Supervisor::PollTimeoutMs(Clock::time_point now) const {
   } else {
     if (!timed_out_) next = deadline_;
     next = std::min(next, kill_at_);
-    if (!pidfd_.valid()) next = std::min(next, now + kPollTick);
+    if (!pidfd_.valid() || options_.stop.stop_possible()) next = std::min(next, now + kPollTick);
   }
   if (next == Clock::time_point::max()) return -1;
   auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,9 @@ struct SubprocessOptions {
   /// A private network namespace (only loopback, down): plain unshare as root, else inside a
   /// new user namespace; when neither is permitted the child runs unisolated (see the record).
   bool isolate_network = false;
+  /// A stop request kills the whole group at once (the record says `cancelled`): work the
+  /// caller no longer wants, or culprit shutting down.
+  std::stop_token stop;
 };
 
 struct SubprocessRecord {
@@ -49,6 +53,7 @@ struct SubprocessRecord {
   bool output_truncated = false;  ///< output went past `max_output_bytes`; the log holds the cap
   bool output_flooded = false;    ///< the group was killed for producing too much output
   bool network_isolated = false;  ///< ran in a private network namespace
+  bool cancelled = false;         ///< killed on a stop request
   uint64_t output_bytes = 0;      ///< produced, including what was not logged
   std::chrono::duration<double> duration{0};
 };

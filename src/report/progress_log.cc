@@ -59,6 +59,13 @@ void ProgressLog::BuildResult(bool ok, const std::string& signature, const std::
 }
 
 void ProgressLog::RunResults(const std::vector<std::string>& results, int first_index) {
+  std::vector<int> indices;
+  for (size_t i = 0; i < results.size(); ++i) indices.push_back(first_index + static_cast<int>(i));
+  RunResults(results, indices);
+}
+
+void ProgressLog::RunResults(const std::vector<std::string>& results,
+                             const std::vector<int>& indices) {
   if (results.empty()) return;
   ClearStatus();
   bool all_same = true;
@@ -67,7 +74,8 @@ void ProgressLog::RunResults(const std::vector<std::string>& results, int first_
     log_ << "all runs: " << results.front() << "\n";
   } else {
     for (size_t i = 0; i < results.size(); i++)
-      log_ << "run #" << first_index + static_cast<int>(i) << ": " << results[i] << "\n";
+      log_ << "run #" << (i < indices.size() ? indices[i] : static_cast<int>(i)) << ": "
+           << results[i] << "\n";
   }
   log_.flush();
 }

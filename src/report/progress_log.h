@@ -32,6 +32,8 @@ class ProgressLog {
                    const std::string& compiler = "", const std::string& label = "signature");
   /// One line per run ("run #i: crashed: T") or "all runs: X" when every run says the same.
   void RunResults(const std::vector<std::string>& results, int first_index);
+  /// The same for runs numbered `indices` (parallel runs need not be consecutive).
+  void RunResults(const std::vector<std::string>& results, const std::vector<int>& indices);
   void Verdict(const std::string& verdict, const std::string& commit);
   void Note(const std::string& text);
   /// Replaces the terminal progress line; no-op without a status stream.

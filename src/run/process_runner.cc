@@ -38,6 +38,7 @@ class ProcessRunner : public Runner {
         .max_memory_bytes = spec.max_memory_bytes,
         .max_file_bytes = spec.max_file_bytes,
         .isolate_network = spec.isolate_network,
+        .stop = spec.stop,
     });
     if (!run) return Wrap(run.error(), "running '" + spec.command + "'");
     return RunRecord{.exit_code = run->exit_code,
@@ -45,6 +46,7 @@ class ProcessRunner : public Runner {
                      .timed_out = run->timed_out,
                      .output_truncated = run->output_truncated,
                      .network_isolated = run->network_isolated,
+                     .cancelled = run->cancelled,
                      .duration = run->duration};
   }
 };

@@ -221,6 +221,7 @@ class QemuRunner : public VmRunner {
           .max_output_bytes = spec.max_output_bytes,
           .timeout = spec.boot_timeout + spec.run_timeout + spec.exit_grace + kBackstopMargin,
           .kill_grace = Seconds(1),
+          .stop = spec.stop,
       });
       done = true;
     });
@@ -239,6 +240,7 @@ class QemuRunner : public VmRunner {
     record.exit_code = r.exit_code;
     record.signal = r.signal;
     record.output_truncated = r.output_truncated;
+    record.cancelled = r.cancelled;
     record.duration = r.duration;
     record.boot_timed_out = reason == KillReason::kBoot;
     record.silent = reason == KillReason::kSilence;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,7 @@ struct VmRunSpec {
   /// How long a VM that printed the finished marker may take to exit before it is killed.
   std::chrono::duration<double> exit_grace{5};
   uint64_t max_output_bytes = 64ull << 20;
+  std::stop_token stop;  ///< a stop request kills the VM
 };
 
 struct VmRunRecord {
@@ -52,6 +54,7 @@ struct VmRunRecord {
   bool run_timed_out = false;   ///< killed at run_timeout with output still flowing
   bool silent = false;          ///< killed after no_output_timeout of silence
   bool output_truncated = false;
+  bool cancelled = false;                          ///< killed on a stop request
   std::chrono::duration<double> boot_duration{0};  ///< to the init marker; 0 if never seen
   std::chrono::duration<double> duration{0};
 };

@@ -8,8 +8,11 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <stop_token>
 #include <string>
+#include <string_view>
 
+#include "base/outcome.h"
 #include "base/result.h"
 
 namespace culprit::run {
@@ -24,6 +27,7 @@ struct RunSpec {
   uint64_t max_memory_bytes = 8ull << 30;  ///< address-space limit; 0 = none
   bool isolate_network = true;             ///< a private network namespace when permitted
   uint64_t max_file_bytes = 1ull << 30;    ///< largest file the run may write; 0 = none
+  std::stop_token stop;  ///< a stop request kills the run (the record says `cancelled`)
 };
 
 struct RunRecord {
@@ -32,10 +36,8 @@ struct RunRecord {
   bool timed_out = false;  ///< killed at the timeout
   bool output_truncated = false;
   bool network_isolated = false;
-  /// Set by VM runners when the run ended before the reproducer could tell anything: "boot
-  /// failed", "basic kernel testing failed"; or with a hang: "no output from test machine",
-  /// "lost connection to test machine". Empty for plain processes.
-  std::string stage;
+  bool cancelled = false;  ///< stopped on request: no evidence either way
+  RunStage stage = RunStage::kNone;
   std::chrono::duration<double> duration{0};
 };
 

@@ -1,5 +1,6 @@
 #include "sim/world.h"
 
+#include <algorithm>
 #include <deque>
 #include <variant>
 
@@ -118,10 +119,14 @@ decide::Conclusion World::DrivePlans(decide::Engine& engine, const decide::Capac
     decide::Capacity free{.builds = slots.builds - static_cast<int>(f.builds.size()),
                           .runs = slots.runs - f.TotalRuns()};
     decide::Plan plan = engine.PlanRound(f, free);
-    if (plan.conclusion) return *plan.conclusion;
     for (CommitIndex c : plan.cancel) {
-      std::erase_if(queue, [&](const Work& w) { return !w.build && w.commit == c; });
+      std::erase_if(queue, [&](const Work& w) { return w.build && w.commit == c; });
     }
+    // A conclusion stands once the runs in flight are recorded (never dropped: see Plan).
+    const bool runs_in_flight =
+        std::any_of(queue.begin(), queue.end(), [](const Work& w) { return !w.build; });
+    if (plan.conclusion && !runs_in_flight) return *plan.conclusion;
+    if (plan.conclusion) plan = {};
     for (CommitIndex c : plan.builds) queue.push_back({true, c});
     for (const decide::Plan::Runs& r : plan.runs) {
       for (int i = 0; i < r.runs; ++i) queue.push_back({false, r.commit});

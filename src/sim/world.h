@@ -63,7 +63,7 @@ class World {
 
   /// The same through Engine::PlanRound with `slots` builds and runs in flight at once: work
   /// finishes in the order it started (first in, first out) and each result is recorded as it
-  /// finishes. Cancelled runs are dropped unrecorded, as the pipeline drops them.
+  /// finishes. Cancelled builds are dropped; a conclusion waits for the runs in flight.
   decide::Conclusion DrivePlans(decide::Engine& engine, const decide::Capacity& slots,
                                 int max_steps = 100000);
 

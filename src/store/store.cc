@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "store/sqlite_statement.h"
@@ -9,7 +11,17 @@
 namespace culprit::store {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+// Schema changes after version 1, one entry per version: entry i takes a database from version
+// i + 1 to i + 2. kSchema always creates the newest tables; a new database skips these.
+constexpr const char* kMigrations[] = {
+    // 2: where a VM run ended, and whether its log was cut.
+    "ALTER TABLE runs ADD COLUMN stage TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE runs ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE builds ADD COLUMN source_dir TEXT NOT NULL DEFAULT '';",
+    // 3: when a job finished or was abandoned (culprit list's duration).
+    "ALTER TABLE jobs ADD COLUMN finished TEXT NOT NULL DEFAULT '';",
+};
+constexpr int kSchemaVersion = 1 + static_cast<int>(std::size(kMigrations));
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS jobs (
@@ -20,7 +32,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   target_title TEXT NOT NULL DEFAULT '',
   target_alt_titles TEXT NOT NULL DEFAULT '[]',
   result_json TEXT NOT NULL DEFAULT '',
-  created TEXT NOT NULL DEFAULT (datetime('now'))
+  created TEXT NOT NULL DEFAULT (datetime('now')),
+  finished TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS builds (
   key TEXT PRIMARY KEY,
@@ -33,7 +46,8 @@ CREATE TABLE IF NOT EXISTS builds (
   out_dir TEXT NOT NULL,
   log_path TEXT NOT NULL,
   duration_s REAL NOT NULL,
-  created TEXT NOT NULL DEFAULT (datetime('now'))
+  created TEXT NOT NULL DEFAULT (datetime('now')),
+  source_dir TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -49,6 +63,8 @@ CREATE TABLE IF NOT EXISTS runs (
   duration_s REAL NOT NULL,
   job_id INTEGER NOT NULL,
   created TEXT NOT NULL DEFAULT (datetime('now')),
+  stage TEXT NOT NULL DEFAULT '',
+  truncated INTEGER NOT NULL DEFAULT 0,
   UNIQUE (build_key, test_key, run_index)
 );
 CREATE TABLE IF NOT EXISTS decisions (
@@ -59,17 +75,18 @@ CREATE TABLE IF NOT EXISTS decisions (
 );
 )sql";
 
-// Each step brings a database from version `to - 1` to `to`: a new database gets kSchema
-// (version 1) and then every step, an older one the steps it lacks.
-struct Migration {
-  int to;
-  const char* sql;
-};
-constexpr Migration kMigrations[] = {
-    {2, "ALTER TABLE jobs ADD COLUMN finished TEXT NOT NULL DEFAULT ''"},
-};
-
 tl::unexpected<Error> SqlError(sqlite3* db, const std::string& what) {
+  const int code = sqlite3_errcode(db) & 0xff;
+  if (code == SQLITE_FULL || code == SQLITE_IOERR) {
+    // Name the disk: the database's file system is full or failing.
+    const char* file = sqlite3_db_filename(db, "main");
+    std::string dir =
+        file != nullptr ? std::filesystem::path(file).parent_path().string() : std::string("?");
+    return Fail(ErrorKind::kIo,
+                "state database: " + what + ": " + sqlite3_errmsg(db) + " (" +
+                    (code == SQLITE_FULL ? "No space left on device" : "input/output error") +
+                    " on the disk of " + dir + "; free space, then resume)");
+  }
   return Fail(ErrorKind::kIo, "state database: " + what + ": " + sqlite3_errmsg(db));
 }
 
@@ -108,12 +125,12 @@ JobRecord ReadJob(const Statement& st) {
   return job;
 }
 
-// The columns ReadJob reads; a read-only database of schema 1 has no `finished`.
+// The columns ReadJob reads; a read-only database before schema 3 has no `finished`.
 std::string JobQuery(int64_t version, const char* rest) {
   return std::string(
              "SELECT id, fingerprint, config_json, status, target_title, "
              "target_alt_titles, result_json, created, ") +
-         (version >= 2 ? "finished" : "''") + " FROM jobs " + rest;
+         (version >= 3 ? "finished" : "''") + " FROM jobs " + rest;
 }
 
 constexpr const char* kRunning = "status NOT IN ('finished', 'abandoned')";
@@ -210,14 +227,17 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& state_di
 // One transaction: a killed migration leaves the old schema, whole.
 Result<void> Store::Migrate(int64_t from) {
   if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
-  // Another process may have migrated while this one waited for the lock.
-  Statement version(db_, "PRAGMA user_version");
-  if (version.ok() && version.Step() == SQLITE_ROW) from = version.Int(0);
-  for (const Migration& m : kMigrations) {
-    if (m.to <= from) continue;
-    if (auto r = Exec(m.sql); !r) {
+  {
+    // Another process may have migrated while this one waited for the lock.
+    Statement version(db_, "PRAGMA user_version");
+    if (version.ok() && version.Step() == SQLITE_ROW) from = version.Int(0);
+  }
+  // A database from before user_version was set (0) got the newest tables from kSchema.
+  for (int64_t v = from == 0 ? kSchemaVersion : from; v < kSchemaVersion; ++v) {
+    if (auto r = Exec(kMigrations[v - 1]); !r) {
       (void)Exec("ROLLBACK");
-      return r;
+      return Fail(ErrorKind::kCorrupt, "upgrading the schema to version " + std::to_string(v + 1) +
+                                           ": " + r.error().message);
     }
   }
   std::string set = "PRAGMA user_version=" + std::to_string(kSchemaVersion);
@@ -323,7 +343,7 @@ Result<std::optional<BuildRow>> Store::FindBuild(const std::string& key) {
   std::lock_guard lock(mu_);
   Statement st(db_,
                "SELECT key, tree_id, commit_id, ok, exit_code, signature, out_dir, log_path, "
-               "duration_s, compiler FROM builds WHERE key = ?");
+               "duration_s, compiler, source_dir FROM builds WHERE key = ?");
   st.Bind(1, key);
   if (!st.ok()) return SqlError(db_, "reading builds");
   if (st.Step() != SQLITE_ROW) return std::optional<BuildRow>();
@@ -338,6 +358,7 @@ Result<std::optional<BuildRow>> Store::FindBuild(const std::string& key) {
   b.log_path = st.Text(7);
   b.duration_s = st.Real(8);
   b.compiler = st.Text(9);
+  b.source_dir = st.Text(10);
   return std::optional<BuildRow>(std::move(b));
 }
 
@@ -345,10 +366,11 @@ Result<void> Store::PutBuild(const BuildRow& b) {
   std::lock_guard lock(mu_);
   Statement st(db_,
                "INSERT OR REPLACE INTO builds (key, tree_id, commit_id, ok, exit_code, signature, "
-               "out_dir, log_path, duration_s, compiler) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+               "out_dir, log_path, duration_s, compiler, source_dir) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.Bind(1, b.key).Bind(2, b.tree_id).Bind(3, b.commit).Bind(4, b.ok ? 1 : 0);
   st.Bind(5, b.exit_code).Bind(6, b.signature).Bind(7, b.out_dir).Bind(8, b.log_path);
-  st.Bind(9, b.duration_s).Bind(10, b.compiler);
+  st.Bind(9, b.duration_s).Bind(10, b.compiler).Bind(11, b.source_dir);
   if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording build");
   return {};
 }
@@ -358,7 +380,8 @@ Result<std::vector<RunRow>> Store::FindRuns(const std::string& build_key,
   std::lock_guard lock(mu_);
   Statement st(db_,
                "SELECT id, run_index, status, exit_code, signal, title, alt_titles, log_path, "
-               "duration_s, job_id FROM runs WHERE build_key = ? AND test_key = ? "
+               "duration_s, job_id, stage, truncated FROM runs WHERE build_key = ? AND "
+               "test_key = ? "
                "ORDER BY run_index");
   st.Bind(1, build_key).Bind(2, test_key);
   if (!st.ok()) return SqlError(db_, "reading runs");
@@ -377,6 +400,8 @@ Result<std::vector<RunRow>> Store::FindRuns(const std::string& build_key,
     r.log_path = st.Text(7);
     r.duration_s = st.Real(8);
     r.job_id = st.Int(9);
+    r.stage = ParseRunStage(st.Text(10));
+    r.truncated = st.Int(11) != 0;
     rows.push_back(std::move(r));
   }
   return rows;
@@ -386,11 +411,12 @@ Result<void> Store::PutRun(RunRow& r) {
   std::lock_guard lock(mu_);
   Statement st(db_,
                "INSERT INTO runs (build_key, test_key, run_index, status, exit_code, signal, "
-               "title, alt_titles, log_path, duration_s, job_id) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+               "title, alt_titles, log_path, duration_s, job_id, stage, truncated) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.Bind(1, r.build_key).Bind(2, r.test_key).Bind(3, r.index).Bind(4, RunStatusName(r.status));
   st.Bind(5, r.exit_code).Bind(6, r.signal).Bind(7, r.title).Bind(8, ToJson(r.alt_titles));
   st.Bind(9, r.log_path).Bind(10, r.duration_s).Bind(11, r.job_id);
+  st.Bind(12, std::string(RunStageName(r.stage))).Bind(13, r.truncated ? 1 : 0);
   if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording run");
   r.id = static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
   return {};

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/outcome.h"
 #include "base/result.h"
 
 struct sqlite3;
@@ -47,6 +48,7 @@ struct BuildRow {
   std::string out_dir;
   std::string log_path;
   double duration_s = 0;
+  std::string source_dir;  ///< the checkout it was built in (kernel DWARF names sources by it)
 };
 
 /// A run's raw status, before it is compared with the target crash.
@@ -61,8 +63,10 @@ struct RunRow {
   RunStatus status = RunStatus::kOk;
   int exit_code = -1;
   int signal = 0;
-  std::string title;  ///< crash title when crashed (or untestable with a crash)
+  std::string title;  ///< crash title when crashed (or untestable with a crash); infra: the error
   std::vector<std::string> alt_titles;
+  RunStage stage = RunStage::kNone;  ///< where a VM run ended, when it ended early or hung
+  bool truncated = false;            ///< the log holds only part of the output
   std::string log_path;
   double duration_s = 0;
   int64_t job_id = 0;

@@ -175,22 +175,65 @@ TEST(Store, OpenModes) {
   std::filesystem::remove_all(dir);
 }
 
-// A database of schema 1 (culprit before `finished` was kept) opens, migrates and keeps its jobs;
-// read-only, it is read as it is.
+// A database of schema 1 opens, migrates (to `finished` and the columns after it) and keeps its
+// jobs; read-only, it is read as it is.
 TEST(Store, MigratesSchemaOne) {
   auto dir = TempDir("migrate");
   std::filesystem::create_directories(dir);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir / "culprit.db").c_str(), &db), SQLITE_OK);
-  const char* v1 =
-      "CREATE TABLE jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, fingerprint TEXT NOT NULL, "
-      "config_json TEXT NOT NULL, status TEXT NOT NULL, target_title TEXT NOT NULL DEFAULT '', "
-      "target_alt_titles TEXT NOT NULL DEFAULT '[]', result_json TEXT NOT NULL DEFAULT '', "
-      "created TEXT NOT NULL DEFAULT (datetime('now')));"
-      "INSERT INTO jobs (fingerprint, config_json, status, result_json) "
-      "VALUES ('fp', '{}', 'finished', '{}');"
-      "PRAGMA user_version=1;";
-  ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK);
+  // The tables of schema 1, as culprit 0.1 created them.
+  const std::string v1 = R"sql(
+CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  fingerprint TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  status TEXT NOT NULL,
+  target_title TEXT NOT NULL DEFAULT '',
+  target_alt_titles TEXT NOT NULL DEFAULT '[]',
+  result_json TEXT NOT NULL DEFAULT '',
+  created TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE TABLE IF NOT EXISTS builds (
+  key TEXT PRIMARY KEY,
+  tree_id TEXT NOT NULL,
+  commit_id TEXT NOT NULL,
+  ok INTEGER NOT NULL,
+  exit_code INTEGER NOT NULL,
+  signature TEXT NOT NULL,
+  compiler TEXT NOT NULL DEFAULT '',
+  out_dir TEXT NOT NULL,
+  log_path TEXT NOT NULL,
+  duration_s REAL NOT NULL,
+  created TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  build_key TEXT NOT NULL,
+  test_key TEXT NOT NULL,
+  run_index INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  exit_code INTEGER NOT NULL,
+  signal INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  alt_titles TEXT NOT NULL,
+  log_path TEXT NOT NULL,
+  duration_s REAL NOT NULL,
+  job_id INTEGER NOT NULL,
+  created TEXT NOT NULL DEFAULT (datetime('now')),
+  UNIQUE (build_key, test_key, run_index)
+);
+CREATE TABLE IF NOT EXISTS decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  created TEXT NOT NULL DEFAULT (datetime('now'))
+);
+)sql"
+                         "INSERT INTO jobs (fingerprint, config_json, status, result_json) "
+                         "VALUES ('fp', '{}', 'finished', '{}');"
+                         "PRAGMA user_version=1;";
+  ASSERT_EQ(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
   {
     auto reader = Store::Open(dir, OpenMode::kReadOnly);

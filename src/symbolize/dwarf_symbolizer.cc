@@ -51,9 +51,11 @@ std::optional<Dwarf_Word> UnsignedAttr(Dwarf_Die* die, unsigned int code) {
 
 class DwarfSymbolizer : public Symbolizer {
  public:
-  DwarfSymbolizer(Dwfl* dwfl, Dwfl_Module* module, std::string strip_prefix)
-      : dwfl_(dwfl, dwfl_end), module_(module), strip_prefix_(std::move(strip_prefix)) {
-    if (!strip_prefix_.empty() && strip_prefix_.back() != '/') strip_prefix_ += '/';
+  DwarfSymbolizer(Dwfl* dwfl, Dwfl_Module* module, std::vector<std::string> strip_prefixes)
+      : dwfl_(dwfl, dwfl_end), module_(module), strip_prefixes_(std::move(strip_prefixes)) {
+    for (std::string& prefix : strip_prefixes_) {
+      if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+    }
     LoadSymbols();
   }
 
@@ -84,8 +86,10 @@ class DwarfSymbolizer : public Symbolizer {
   /// `path` made relative to the source dir, normalized ("fs/../fs/x.c" -> "fs/x.c").
   std::string Relative(const char* path) const {
     std::string p = fs::path(path).lexically_normal().string();
-    if (!strip_prefix_.empty() && p.compare(0, strip_prefix_.size(), strip_prefix_) == 0) {
-      return p.substr(strip_prefix_.size());
+    for (const std::string& prefix : strip_prefixes_) {
+      if (!prefix.empty() && p.compare(0, prefix.size(), prefix) == 0) {
+        return p.substr(prefix.size());
+      }
     }
     return p;
   }
@@ -106,7 +110,7 @@ class DwarfSymbolizer : public Symbolizer {
 
   std::unique_ptr<Dwfl, void (*)(Dwfl*)> dwfl_;
   Dwfl_Module* module_;
-  std::string strip_prefix_;
+  std::vector<std::string> strip_prefixes_;
   std::map<std::string, std::vector<Symbol>> symbols_;
 };
 
@@ -150,6 +154,11 @@ std::vector<Frame> DwarfSymbolizer::Symbolize(uint64_t address) {
 
 Result<std::unique_ptr<Symbolizer>> OpenSymbolizer(const fs::path& vmlinux,
                                                    std::string strip_prefix) {
+  return OpenSymbolizer(vmlinux, std::vector<std::string>{std::move(strip_prefix)});
+}
+
+Result<std::unique_ptr<Symbolizer>> OpenSymbolizer(const fs::path& vmlinux,
+                                                   std::vector<std::string> strip_prefixes) {
   std::error_code ec;
   if (!fs::exists(vmlinux, ec)) {
     return Fail(ErrorKind::kNotFound, "no vmlinux at " + vmlinux.string());
@@ -163,7 +172,7 @@ Result<std::unique_ptr<Symbolizer>> OpenSymbolizer(const fs::path& vmlinux,
     dwfl_end(dwfl);
     return Fail(ErrorKind::kBadInput, vmlinux.string() + " is not a usable ELF file: " + why);
   }
-  auto symbolizer = std::make_unique<DwarfSymbolizer>(dwfl, module, std::move(strip_prefix));
+  auto symbolizer = std::make_unique<DwarfSymbolizer>(dwfl, module, std::move(strip_prefixes));
   if (!symbolizer->HasSymbols()) {
     return Fail(
         ErrorKind::kBadInput,

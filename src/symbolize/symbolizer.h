@@ -44,6 +44,10 @@ class Symbolizer {
 /// kBadInput if it is not ELF or has no symbol table.
 Result<std::unique_ptr<Symbolizer>> OpenSymbolizer(const std::filesystem::path& vmlinux,
                                                    std::string strip_prefix);
+/// The same with several prefixes, tried in order (DWARF may name sources by an absolute or a
+/// relative path depending on where the build ran).
+Result<std::unique_ptr<Symbolizer>> OpenSymbolizer(const std::filesystem::path& vmlinux,
+                                                   std::vector<std::string> strip_prefixes);
 
 /// Rewrites every unsymbolized `func+0xOFF/0xSIZE` frame of `report` as syzbot does: the line gets
 /// " file:line", preceded by one line per inlined function ("<prefix>name file:line [inline]",

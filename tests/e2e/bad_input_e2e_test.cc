@@ -92,6 +92,16 @@ const BadInput kBadInputs[] = {
      .args = [](auto&, auto&, auto a) { return Replace(a, "--bad", "HEAD~1"); },
      .want = "another unfinished job",
      .prepare = nullptr},
+    {.name = "job_file_with_unknown_key",
+     .args = [](auto&, auto& d, auto) -> std::vector<std::string> {
+       return {"bisect", (d.path() / "job.toml").string()};
+     },
+     .want = "job.toml:3: unknown key 'runz' (did you mean 'runs'?)",
+     .prepare =
+         [](const ScratchDir& d) {
+           std::ofstream(d.path() / "job.toml")
+               << "bad = 'HEAD'\nbuild = 'make'\nrunz = 3\ntest = './t'\n";
+         }},
     {.name = "corrupt_database",
      .args = [](auto&, auto&, auto a) { return a; },
      .want = "not a usable culprit database",

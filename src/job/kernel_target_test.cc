@@ -1,4 +1,4 @@
-#include "job/kernel_parts.h"
+#include "job/kernel_target.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 namespace culprit::job {
 namespace {
 
-TEST(KernelParts, CompilerByNewestContainedRelease) {
+TEST(KernelTarget, CompilerByNewestContainedRelease) {
   KernelSettings k{.compilers = {{"v5.10", "gcc-10"}, {"v6.1", "gcc-12"}, {"v5.15", "gcc-11"}}};
   struct Row {
     const char* release;
@@ -21,26 +21,26 @@ TEST(KernelParts, CompilerByNewestContainedRelease) {
   for (const Row& r : rows) EXPECT_EQ(PickCompiler(k, r.release), r.want) << r.release;
 }
 
-TEST(KernelParts, FixupsApplyBeforeTheirRelease) {
+TEST(KernelTarget, FixupsApplyBeforeTheirRelease) {
   KernelSettings k{.fixups = {{"v5.10", {"KCSAN"}}, {"v6.1", {"RUST", "KMSAN"}}}};
   EXPECT_EQ(PickDisabledOptions(k, "v5.4"), (std::vector<std::string>{"KCSAN", "RUST", "KMSAN"}));
   EXPECT_EQ(PickDisabledOptions(k, "v5.15"), (std::vector<std::string>{"RUST", "KMSAN"}));
   EXPECT_TRUE(PickDisabledOptions(k, "v6.1").empty());
 }
 
-TEST(KernelParts, JobFileKernelTable) {
+TEST(KernelTarget, JobFileKernelTable) {
   auto dir = std::filesystem::temp_directory_path() / ("culprit-kjob-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "job.toml")
       << "repo = '/src/linux'\nbad = 'HEAD'\n[kernel]\n"
          "config = 'k.config'\nreproducer = 'repro'\nvms = 3\n"
-         "memory_mb = 1024\ncompilers = [{since = 'v6.1', cc = 'gcc-12'}]\n"
+         "vm_memory_mb = 1024\ncompilers = [{since = 'v6.1', cc = 'gcc-12'}]\n"
          "fixups = [{before = 'v5.10', disable = ['KCSAN']}]\n";
   auto c = LoadJobFile(dir / "job.toml");
   ASSERT_TRUE(c) << c.error().message;
   ASSERT_TRUE(c->kernel.has_value());
   EXPECT_EQ(c->kernel->config, dir / "k.config") << "relative to the job file";
-  EXPECT_EQ(c->jobs, 3);
+  EXPECT_EQ(c->kernel->vms, 3);
   EXPECT_EQ(c->kernel->memory_mb, 1024);
   ASSERT_EQ(c->kernel->compilers.size(), 1u);
   EXPECT_EQ(c->kernel->fixups[0].disable, std::vector<std::string>{"KCSAN"});

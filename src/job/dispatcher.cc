@@ -1,0 +1,296 @@
+#include "job/dispatcher.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "base/strings.h"
+
+namespace culprit::job {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string TestKeyOf(const JobConfig& config, const Target& target) {
+  std::ostringstream recipe;
+  recipe << "test\n"
+         << target.TestRecipe() << "\ntimeout=" << config.timeout_s
+         << "\nmemory=" << config.max_memory_bytes << "\noutput=" << config.max_output_bytes;
+  return build::BuildKey("test", recipe.str());
+}
+
+Result<void> MakeDir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return Fail(ErrorKind::kIo,
+                "cannot create " + dir.string() + ": " + ec.message() + " (is its disk full?)");
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string ReadBounded(const fs::path& path, size_t limit) {
+  std::ifstream in(path, std::ios::binary);
+  std::string data;
+  if (!in) return data;
+  // In chunks: a buffer of `limit` bytes (64 MiB by default) per read would cost far more
+  // than the usual log.
+  constexpr size_t kChunk = 64 << 10;
+  while (data.size() < limit && in) {
+    const size_t at = data.size();
+    const size_t want = std::min(kChunk, limit - at);
+    data.resize(at + want);
+    in.read(data.data() + at, static_cast<std::streamsize>(want));
+    data.resize(at + static_cast<size_t>(in.gcount()));
+  }
+  return data;
+}
+
+struct Dispatcher::Pending {
+  Finished::Kind kind = Finished::Kind::kBuild;
+  decide::CommitIndex commit = decide::kNoCommit;
+  std::string commit_id;
+  int slot = -1;
+  // Builds.
+  build::BuildSpec build_spec;
+  store::BuildRow build_row;
+  Result<build::BuildRecord> build_result = Fail(ErrorKind::kInternal, "build never ran");
+  // Runs.
+  run::RunSpec run_spec;
+  store::RunRow run_row;
+  Result<run::RunRecord> run_result = Fail(ErrorKind::kInternal, "run never ran");
+  bool cancel_requested = false;
+};
+
+Dispatcher::Dispatcher(const JobConfig& config, int64_t job_id, Parts parts)
+    : config_(config),
+      job_id_(job_id),
+      parts_(parts),
+      build_recipe_(parts.target.BuildRecipe()),
+      test_key_(TestKeyOf(config, parts.target)),
+      slot_busy_(parts.worktrees.size(), false) {}
+
+Dispatcher::~Dispatcher() { pool_.CancelAll(); }
+
+Result<std::optional<store::BuildRow>> Dispatcher::CachedBuild(const std::string& commit_id) {
+  auto info = parts_.repo.Commit(commit_id);
+  if (!info) return tl::unexpected(info.error());
+  auto cached = parts_.store.FindBuild(build::BuildKey(info->tree_id, build_recipe_));
+  if (!cached) return tl::unexpected(cached.error());
+  std::error_code ec;
+  if (*cached && (!(*cached)->ok || fs::exists((*cached)->out_dir, ec))) return *cached;
+  return std::optional<store::BuildRow>();
+}
+
+Result<void> Dispatcher::StartBuild(decide::CommitIndex commit, const std::string& commit_id) {
+  int slot = -1;
+  for (size_t i = 0; i < slot_busy_.size() && slot < 0; ++i) {
+    if (!slot_busy_[i]) slot = static_cast<int>(i);
+  }
+  if (slot < 0) return Fail(ErrorKind::kInternal, "no free build slot");
+  auto info = parts_.repo.Commit(commit_id);
+  if (!info) return tl::unexpected(info.error());
+  const std::string key = build::BuildKey(info->tree_id, build_recipe_);
+  const fs::path dir = parts_.store.dir() / "builds" / key.substr(0, 24);
+  if (auto ok = MakeDir(dir); !ok) return ok;
+  history::Worktree& worktree = *parts_.worktrees[static_cast<size_t>(slot)];
+  auto p = std::make_unique<Pending>();
+  p->kind = Finished::Kind::kBuild;
+  p->commit = commit;
+  p->commit_id = commit_id;
+  p->slot = slot;
+  p->build_spec = build::BuildSpec{
+      .command = parts_.target.BuildCommand(),
+      .source_dir = worktree.path(),
+      .out_dir = dir / "out",
+      .log_path = dir / "build.log",
+      .scratch_dir = worktree.path().parent_path(),
+      .env = {{"CULPRIT_COMMIT", commit_id}},
+      .timeout = std::chrono::seconds(static_cast<int64_t>(config_.build_timeout_s)),
+  };
+  p->build_row = store::BuildRow{.key = key,
+                                 .tree_id = info->tree_id,
+                                 .commit = commit_id,
+                                 .out_dir = p->build_spec.out_dir.string(),
+                                 .log_path = p->build_spec.log_path.string(),
+                                 .source_dir = worktree.path().string()};
+  Pending* raw = p.get();
+  build::Builder& builder = parts_.builder;
+  slot_busy_[static_cast<size_t>(slot)] = true;
+  WorkPool::Ticket t = pool_.Start([raw, &worktree, &builder](std::stop_token stop) {
+    if (auto ok = worktree.Checkout(raw->commit_id); !ok) {
+      raw->build_result = Wrap(ok.error(), "checking out " + ShortHash(raw->commit_id));
+      return;
+    }
+    build::BuildSpec spec = raw->build_spec;
+    spec.stop = stop;
+    raw->build_result = builder.Build(spec);
+  });
+  pending_.emplace(t, std::move(p));
+  return {};
+}
+
+Result<void> Dispatcher::StartRuns(decide::CommitIndex commit, const std::string& commit_id,
+                                   const store::BuildRow& build, int runs) {
+  const std::string& key = build.key;
+  if (!next_run_index_.contains(key)) {
+    auto stored = parts_.store.FindRuns(key, test_key_);
+    if (!stored) return tl::unexpected(stored.error());
+    next_run_index_[key] = stored->empty() ? 0 : stored->back().index + 1;
+  }
+  const fs::path dir =
+      parts_.store.dir() / "runs" / (key.substr(0, 16) + "-" + test_key_.substr(0, 8));
+  if (auto ok = MakeDir(dir); !ok) return ok;
+  run::Runner& runner = parts_.runner;
+  for (int i = 0; i < runs; ++i) {
+    const int index = next_run_index_[key]++;
+    auto p = std::make_unique<Pending>();
+    p->kind = Finished::Kind::kRun;
+    p->commit = commit;
+    p->commit_id = commit_id;
+    p->run_spec = run::RunSpec{
+        .command = parts_.target.TestCommand(),
+        .work_dir = dir / ("work-" + std::to_string(index)),
+        .log_path = dir / ("run-" + std::to_string(index) + ".log"),
+        .env = {{"CULPRIT_COMMIT", commit_id},
+                {"CULPRIT_OUT", build.out_dir},
+                {"CULPRIT_RUN", std::to_string(index)}},
+        .timeout = std::chrono::duration<double>(config_.timeout_s),
+        .max_output_bytes = config_.max_output_bytes,
+        .max_memory_bytes = config_.max_memory_bytes,
+    };
+    p->run_row = store::RunRow{.build_key = key,
+                               .test_key = test_key_,
+                               .index = index,
+                               .log_path = p->run_spec.log_path.string(),
+                               .job_id = job_id_};
+    Pending* raw = p.get();
+    WorkPool::Ticket t = pool_.Start([raw, &runner](std::stop_token stop) {
+      run::RunSpec spec = raw->run_spec;
+      spec.stop = stop;
+      raw->run_result = runner.Run(spec);
+      std::error_code ec;
+      fs::remove_all(spec.work_dir, ec);
+    });
+    pending_.emplace(t, std::move(p));
+  }
+  return {};
+}
+
+void Dispatcher::CancelBuild(decide::CommitIndex commit) {
+  for (auto& [ticket, p] : pending_) {
+    if (p->commit != commit || p->kind != Finished::Kind::kBuild) continue;
+    p->cancel_requested = true;
+    pool_.Cancel(ticket);
+  }
+}
+
+void Dispatcher::CancelAll() {
+  for (auto& [ticket, p] : pending_) p->cancel_requested = true;
+  pool_.CancelAll();
+}
+
+Result<std::optional<Finished>> Dispatcher::Wait(std::chrono::milliseconds timeout) {
+  std::optional<WorkPool::Ticket> ticket = pool_.WaitAny(timeout);
+  if (!ticket) return std::optional<Finished>();
+  auto it = pending_.find(*ticket);
+  if (it == pending_.end()) return Fail(ErrorKind::kInternal, "unknown work finished");
+  std::unique_ptr<Pending> p = std::move(it->second);
+  pending_.erase(it);
+  if (p->slot >= 0) slot_busy_[static_cast<size_t>(p->slot)] = false;
+  auto done = Complete(*p);
+  if (!done) return tl::unexpected(done.error());
+  return std::optional<Finished>(std::move(*done));
+}
+
+// Classifies and stores a finished build or run. A cancelled one is dropped: it says nothing.
+Result<Finished> Dispatcher::Complete(Pending& p) {
+  Finished f{.kind = p.kind, .commit = p.commit, .commit_id = p.commit_id};
+  if (p.kind == Finished::Kind::kBuild) {
+    if (!p.build_result) {
+      if (p.cancel_requested) {
+        f.cancelled = true;
+        return f;
+      }
+      return Wrap(p.build_result.error(), "building " + ShortHash(p.commit_id));
+    }
+    const build::BuildRecord& rec = *p.build_result;
+    if (rec.cancelled || p.cancel_requested) {
+      f.cancelled = true;
+      return f;
+    }
+    store::BuildRow row = p.build_row;
+    row.ok = rec.ok;
+    row.exit_code = rec.exit_code;
+    row.signature = rec.signature;
+    row.compiler = rec.compiler;
+    row.duration_s = rec.duration.count();
+    if (auto ok = parts_.store.PutBuild(row); !ok) return tl::unexpected(ok.error());
+    f.build = std::move(row);
+    return f;
+  }
+  store::RunRow row = p.run_row;
+  if (!p.run_result) {
+    if (p.cancel_requested) {
+      f.cancelled = true;
+      return f;
+    }
+    // culprit could not run the reproducer at all: an infrastructure error, never evidence.
+    row.status = store::RunStatus::kInfra;
+    row.title = p.run_result.error().message;
+  } else {
+    const run::RunRecord& rec = *p.run_result;
+    if (rec.cancelled || p.cancel_requested) {
+      f.cancelled = true;
+      return f;
+    }
+    ClassifiedRun cls =
+        parts_.target.Classify(rec, ReadBounded(p.run_spec.log_path, config_.max_output_bytes));
+    row.status = cls.status;
+    row.title = cls.title;
+    row.alt_titles = cls.alt_titles;
+    row.stage = cls.stage;
+    row.truncated = cls.truncated;
+    row.exit_code = rec.exit_code;
+    row.signal = rec.signal;
+    row.duration_s = rec.duration.count();
+  }
+  if (auto ok = parts_.store.PutRun(row); !ok) return Wrap(ok.error(), "storing a run");
+  f.run = std::move(row);
+  return f;
+}
+
+decide::InFlight Dispatcher::InFlight() const {
+  decide::InFlight f;
+  for (const auto& [ticket, p] : pending_) {
+    if (p->cancel_requested) continue;
+    if (p->kind == Finished::Kind::kBuild) {
+      f.builds.push_back(p->commit);
+      continue;
+    }
+    auto it = std::find_if(f.runs.begin(), f.runs.end(),
+                           [&](const decide::InFlight::Runs& r) { return r.commit == p->commit; });
+    if (it == f.runs.end()) {
+      f.runs.push_back({p->commit, 1});
+    } else {
+      ++it->runs;
+    }
+  }
+  return f;
+}
+
+int Dispatcher::free_build_slots() const {
+  int n = 0;
+  for (bool busy : slot_busy_) n += busy ? 0 : 1;
+  return n;
+}
+
+int Dispatcher::runs_in_flight() const {
+  int n = 0;
+  for (const auto& [ticket, p] : pending_) n += p->kind == Finished::Kind::kRun ? 1 : 0;
+  return n;
+}
+
+}  // namespace culprit::job

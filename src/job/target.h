@@ -1,0 +1,75 @@
+// The seam between the job loop and what is being bisected. A plain project (a build command
+// and a test command) and a Linux kernel (kbuild, QEMU VMs, DWARF) differ in their recipes, how
+// a run's stage and console log are classified, the signature's name, and what is added to the
+// result after the conclusion; everything else in the loop is the same. MakeTarget is the one
+// place that looks at the kind of job.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "build/builder.h"
+#include "history/history.h"
+#include "job/job_config.h"
+#include "report/bisection_result.h"
+#include "run/runner.h"
+#include "store/store.h"
+
+namespace culprit::job {
+
+/// What one finished run says, as the store keeps it (before comparison with the target).
+struct ClassifiedRun {
+  store::RunStatus status = store::RunStatus::kOk;
+  std::string title;  ///< the crash title; for infrastructure errors, what failed
+  std::vector<std::string> alt_titles;
+  RunStage stage = RunStage::kNone;
+  bool truncated = false;
+};
+
+class Target {
+ public:
+  virtual ~Target() = default;
+
+  /// Everything that changes what a build produces / what a run does: part of the cache keys,
+  /// so that a changed config or reproducer never reuses stale results.
+  virtual std::string BuildRecipe() const = 0;
+  virtual std::string TestRecipe() const = 0;
+  /// The command a BuildSpec and a RunSpec carry ("" where the builder or runner ignores it).
+  virtual std::string BuildCommand() const = 0;
+  virtual std::string TestCommand() const = 0;
+  /// The log's name for a build's fingerprint: "signature" or, for kernels, "kernel signature".
+  virtual std::string_view SignatureLabel() const = 0;
+
+  /// The run's status and title from what the runner said and its console log.
+  virtual ClassifiedRun Classify(const run::RunRecord& record, std::string_view log) const = 0;
+
+  /// `report` with what the build knows added (kernels: file:line from vmlinux); unchanged
+  /// when there is nothing to add.
+  virtual std::string Symbolize(const store::BuildRow& build, const std::string& report) = 0;
+
+  /// After the conclusion, with the target crash's first run and its build: the report as the
+  /// result shows it (symbolized, disassembled) and recipients from the tree (MAINTAINERS).
+  virtual void AddDetails(const store::RunRow& run, const store::BuildRow& build,
+                          history::Repository& repo, report::BisectionResult& result) = 0;
+
+  /// The real builder and runner (tests plug in fakes instead). `state_dir` holds what they
+  /// keep between commits (a kernel's initramfs).
+  virtual Result<std::unique_ptr<build::Builder>> MakeBuilder(history::Repository& repo) = 0;
+  virtual Result<std::unique_ptr<run::Runner>> MakeRunner() = 0;
+};
+
+/// The target of `config`: a kernel when it has a [kernel] table, else a plain project.
+std::unique_ptr<Target> MakeTarget(const JobConfig& config, const std::filesystem::path& state_dir);
+
+/// Recipients from the MAINTAINERS file of the culprit's tree for the files it touches and the
+/// guilty file, added to the result's To/Cc (kernels, and any project with such a file).
+void AddMaintainerRecipients(history::Repository& repo, report::BisectionResult& result);
+
+/// A plain project's target (also the one the loop tests use with fake parts).
+std::unique_ptr<Target> MakeProgramTarget(const JobConfig& config);
+
+}  // namespace culprit::job
