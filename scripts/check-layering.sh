@@ -18,7 +18,8 @@ declare -A allowed=(
   [symbolize]="base symbolize"
   [demo]="base process demo"
   [job]="base decide crash history process build run store report symbolize job"
-  [cli]="base decide crash history process build run store report symbolize job sim demo audit cli"
+  [serve]="base decide crash history store report serve"
+  [cli]="base decide crash history process build run store report symbolize job sim demo audit serve cli"
 )
 status=0
 for dir in "$root"/src/*/; do

@@ -14,6 +14,11 @@ void AddDemoCommand(CLI::App& app, int* exit_code);
 void AddKernelCommand(CLI::App& app, int* exit_code);
 void AddSimulateCommand(CLI::App& app, int* exit_code);
 void AddParseCommand(CLI::App& app, int* exit_code);
+void AddShowCommand(CLI::App& app, int* exit_code);
+void AddListCommand(CLI::App& app, int* exit_code);
+void AddLogCommand(CLI::App& app, int* exit_code);
+void AddAbandonCommand(CLI::App& app, int* exit_code);
+void AddServeCommand(CLI::App& app, int* exit_code);
 void AddAuditCommand(CLI::App& app, int* exit_code);
 
 /// The log on stdout, with the progress line on stderr when stderr is a terminal.

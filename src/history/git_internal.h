@@ -68,6 +68,8 @@ Result<std::vector<ReleaseTag>> ListReleases(git_repository* repo);
 
 /// Files changed by `commit` against its first parent (diff_stat.cc).
 Result<std::vector<FileStat>> ComputeDiffStat(git_repository* repo, const git_oid& commit);
+/// The patch text of `commit` against its first parent, at most `max_bytes` (diff_stat.cc).
+Result<std::string> ComputePatch(git_repository* repo, const git_oid& commit, size_t max_bytes);
 /// Paths changed by `commit` against its first parent, sorted (diff_stat.cc).
 Result<std::vector<std::string>> ComputeChangedPaths(git_repository* repo, const git_oid& commit);
 

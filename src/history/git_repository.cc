@@ -199,6 +199,12 @@ class GitRepository final : public Repository {
     return ComputeDiffStat(repo_.get(), *oid);
   }
 
+  Result<std::string> Diff(const std::string& id, size_t max_bytes) override {
+    Result<git_oid> oid = ResolveCommit(repo_.get(), id);
+    if (!oid) return tl::unexpected(oid.error());
+    return ComputePatch(repo_.get(), *oid, max_bytes);
+  }
+
   Result<std::vector<std::string>> ChangedPaths(const std::string& id) override {
     Result<git_oid> oid = ResolveCommit(repo_.get(), id);
     if (!oid) return tl::unexpected(oid.error());

@@ -139,6 +139,39 @@ TEST(DiffStatTest, DetectsRenames) {
   EXPECT_EQ((*stat)[0].path, "old.c => new.c");
 }
 
+// The patch against the first parent, as `git show` prints it; cut at a line when too long.
+TEST(DiffTest, PatchAgainstFirstParent) {
+  TestRepo repo;
+  std::string root = repo.Commit("init", {{"keep", "a\nb\nc\n"}, {"gone", "x\n"}});
+  std::string id = repo.Commit("change", {{"keep", "a\nB\nc\n"}, {"gone", std::nullopt}});
+  std::unique_ptr<Repository> git = Open(repo);
+  struct {
+    std::string commit;
+    size_t max_bytes;
+    std::vector<std::string> want;
+    std::vector<std::string> absent;
+  } cases[] = {
+      {root, 1 << 20, {"diff --git a/gone b/gone\n", "new file mode", "+++ b/keep\n", "+a\n"}, {}},
+      {id,
+       1 << 20,
+       {"--- a/gone\n+++ /dev/null\n", "@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n", "-x\n"},
+       {"(diff cut"}},
+      {id, 60, {"diff --git a/gone b/gone\n", "... (diff cut at 60 bytes)\n"}, {"+B"}},
+  };
+  for (const auto& c : cases) {
+    Result<std::string> diff = git->Diff(c.commit, c.max_bytes);
+    ASSERT_TRUE(diff) << diff.error().message;
+    for (const auto& want : c.want) {
+      EXPECT_NE(diff->find(want), std::string::npos) << want << " not in:\n" << *diff;
+    }
+    for (const auto& absent : c.absent) {
+      EXPECT_EQ(diff->find(absent), std::string::npos) << absent << " in:\n" << *diff;
+    }
+    EXPECT_LE(diff->size(), c.max_bytes + 40);
+  }
+  EXPECT_FALSE(git->Diff("no-such-revision", 100));
+}
+
 TEST(ChangedPathsTest, PathsAgainstTheFirstParent) {
   TestRepo repo;
   std::string root = repo.Commit("init", {{"keep", "a\n"}, {"old.c", "int a;\n"}, {"d/x", "x"}});

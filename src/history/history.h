@@ -116,6 +116,13 @@ class Repository {
   /// the tree for a root commit; a rename is its two paths), sorted. Compares trees only: no
   /// rename detection, no line counts, so it is cheap on any commit.
   virtual Result<std::vector<std::string>> ChangedPaths(const std::string& id) = 0;
+  /// The patch of commit `id` against its first parent (the empty tree for a root commit), as
+  /// `git show --format= -M` prints it, cut after `max_bytes` with a last line saying so.
+  /// Fakes need not implement it (kNotFound).
+  virtual Result<std::string> Diff(const std::string& id, size_t max_bytes) {
+    (void)max_bytes;
+    return Fail(ErrorKind::kNotFound, "no diff of " + id + " in this repository");
+  }
   /// Release tags, sorted oldest to newest by version.
   virtual Result<std::vector<ReleaseTag>> Releases() = 0;
   virtual Result<bool> IsAncestor(const std::string& ancestor, const std::string& descendant) = 0;

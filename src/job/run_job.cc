@@ -1,10 +1,12 @@
 #include "job/run_job.h"
 
 #include <fstream>
+#include <sstream>
 
 #include "base/strings.h"
 #include "job/bisection.h"
 #include "job/dispatcher.h"
+#include "job/job_files.h"
 #include "job/run_classifier.h"
 #include "job/target.h"
 #include "report/render.h"
@@ -143,16 +145,20 @@ Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
   if (config) {
     if (auto ok = Validate(*config); !ok) return tl::unexpected(ok.error());
   }
-  auto store = store::Store::Open(state_dir);
+  // `resume` never creates a state directory: a mistyped --state is an error.
+  auto store =
+      store::Store::Open(state_dir, resume ? store::OpenMode::kExisting : store::OpenMode::kCreate);
   if (!store) return tl::unexpected(store.error());
   auto job = AttachJob(**store, config, resume);
   if (!job) return tl::unexpected(job.error());
+  JobLogFile job_log(**store, job->id, log);  // for `culprit log`
   if (job->resumed)
     log.Note("resuming job " + std::to_string(job->id) + " in " + state_dir.string());
 
   // Errors in the question itself end the job, so that a corrected command starts afresh;
   // errors of the machine (I/O, infrastructure, an interruption) leave it resumable, and say so.
   auto finish_on_bad_input = [&](const Error& e) -> tl::unexpected<Error> {
+    job_log.Append("culprit: " + e.message);
     if (e.kind == ErrorKind::kBadInput || e.kind == ErrorKind::kNotFound) {
       report::BisectionResult failed;
       failed.error = e.message;
@@ -176,22 +182,11 @@ Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
       return Fail(ErrorKind::kIo, "cannot write " + job->config.json_out->string() +
                                       " (pass --json with a writable path)");
   }
-  // A page to open and a message to send, beside the state they came from.
-  fs::path reports = state_dir / "reports";
-  std::error_code ec;
-  fs::create_directories(reports, ec);
-  std::string stem = (reports / ("job-" + std::to_string(job->id))).string();
-  std::ofstream html(stem + ".html"), email(stem + ".eml");
-  report::WriteHtml(*result, html);
-  report::WriteEmail(*result, email);
-  html.close();
-  email.close();
-  // The result is stored and printed either way: a report that cannot be written is a warning.
-  if (html && email) {
-    log.Note("report: " + stem + ".html, e-mail: " + stem + ".eml");
-  } else {
-    log.Note("warning: cannot write the reports in " + reports.string());
-  }
+  // The log file ends as the terminal does: the reports' line, then the closing report.
+  std::ostringstream closing;
+  report::WriteText(*result, closing);
+  log.Note(WriteReports(*result, **store, job->id, closing.str()));
+  job_log.Append(closing.str());
   return result;
 }
 

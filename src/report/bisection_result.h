@@ -20,6 +20,13 @@ struct CandidateInfo {
   std::string commit;
   std::string title;
   double probability = 0;
+  int position = -1;  ///< index in the searched range, oldest first (topological); -1 unknown
+};
+
+/// One setting of the job as the report shows it ("build", "make -j2"; "runs", "10").
+struct Setting {
+  std::string key;
+  std::string value;
 };
 
 /// One run of the reproducer, as the log printed it.
@@ -47,6 +54,7 @@ struct TestedRevision {
   double build_s = 0;
   double test_s = 0;
   std::vector<RunSummary> run_list;  ///< every run, in order
+  int position = -1;  ///< index in the searched range, oldest first (topological); -1 unknown
 };
 
 struct BisectionResult {
@@ -56,6 +64,8 @@ struct BisectionResult {
   std::string commit;  ///< full hash: the culprit (found) or horizon commit; empty otherwise
   history::CommitInfo culprit;  ///< details of `commit` when known
   std::vector<history::FileStat> culprit_stat;
+  /// The culprit's patch against its first parent (history::Repository::Diff, bounded).
+  std::string culprit_diff;
   std::string culprit_signature;
   std::string parent_signature;
   std::vector<CandidateInfo> candidates;
@@ -75,6 +85,13 @@ struct BisectionResult {
   std::vector<TestedRevision> tested;
   std::string stop_reason;
   std::string error;
+  /// Where the search started: the --bad commit (cause) or the commit known to crash (fix).
+  std::string start_commit;
+  std::string start_title;
+  std::string repo;    ///< the repository searched (path or URL), the e-mail's "git tree"
+  int range_size = 0;  ///< commits in the searched range (0 unknown); positions index it
+  /// The job's commands and settings, in the order to show them.
+  std::vector<Setting> settings;
 };
 
 }  // namespace culprit::report

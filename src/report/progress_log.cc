@@ -2,6 +2,27 @@
 
 namespace culprit::report {
 
+ProgressLog::Tee::int_type ProgressLog::Tee::overflow(int_type c) {
+  if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+  if (copy) copy->sputc(traits_type::to_char_type(c));
+  return out_->sputc(traits_type::to_char_type(c));
+}
+
+std::streamsize ProgressLog::Tee::xsputn(const char* s, std::streamsize n) {
+  if (copy) copy->sputn(s, n);
+  return out_->sputn(s, n);
+}
+
+int ProgressLog::Tee::sync() {
+  if (copy) copy->pubsync();
+  return out_->pubsync();
+}
+
+void ProgressLog::CopyTo(std::ostream* copy) {
+  log_.flush();
+  tee_.copy = copy ? copy->rdbuf() : nullptr;
+}
+
 void ProgressLog::Start(bool fix_mode, const std::string& commit) {
   ClearStatus();
   log_ << (fix_mode ? "bisecting fixing commit since " : "bisecting cause commit starting from ")

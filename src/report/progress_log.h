@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ostream>
+#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,14 @@ namespace culprit::report {
 class ProgressLog {
  public:
   /// `status` (may be null) receives a one-line, overwritten progress display (a terminal).
-  ProgressLog(std::ostream& log, std::ostream* status) : log_(log), status_(status) {}
+  ProgressLog(std::ostream& log, std::ostream* status)
+      : tee_(log.rdbuf()), tee_out_(&tee_), log_(tee_out_), status_(status) {}
+  ProgressLog(const ProgressLog&) = delete;
+  ProgressLog& operator=(const ProgressLog&) = delete;
+
+  /// From now on every log line also goes to `copy` (the job's log file; null: none). The
+  /// progress display never does.
+  void CopyTo(std::ostream* copy);
 
   void Start(bool fix_mode, const std::string& commit);
   void TestingRelease(const std::string& tag);
@@ -33,6 +41,22 @@ class ProgressLog {
   void ClearStatus();
 
  private:
+  // Writes through to the log stream's buffer and, when set, to the copy's.
+  class Tee : public std::streambuf {
+   public:
+    explicit Tee(std::streambuf* out) : out_(out) {}
+    std::streambuf* copy = nullptr;
+
+   protected:
+    int_type overflow(int_type c) override;
+    std::streamsize xsputn(const char* s, std::streamsize n) override;
+    int sync() override;
+
+   private:
+    std::streambuf* out_;
+  };
+  Tee tee_;
+  std::ostream tee_out_;
   std::ostream& log_;
   std::ostream* status_;
   bool status_shown_ = false;

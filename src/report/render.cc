@@ -4,16 +4,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "base/strings.h"
 #include "decide/names.h"
 
 namespace culprit::report {
-namespace {
 
-// git's default date format: "Sun Aug 15 10:40:26 2021 +0100".
 std::string GitDate(int64_t when, int offset_minutes) {
   std::time_t local = static_cast<std::time_t>(when + int64_t{offset_minutes} * 60);
   std::tm tm{};
@@ -26,6 +23,8 @@ std::string GitDate(int64_t when, int offset_minutes) {
                 off % 60);
   return std::string(buf) + zone;
 }
+
+namespace {
 
 // The `git show --stat` block: one line per file with a +/- bar, then the summary line.
 void WriteDiffStat(const std::vector<history::FileStat>& files, std::ostream& out) {
@@ -178,57 +177,6 @@ void WriteText(const BisectionResult& r, std::ostream& out) {
   if (!r.disassembly.empty()) out << "----------------\n" << r.disassembly;
 }
 
-std::string ToJson(const BisectionResult& r) {
-  using nlohmann::json;
-  json candidates = json::array();
-  json candidate_details = json::array();
-  for (const auto& c : r.candidates) {
-    candidates.push_back(c.commit);
-    candidate_details.push_back(
-        {{"commit", c.commit}, {"title", c.title}, {"probability", c.probability}});
-  }
-  json j = {
-      {"mode", decide::ModeName(r.mode)},
-      {"outcome", decide::OutcomeName(r.outcome)},
-      {"commit", r.commit.empty() ? json(nullptr) : json(r.commit)},
-      {"candidates", candidates},
-      {"confidence", r.confidence},
-      {"flags", {{"noop", r.noop}, {"merge", r.merge}, {"release", r.release}}},
-      {"title", r.title},
-      {"revisions_tested", r.revisions_tested},
-      {"builds", r.builds},
-      {"runs", r.runs},
-      {"time",
-       {{"total_s", r.time.total_s}, {"build_s", r.time.build_s}, {"test_s", r.time.test_s}}},
-      {"error", r.error.empty() ? json(nullptr) : json(r.error)},
-      {"strategy", r.strategy},
-      {"stop_reason", r.stop_reason},
-      {"candidate_details", candidate_details},
-      {"commit_title", r.culprit.title},
-      {"guilty_file", r.guilty_file},
-      {"culprit_signature", r.culprit_signature},
-      {"parent_signature", r.parent_signature},
-      {"recipients", {{"to", r.recipients_to}, {"cc", r.recipients_cc}}},
-  };
-  json tested = json::array();
-  for (const auto& t : r.tested) {
-    tested.push_back({{"commit", t.commit},
-                      {"title", t.title},
-                      {"release", t.release},
-                      {"verdict", decide::VerdictWord(t.verdict, r.mode)},
-                      {"built", t.built},
-                      {"signature", t.signature},
-                      {"target_crashes", t.target_crashes},
-                      {"runs", t.runs},
-                      {"build_s", t.build_s},
-                      {"test_s", t.test_s}});
-  }
-  j["tested"] = tested;
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-namespace {
-
 std::string Subject(const BisectionResult& r) {
   std::string crash = r.title.empty() ? "crash" : r.title;
   if (r.outcome == decide::ConclusionKind::kFound) {
@@ -241,131 +189,17 @@ std::string Subject(const BisectionResult& r) {
   return crash + ": bisection failed";
 }
 
-std::string Base64(std::string_view bytes) {
-  static constexpr char kDigits[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (size_t i = 0; i < bytes.size(); i += 3) {
-    uint32_t chunk = static_cast<uint8_t>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) chunk |= static_cast<uint8_t>(bytes[i + 1]) << 8;
-    if (i + 2 < bytes.size()) chunk |= static_cast<uint8_t>(bytes[i + 2]);
-    out += kDigits[(chunk >> 18) & 63];
-    out += kDigits[(chunk >> 12) & 63];
-    out += i + 1 < bytes.size() ? kDigits[(chunk >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kDigits[chunk & 63] : '=';
+Headline HeadlineOf(const BisectionResult& r) {
+  Headline h;
+  h.outcome = std::string(decide::OutcomeName(r.outcome));
+  if (!r.commit.empty()) h.culprit = ShortHash(r.commit);
+  if (r.outcome == decide::ConclusionKind::kFound) {
+    char conf[16];
+    std::snprintf(conf, sizeof conf, "%.4f", r.confidence);
+    h.confidence = conf;
   }
-  return out;
-}
-
-// A header value: one line of printable ASCII as is; anything else (a commit title in UTF-8)
-// as RFC 2047 encoded words, each under 76 characters on its own folded line, never splitting
-// a UTF-8 sequence.
-std::string HeaderValue(std::string_view text) {
-  std::string line;
-  for (char c : text) line += (c == '\n' || c == '\r') ? ' ' : c;
-  const bool plain = std::all_of(line.begin(), line.end(), [](char c) {
-    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
-  });
-  if (plain) return line;
-  constexpr size_t kWordBytes = 45;  // 60 base64 characters + 12 of "=?UTF-8?B?" and "?="
-  std::string out;
-  for (size_t begin = 0; begin < line.size();) {
-    size_t end = std::min(line.size(), begin + kWordBytes);
-    while (end < line.size() && end > begin + 1 && (static_cast<uint8_t>(line[end]) & 0xc0) == 0x80)
-      --end;
-    out += (begin == 0 ? "" : "\n ") + std::string("=?UTF-8?B?") +
-           Base64(std::string_view(line).substr(begin, end - begin)) + "?=";
-    begin = end;
-  }
-  return out;
-}
-
-std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-void WriteEmail(const BisectionResult& r, std::ostream& out) {
-  out << "Subject: " << HeaderValue("[culprit] " + Subject(r)) << "\n";
-  if (!r.recipients_to.empty()) out << "To: " << Join(r.recipients_to, ", ") << "\n";
-  if (!r.recipients_cc.empty()) out << "Cc: " << Join(r.recipients_cc, ", ") << "\n";
-  out << "MIME-Version: 1.0\n"
-      << "Content-Type: text/plain; charset=utf-8\n"
-      << "Content-Transfer-Encoding: 8bit\n\n";
-  WriteText(r, out);
-}
-
-void WriteHtml(const BisectionResult& r, std::ostream& out) {
-  out << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>culprit: "
-      << Escape(Subject(r)) << "</title>\n<style>"
-      << "body{font-family:sans-serif;margin:2em;max-width:70em}"
-      << "pre{background:#f6f6f6;padding:1em;overflow-x:auto}"
-      << "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;"
-      << "text-align:left;font-family:monospace}"
-      << ".bad,.old{background:#fdd}.good,.new{background:#dfd}.skip{background:#eee}"
-      << "</style></head><body>\n";
-  out << "<h1>" << Escape(Subject(r)) << "</h1>\n<p>";
-  char conf[32];
-  std::snprintf(conf, sizeof conf, "%.4f", r.confidence);
-  if (r.outcome == decide::ConclusionKind::kFound) out << "Confidence <b>" << conf << "</b>";
-  if (!r.stop_reason.empty()) out << " (" << Escape(r.stop_reason) << ")";
-  if (!r.error.empty()) out << "Error: " << Escape(r.error);
-  out << "</p>\n";
-  if (r.noop)
-    out << "<p><b>Warning:</b> the culprit's signature equals its parent's: it changed nothing "
-           "that was built, so the result is suspect.</p>\n";
-  if (!r.candidates.empty()) {
-    out << "<h2>Candidates</h2>\n<table><tr><th>probability</th><th>commit</th><th>title</th>"
-           "</tr>\n";
-    for (const auto& c : r.candidates) {
-      char p[32];
-      std::snprintf(p, sizeof p, "%.2f%%", c.probability * 100);
-      out << "<tr><td>" << p << "</td><td>" << Escape(c.commit) << "</td><td>" << Escape(c.title)
-          << "</td></tr>\n";
-    }
-    out << "</table>\n";
-  }
-  out << "<h2>Report</h2>\n<pre>";
-  std::ostringstream text;
-  WriteText(r, text);
-  out << Escape(text.str()) << "</pre>\n";
-  out << "<h2>Revisions tested</h2>\n<table><tr><th>#</th><th>commit</th><th>verdict</th>"
-         "<th>crashes / runs</th><th>build</th><th>test</th><th>signature</th><th>title</th>"
-         "</tr>\n";
-  for (size_t i = 0; i < r.tested.size(); ++i) {
-    const TestedRevision& t = r.tested[i];
-    out << "<tr class=\"" << Escape(std::string(decide::VerdictWord(t.verdict, r.mode)))
-        << "\"><td>" << i + 1 << "</td><td>" << Escape(ShortHash(t.commit))
-        << (t.release.empty() ? "" : " (" + Escape(t.release) + ")") << "</td><td>"
-        << Escape(std::string(decide::VerdictWord(t.verdict, r.mode))) << "</td><td>"
-        << t.target_crashes << " / " << t.runs << "</td><td>"
-        << (t.built ? FormatDuration(std::chrono::duration<double>(t.build_s))
-                    : std::string("failed"))
-        << "</td><td>" << FormatDuration(std::chrono::duration<double>(t.test_s)) << "</td><td>"
-        << Escape(t.signature.substr(0, 16)) << "</td><td>" << Escape(t.title) << "</td></tr>\n";
-  }
-  out << "</table>\n</body></html>\n";
+  h.title = r.title.empty() && r.outcome == decide::ConclusionKind::kError ? r.error : r.title;
+  return h;
 }
 
 int ExitStatus(const BisectionResult& r) {

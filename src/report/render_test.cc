@@ -58,68 +58,6 @@ TEST(Render, FoundLooksLikeTheSeedLog) {
   EXPECT_EQ(text.find("cc@example.org"), std::string::npos) << "Cc: is never a recipient";
 }
 
-TEST(Render, EmailHasHeadersThenTheReport) {
-  BisectionResult r = FoundResult();
-  r.recipients_cc = {"linux-kernel@vger.kernel.org"};
-  std::ostringstream out;
-  WriteEmail(r, out);
-  const std::string mail = out.str();
-  EXPECT_EQ(mail.find("Subject: [culprit] general protection fault in __io_queue_sqe: bisected "
-                      "to 483fc4e30869 (\"io_uring: optimise io_prep_linked_timeout()\")\n"),
-            0u)
-      << mail;
-  EXPECT_NE(mail.find("\nTo: asml.silence@gmail.com, axboe@kernel.dk\n"), std::string::npos);
-  EXPECT_NE(mail.find("\nCc: linux-kernel@vger.kernel.org\n"), std::string::npos);
-  size_t body = mail.find("\n\n");
-  ASSERT_NE(body, std::string::npos);
-  EXPECT_EQ(mail.substr(body + 2, 65),
-            "483fc4e30869f8bd1693aca9cffddb21fb303b32 is the first bad commit\n");
-}
-
-// A title that is not ASCII goes in RFC 2047 encoded words, split between UTF-8 sequences
-// (the 45-byte word would end inside the 18th "ü") and folded onto continuation lines.
-TEST(Render, EmailEncodesNonAsciiSubject) {
-  BisectionResult r = FoundResult();
-  r.outcome = decide::ConclusionKind::kError;
-  r.title.clear();
-  for (int i = 0; i < 20; ++i) r.title += "\xc3\xbc";  // ü
-  std::ostringstream out;
-  WriteEmail(r, out);
-  EXPECT_EQ(
-      out.str().find("Subject: "
-                     "=?UTF-8?B?W2N1bHByaXRdIMO8w7zDvMO8w7zDvMO8w7zDvMO8w7zDvMO8w7zDvMO8w7w=?=\n"
-                     " =?UTF-8?B?w7zDvMO8OiBiaXNlY3Rpb24gZmFpbGVk?=\n"),
-      0u)
-      << out.str();
-}
-
-TEST(Render, HtmlEscapesAndListsEveryRevision) {
-  BisectionResult r = FoundResult();
-  r.title = "KASAN: use-after-free in <unknown> & co";
-  r.tested = {{.commit = "aaaa1111",
-               .title = "mm: a <b> c",
-               .verdict = decide::CommitVerdict::kCrashes,
-               .built = true,
-               .target_crashes = 2,
-               .runs = 10},
-              {.commit = "bbbb2222",
-               .release = "v5.13",
-               .verdict = decide::CommitVerdict::kClean,
-               .built = true,
-               .runs = 10},
-              {.commit = "cccc3333", .verdict = decide::CommitVerdict::kUntestable}};
-  std::ostringstream out;
-  WriteHtml(r, out);
-  const std::string html = out.str();
-  EXPECT_NE(html.find("use-after-free in &lt;unknown&gt; &amp; co"), std::string::npos);
-  EXPECT_EQ(html.find("<unknown>"), std::string::npos) << "unescaped text in the page";
-  EXPECT_NE(html.find("<td>2 / 10</td>"), std::string::npos);
-  EXPECT_NE(html.find("bbbb2222 (v5.13)"), std::string::npos);
-  EXPECT_NE(html.find("<td>failed</td>"), std::string::npos);  // the skipped build
-  EXPECT_NE(html.find("mm: a &lt;b&gt; c"), std::string::npos);
-  EXPECT_NE(html.find("</html>"), std::string::npos);
-}
-
 TEST(Render, JsonHasTheDocumentedShape) {
   BisectionResult r = FoundResult();
   auto j = nlohmann::json::parse(ToJson(r));
@@ -141,6 +79,41 @@ TEST(Render, JsonHasTheDocumentedShape) {
   EXPECT_EQ(ExitStatus(err), 1);
 }
 
+// The columns `culprit list` and the dashboard show for a job.
+TEST(Render, HeadlinePerOutcome) {
+  struct {
+    decide::ConclusionKind outcome;
+    const char* commit;
+    const char* error;
+    Headline want;
+  } rows[] = {
+      {decide::ConclusionKind::kFound,
+       "483fc4e30869f8bd",
+       "",
+       {"found", "483fc4e30869", "0.9950", "general protection fault in __io_queue_sqe"}},
+      {decide::ConclusionKind::kInconclusive,
+       "",
+       "",
+       {"inconclusive", "-", "-", "general protection fault in __io_queue_sqe"}},
+      {decide::ConclusionKind::kError,
+       "",
+       "no crash on the bad commit",
+       {"error", "-", "-", "no crash on the bad commit"}},
+  };
+  for (const auto& row : rows) {
+    BisectionResult r = FoundResult();
+    r.outcome = row.outcome;
+    r.commit = row.commit;
+    r.error = row.error;
+    if (*row.error) r.title.clear();
+    Headline h = HeadlineOf(r);
+    EXPECT_EQ(h.outcome, row.want.outcome);
+    EXPECT_EQ(h.culprit, row.want.culprit);
+    EXPECT_EQ(h.confidence, row.want.confidence);
+    EXPECT_EQ(h.title, row.want.title);
+  }
+}
+
 TEST(Render, ExitStatusPerOutcome) {
   using decide::ConclusionKind;
   const std::pair<ConclusionKind, int> rows[] = {{ConclusionKind::kFound, 0},
@@ -152,6 +125,22 @@ TEST(Render, ExitStatusPerOutcome) {
     r.outcome = outcome;
     EXPECT_EQ(ExitStatus(r), status) << static_cast<int>(outcome);
   }
+}
+
+// The job's log file gets every line the log stream gets, never the progress display.
+TEST(ProgressLog, CopiesLinesNotTheStatus) {
+  std::ostringstream out, status, copy;
+  ProgressLog log(out, &status);
+  log.Note("before");
+  log.CopyTo(&copy);
+  log.Status("step 1 | testing");
+  log.TestingCommit("abc");
+  log.RunResults({"OK", "OK"}, 0);
+  log.CopyTo(nullptr);
+  log.Note("after");
+  EXPECT_EQ(out.str(), "before\ntesting commit abc\nall runs: OK\nafter\n");
+  EXPECT_EQ(copy.str(), "testing commit abc\nall runs: OK\n");
+  EXPECT_NE(status.str().find("step 1"), std::string::npos);
 }
 
 TEST(ProgressLog, CollapsesIdenticalRuns) {

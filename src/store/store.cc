@@ -18,6 +18,8 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE runs ADD COLUMN stage TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE runs ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE builds ADD COLUMN source_dir TEXT NOT NULL DEFAULT '';",
+    // 3: when a job finished or was abandoned (culprit list's duration).
+    "ALTER TABLE jobs ADD COLUMN finished TEXT NOT NULL DEFAULT '';",
 };
 constexpr int kSchemaVersion = 1 + static_cast<int>(std::size(kMigrations));
 
@@ -30,7 +32,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   target_title TEXT NOT NULL DEFAULT '',
   target_alt_titles TEXT NOT NULL DEFAULT '[]',
   result_json TEXT NOT NULL DEFAULT '',
-  created TEXT NOT NULL DEFAULT (datetime('now'))
+  created TEXT NOT NULL DEFAULT (datetime('now')),
+  finished TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS builds (
   key TEXT PRIMARY KEY,
@@ -87,7 +90,10 @@ tl::unexpected<Error> SqlError(sqlite3* db, const std::string& what) {
   return Fail(ErrorKind::kIo, "state database: " + what + ": " + sqlite3_errmsg(db));
 }
 
-std::string ToJson(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
+// Crash titles may hold bytes that are not UTF-8: replaced, never thrown on.
+std::string ToJson(const std::vector<std::string>& v) {
+  return nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::vector<std::string> FromJson(const std::string& s) {
   nlohmann::json j = nlohmann::json::parse(s, nullptr, /*allow_exceptions=*/false);
@@ -114,8 +120,20 @@ JobRecord ReadJob(const Statement& st) {
   job.target_title = st.Text(4);
   job.target_alt_titles = FromJson(st.Text(5));
   job.result_json = st.Text(6);
+  job.started = st.Text(7);
+  job.finished = st.Text(8);
   return job;
 }
+
+// The columns ReadJob reads; a read-only database before schema 3 has no `finished`.
+std::string JobQuery(int64_t version, const char* rest) {
+  return std::string(
+             "SELECT id, fingerprint, config_json, status, target_title, "
+             "target_alt_titles, result_json, created, ") +
+         (version >= 3 ? "finished" : "''") + " FROM jobs " + rest;
+}
+
+constexpr const char* kRunning = "status NOT IN ('finished', 'abandoned')";
 
 }  // namespace
 
@@ -145,17 +163,28 @@ Result<void> Store::Exec(const char* sql) {
   return {};
 }
 
-Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& state_dir) {
+Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& state_dir, OpenMode mode) {
   std::error_code ec;
+  std::filesystem::path db_path = state_dir / "culprit.db";
+  if (mode != OpenMode::kCreate) {
+    if (!std::filesystem::is_directory(state_dir, ec))
+      return Fail(ErrorKind::kNotFound,
+                  "no state directory " + state_dir.string() +
+                      " (pass --state with the directory of a job started by culprit bisect)");
+    if (!std::filesystem::exists(db_path, ec))
+      return Fail(ErrorKind::kNotFound,
+                  "no culprit jobs in " + state_dir.string() +
+                      " (it has no culprit.db; start one with: culprit bisect --state " +
+                      state_dir.string() + " ...)");
+  }
   std::filesystem::create_directories(state_dir, ec);
   if (ec)
     return Fail(ErrorKind::kIo, "cannot create state directory " + state_dir.string() + ": " +
                                     ec.message() + " (pass --state with a writable directory)");
-  std::filesystem::path db_path = state_dir / "culprit.db";
   sqlite3* db = nullptr;
-  int rc =
-      sqlite3_open_v2(db_path.c_str(), &db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  int flags = mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (mode == OpenMode::kCreate) flags |= SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(db_path.c_str(), &db, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -167,9 +196,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& state_di
   const std::string corrupt_hint =
       db_path.string() +
       " is not a usable culprit database (move it away, or pass another --state)";
-  // WAL keeps every committed result on disk even if the process is killed mid-job.
-  if (auto r = store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !r)
-    return Fail(ErrorKind::kCorrupt, corrupt_hint + ": " + r.error().message);
+  // WAL keeps every committed result on disk even if the process is killed mid-job, and lets
+  // a reader (culprit serve) read while a job writes.
+  if (mode != OpenMode::kReadOnly) {
+    if (auto r = store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !r)
+      return Fail(ErrorKind::kCorrupt, corrupt_hint + ": " + r.error().message);
+  }
   Statement version(db, "PRAGMA user_version");
   if (!version.ok() || version.Step() != SQLITE_ROW) return Fail(ErrorKind::kCorrupt, corrupt_hint);
   int64_t v = version.Int(0);
@@ -178,40 +210,106 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& state_di
                                          std::to_string(v) + "); upgrade culprit");
   if (auto r = store->Exec("PRAGMA quick_check"); !r)
     return Fail(ErrorKind::kCorrupt, corrupt_hint + ": " + r.error().message);
-  // A database from before user_version was set (0) holds no tables yet.
-  const bool fresh = v == 0;
+  store->version_ = v;
+  if (mode == OpenMode::kReadOnly) {
+    if (v < 1) return Fail(ErrorKind::kCorrupt, corrupt_hint);
+    return store;
+  }
   if (auto r = store->Exec(kSchema); !r)
     return Fail(ErrorKind::kCorrupt, corrupt_hint + ": " + r.error().message);
-  for (int64_t from = std::max<int64_t>(v, 1); !fresh && from < kSchemaVersion; ++from) {
-    if (auto r = store->Exec(kMigrations[from - 1]); !r)
-      return Fail(ErrorKind::kCorrupt, corrupt_hint + ": upgrading the schema to version " +
-                                           std::to_string(from + 1) + ": " + r.error().message);
-  }
   if (v < kSchemaVersion) {
-    std::string set = "PRAGMA user_version=" + std::to_string(kSchemaVersion);
-    if (auto r = store->Exec(set.c_str()); !r) return Fail(ErrorKind::kIo, r.error().message);
+    if (auto r = store->Migrate(v); !r)
+      return Fail(ErrorKind::kCorrupt, corrupt_hint + ": " + r.error().message);
   }
   return store;
 }
 
-Result<std::optional<JobRecord>> Store::UnfinishedJob() {
+// One transaction: a killed migration leaves the old schema, whole.
+Result<void> Store::Migrate(int64_t from) {
+  if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
+  {
+    // Another process may have migrated while this one waited for the lock.
+    Statement version(db_, "PRAGMA user_version");
+    if (version.ok() && version.Step() == SQLITE_ROW) from = version.Int(0);
+  }
+  // A database from before user_version was set (0) got the newest tables from kSchema.
+  for (int64_t v = from == 0 ? kSchemaVersion : from; v < kSchemaVersion; ++v) {
+    if (auto r = Exec(kMigrations[v - 1]); !r) {
+      (void)Exec("ROLLBACK");
+      return Fail(ErrorKind::kCorrupt, "upgrading the schema to version " + std::to_string(v + 1) +
+                                           ": " + r.error().message);
+    }
+  }
+  std::string set = "PRAGMA user_version=" + std::to_string(kSchemaVersion);
+  if (auto r = Exec(set.c_str()); !r) {
+    (void)Exec("ROLLBACK");
+    return r;
+  }
+  if (auto r = Exec("COMMIT"); !r) return r;
+  version_ = kSchemaVersion;
+  return {};
+}
+
+Result<std::optional<JobRecord>> Store::OneJob(const char* sql, int64_t id) {
   std::lock_guard lock(mu_);
-  Statement st(db_,
-               "SELECT id, fingerprint, config_json, status, target_title, target_alt_titles, "
-               "result_json FROM jobs WHERE status != 'finished' ORDER BY id DESC LIMIT 1");
+  Statement st(db_, sql);
   if (!st.ok()) return SqlError(db_, "reading jobs");
-  if (st.Step() != SQLITE_ROW) return std::optional<JobRecord>();
+  if (id > 0) st.Bind(1, id);
+  int rc = st.Step();
+  if (rc == SQLITE_DONE) return std::optional<JobRecord>();
+  if (rc != SQLITE_ROW) return SqlError(db_, "reading jobs");
   return std::optional<JobRecord>(ReadJob(st));
 }
 
+Result<std::optional<JobRecord>> Store::UnfinishedJob() {
+  std::string sql =
+      JobQuery(version_, (std::string("WHERE ") + kRunning + " ORDER BY id DESC LIMIT 1").c_str());
+  return OneJob(sql.c_str(), 0);
+}
+
 Result<std::optional<JobRecord>> Store::LatestJob() {
+  return OneJob(JobQuery(version_, "ORDER BY id DESC LIMIT 1").c_str(), 0);
+}
+
+Result<std::optional<JobRecord>> Store::Job(int64_t id) {
+  if (id <= 0) return std::optional<JobRecord>();
+  return OneJob(JobQuery(version_, "WHERE id = ?").c_str(), id);
+}
+
+Result<std::vector<JobRecord>> Store::Jobs() {
   std::lock_guard lock(mu_);
-  Statement st(db_,
-               "SELECT id, fingerprint, config_json, status, target_title, target_alt_titles, "
-               "result_json FROM jobs ORDER BY id DESC LIMIT 1");
+  Statement st(db_, JobQuery(version_, "ORDER BY id").c_str());
   if (!st.ok()) return SqlError(db_, "reading jobs");
-  if (st.Step() != SQLITE_ROW) return std::optional<JobRecord>();
-  return std::optional<JobRecord>(ReadJob(st));
+  std::vector<JobRecord> jobs;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) jobs.push_back(ReadJob(st));
+  if (rc != SQLITE_DONE) return SqlError(db_, "reading jobs");
+  return jobs;
+}
+
+Result<void> Store::AbandonJob(int64_t id) {
+  std::lock_guard lock(mu_);
+  Statement st(db_, (std::string("UPDATE jobs SET status = 'abandoned', finished = datetime('now') "
+                                 "WHERE id = ? AND ") +
+                     kRunning)
+                        .c_str());
+  st.Bind(1, id);
+  if (st.Step() != SQLITE_DONE) return SqlError(db_, "abandoning job");
+  if (sqlite3_changes(db_) == 0)
+    return Fail(ErrorKind::kBadInput, "job " + std::to_string(id) + " is not running");
+  return {};
+}
+
+Result<int64_t> Store::CountRuns(int64_t job_id) {
+  std::lock_guard lock(mu_);
+  Statement st(db_, "SELECT count(*) FROM runs WHERE job_id = ?");
+  st.Bind(1, job_id);
+  if (!st.ok() || st.Step() != SQLITE_ROW) return SqlError(db_, "counting runs");
+  return st.Int(0);
+}
+
+std::filesystem::path Store::LogPath(int64_t job_id) const {
+  return dir_ / "logs" / ("job-" + std::to_string(job_id) + ".log");
 }
 
 Result<int64_t> Store::CreateJob(const JobRecord& job) {
@@ -233,7 +331,9 @@ Result<void> Store::SetTarget(int64_t job_id, const std::string& title,
 
 Result<void> Store::FinishJob(int64_t job_id, const std::string& result_json) {
   std::lock_guard lock(mu_);
-  Statement st(db_, "UPDATE jobs SET status = 'finished', result_json = ? WHERE id = ?");
+  Statement st(db_,
+               "UPDATE jobs SET status = 'finished', result_json = ?, finished = datetime('now') "
+               "WHERE id = ?");
   st.Bind(1, result_json).Bind(2, job_id);
   if (st.Step() != SQLITE_DONE) return SqlError(db_, "finishing job");
   return {};

@@ -22,10 +22,19 @@ struct JobRecord {
   int64_t id = 0;
   std::string fingerprint;   ///< identifies the job's question (repo, revisions, commands...)
   std::string config_json;   ///< everything needed to resume it
-  std::string status;        ///< "running" or "finished"
+  std::string status;        ///< "running", "finished" or "abandoned"
   std::string target_title;  ///< empty until the bad commit's crash is seen
   std::vector<std::string> target_alt_titles;
   std::string result_json;  ///< the final result when finished
+  std::string started;      ///< UTC, "YYYY-MM-DD HH:MM:SS"
+  std::string finished;     ///< UTC, when finished or abandoned; empty while running
+};
+
+/// How Store::Open treats the state directory.
+enum class OpenMode {
+  kCreate,    ///< create the directory and database when missing (bisect)
+  kExisting,  ///< the database must exist (resume, show, list, log, abandon)
+  kReadOnly,  ///< must exist; never written, while another process may write it (serve)
 };
 
 struct BuildRow {
@@ -66,13 +75,27 @@ struct RunRow {
 class Store {
  public:
   ~Store();
-  /// Opens (creating) `state_dir`/culprit.db. Errors: kIo for an unwritable directory,
-  /// kCorrupt for a file that is not a culprit database or has a newer schema.
-  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& state_dir);
+  /// Opens `state_dir`/culprit.db, migrating an older schema unless read-only. Errors: kIo for
+  /// an unwritable directory, kNotFound for a missing database (kExisting, kReadOnly: naming
+  /// `culprit bisect`), kCorrupt for a file that is not a culprit database or has a newer
+  /// schema.
+  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& state_dir,
+                                             OpenMode mode = OpenMode::kCreate);
 
-  /// The newest job that is not finished, if any.
+  /// The newest job that is running (neither finished nor abandoned), if any.
   Result<std::optional<JobRecord>> UnfinishedJob();
   Result<std::optional<JobRecord>> LatestJob();
+  /// Job `id`, if there is one.
+  Result<std::optional<JobRecord>> Job(int64_t id);
+  /// Every job, oldest first.
+  Result<std::vector<JobRecord>> Jobs();
+  /// Ends running job `id` as abandoned (its builds and runs stay, for any later job to
+  /// reuse). kBadInput if it is not running.
+  Result<void> AbandonJob(int64_t id);
+  /// Runs recorded by job `id`.
+  Result<int64_t> CountRuns(int64_t job_id);
+  /// The job's log file, `<state>/logs/job-N.log` (the job writes it; it may not exist).
+  std::filesystem::path LogPath(int64_t job_id) const;
   Result<int64_t> CreateJob(const JobRecord& job);
   Result<void> SetTarget(int64_t job_id, const std::string& title,
                          const std::vector<std::string>& alt_titles);
@@ -94,8 +117,11 @@ class Store {
  private:
   Store(std::filesystem::path dir, sqlite3* db) : dir_(std::move(dir)), db_(db) {}
   Result<void> Exec(const char* sql);
+  Result<void> Migrate(int64_t from_version);
+  Result<std::optional<JobRecord>> OneJob(const char* sql, int64_t id);
   std::filesystem::path dir_;
   sqlite3* db_;
+  int64_t version_ = 0;  ///< the schema version of the open database
   std::mutex mu_;
 };
 

@@ -92,7 +92,9 @@ TEST_P(LinearHistory, FindsThePlantedCommit) {
   EXPECT_NE(page.str().find(planted.substr(0, 12)), std::string::npos);
   std::ifstream eml(dir.path() / "state" / "reports" / "job-1.eml");
   std::string subject;
-  std::getline(eml, subject);
+  for (std::string line; std::getline(eml, line) && !line.empty();) {
+    if (line.starts_with("Subject: ")) subject = line;
+  }
   const std::string want_subject =
       "Subject: [culprit] ASan: heap-use-after-free in planted_bug: bisected to " +
       planted.substr(0, 12);
