@@ -605,8 +605,17 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
   r.outcome = k.kind;
   r.error = k.error;
   if (k.kind == decide::ConclusionKind::kError && r.error.empty()) r.error = "bisection failed";
-  for (const auto& cand : k.candidates)
-    r.candidates.push_back({Id(cand.commit), dag_.node(cand.commit).title, cand.probability});
+  for (const auto& cand : k.candidates) {
+    r.candidates.push_back({.commit = Id(cand.commit),
+                            .title = dag_.node(cand.commit).title,
+                            .probability = cand.probability,
+                            .position = cand.commit});
+  }
+  r.range_size = dag_.size();
+  r.start_commit = bad_id_;
+  r.start_title = dag_.node(problem_.bad).title;
+  r.repo = parts_.repo.path().string();
+  for (auto& [key, text] : Settings(config_)) r.settings.push_back({key, text});
   for (CommitIndex c : tested_order_) {
     const CommitState& state = commits_[c];
     report::TestedRevision t{.commit = Id(c),
@@ -618,6 +627,7 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
                              .build_log = state.build ? state.build->log_path : "",
                              .runs = static_cast<int>(state.runs.size()),
                              .build_s = state.build && !state.cached ? state.build->duration_s : 0};
+    t.position = c;
     for (const store::RunRow& run : state.runs) {
       const bool target = ToOutcome(run, target_) == Outcome::kTargetCrash;
       t.target_crashes += target;
@@ -625,9 +635,9 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
       t.run_list.push_back({.index = run.index,
                             .result = Describe(run),
                             .target = target,
-                            .truncated = run.truncated,
                             .log_path = run.log_path,
-                            .duration_s = run.duration_s});
+                            .duration_s = run.duration_s,
+                            .truncated = run.truncated});
     }
     r.revisions_tested++;
     r.builds += state.build && !state.cached ? 1 : 0;
@@ -656,6 +666,8 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
         r.parent_signature = "(not built)";
       }
       r.recipients_to = report::CommitRecipients(*info);
+      // The patch itself, for the report page (bounded: a huge merge stays readable).
+      if (auto diff = parts_.repo.Diff(r.commit, 256 << 10)) r.culprit_diff = *diff;
     }
   }
   // The target crash's report, from the first run that showed it, with what its build adds.

@@ -161,7 +161,36 @@ Result<void> CheckRanges(const S& s, const std::string& prefix) {
   return result;
 }
 
+// Every field of the question, and the others where they differ from their default, as text.
+template <class S>
+void AppendSettings(const S& s, const std::string& prefix,
+                    std::vector<std::pair<std::string, std::string>>& out) {
+  const S defaults{};
+  ForEachField<S>([&](const Field<S>& f, auto member) {
+    using T = typename MemberOf<decltype(member)>::Type;
+    const T& v = s.*member;
+    if constexpr (kIsOptionalTable<T>) {
+      if (v) AppendSettings(*v, prefix + f.key + ".", out);
+    } else if constexpr (kIsTableArray<T>) {
+      for (size_t i = 0; i < v.size(); i++)
+        AppendSettings(v[i], prefix + f.key + "[" + std::to_string(i) + "].", out);
+    } else {
+      const nlohmann::json shown = value::ToJson(v, value::SpecOf(f));
+      if (!f.question && shown == value::ToJson(defaults.*member, value::SpecOf(f))) return;
+      if (shown.is_null()) return;
+      out.push_back(
+          {prefix + f.key, shown.is_string() ? shown.get<std::string>() : value::Dump(shown)});
+    }
+  });
+}
+
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> Settings(const JobConfig& c) {
+  std::vector<std::pair<std::string, std::string>> out;
+  AppendSettings(c, "", out);
+  return out;
+}
 
 Result<void> Validate(const JobConfig& c) {
   if (c.bad.empty())

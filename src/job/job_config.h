@@ -97,6 +97,10 @@ Result<JobConfig> LoadJobFile(const std::filesystem::path& path);
 std::string ToJson(const JobConfig& config);
 Result<JobConfig> FromJson(const std::string& json);
 
+/// The job's settings as key and text, in the field table's order: every field of the
+/// question and the others that differ from their default (for the reports).
+std::vector<std::pair<std::string, std::string>> Settings(const JobConfig& config);
+
 /// Identifies the question a job answers: same fingerprint = same job (resume it). Made of the
 /// fields marked as part of the question, paths made canonical.
 std::string Fingerprint(const JobConfig& config);

@@ -32,11 +32,11 @@ struct Setting {
 /// One run of the reproducer, as the log printed it.
 struct RunSummary {
   int index = 0;
-  std::string result;      ///< "OK", "crashed: TITLE", "boot failed: TITLE", ...
-  bool target = false;     ///< the target crash
-  bool truncated = false;  ///< the log keeps only the start and the end of the output
+  std::string result;   ///< "OK", "crashed: TITLE", "boot failed: TITLE", ...
+  bool target = false;  ///< the target crash
   std::string log_path;
   double duration_s = 0;
+  bool truncated = false;  ///< the log keeps only the start and the end of the output
 };
 
 /// One commit culprit built and ran, in the order it was first tested.

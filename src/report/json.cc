@@ -34,6 +34,7 @@ json TestedJson(const TestedRevision& t, decide::Mode mode) {
     runs.push_back({{"index", run.index},
                     {"result", run.result},
                     {"target", run.target},
+                    {"truncated", run.truncated},
                     {"log_path", run.log_path},
                     {"duration_s", run.duration_s}});
   return {{"commit", t.commit},       {"title", t.title},
@@ -118,7 +119,8 @@ TestedRevision TestedFromJson(const json& j) {
                           .result = Str(r, "result"),
                           .target = Bool(r, "target"),
                           .log_path = Str(r, "log_path"),
-                          .duration_s = Num(r, "duration_s")});
+                          .duration_s = Num(r, "duration_s"),
+                          .truncated = Bool(r, "truncated")});
   return t;
 }
 
