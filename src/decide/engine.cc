@@ -114,7 +114,9 @@ class BisectEngine : public Engine {
   CommitVerdict VerdictOf(CommitIndex c) override {
     if (c < 0 || c >= ctx_.dag.size()) return CommitVerdict::kUndecided;
     if (c == ctx_.problem.bad) {
-      return VerdictOfJudgement(strategy_->Judge(c, ev_, /*is_bad=*/true));
+      // The user says it crashes: it is never called clean, only not reproduced (undecided).
+      CommitVerdict v = VerdictOfJudgement(strategy_->Judge(c, ev_, /*is_bad=*/true));
+      return v == CommitVerdict::kClean ? CommitVerdict::kUndecided : v;
     }
     return strategy_->VerdictOf(c, ev_);
   }
@@ -142,6 +144,22 @@ class BisectEngine : public Engine {
       return ErrorConclusion("the crash was not reproduced on the bad commit");
     }
     if (pb.mode == Mode::kFix) return DecideFix();
+    // A good commit the user gave is tested right after the bad one: one wrong --good would
+    // otherwise be found out only late, and everything between spent on a false range. One
+    // batch of runs; the posterior asks for more if it needs them (bayes only: the other
+    // strategies keep their own walks).
+    if (ctx_.options.strategy == StrategyKind::kBayes) {
+      for (CommitIndex g : pb.good) {
+        const CommitEvidence& e = ev_.at(g);
+        if (e.build == BuildState::kUnknown)
+          return Action{.kind = Action::Kind::kBuild, .commit = g};
+        if (e.built() && e.runs() == 0) {
+          return Action{.kind = Action::Kind::kTest,
+                        .commit = g,
+                        .runs = std::max(1, ctx_.options.batch_runs)};
+        }
+      }
+    }
     SearchRange range{.newest = pb.bad, .olds = pb.good};
     for (auto [base, g] : merge_bases_) {
       j = strategy_->Judge(base, ev_, false);
