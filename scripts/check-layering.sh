@@ -16,9 +16,10 @@ declare -A allowed=(
   [sim]="base decide sim"
   [audit]="base decide crash audit"
   [symbolize]="base symbolize"
+  [slurm]="base process build run slurm"
   [demo]="base process demo"
-  [job]="base decide crash history process build run store report symbolize job"
-  [cli]="base decide crash history process build run store report symbolize job sim demo audit cli"
+  [job]="base decide crash history process build run store report symbolize slurm job"
+  [cli]="base decide crash history process build run store report symbolize slurm job sim demo audit cli"
 )
 status=0
 for dir in "$root"/src/*/; do

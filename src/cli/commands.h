@@ -15,6 +15,7 @@ void AddKernelCommand(CLI::App& app, int* exit_code);
 void AddSimulateCommand(CLI::App& app, int* exit_code);
 void AddParseCommand(CLI::App& app, int* exit_code);
 void AddAuditCommand(CLI::App& app, int* exit_code);
+void AddSlurmNodeCommand(CLI::App& app, int* exit_code);
 
 /// The log on stdout, with the progress line on stderr when stderr is a terminal.
 report::ProgressLog TerminalLog();

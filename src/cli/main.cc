@@ -25,7 +25,7 @@ using AddCommand = void (*)(CLI::App&, int*);
 constexpr AddCommand kCommands[] = {
     culprit::cli::AddBisectCommand, culprit::cli::AddResumeCommand,   culprit::cli::AddDemoCommand,
     culprit::cli::AddKernelCommand, culprit::cli::AddSimulateCommand, culprit::cli::AddParseCommand,
-    culprit::cli::AddAuditCommand,
+    culprit::cli::AddAuditCommand,  culprit::cli::AddSlurmNodeCommand,
 };
 
 }  // namespace
