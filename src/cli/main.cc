@@ -23,9 +23,10 @@ namespace {
 // The table of subcommands, in the order `culprit --help` lists them.
 using AddCommand = void (*)(CLI::App&, int*);
 constexpr AddCommand kCommands[] = {
-    culprit::cli::AddBisectCommand, culprit::cli::AddResumeCommand,   culprit::cli::AddDemoCommand,
-    culprit::cli::AddKernelCommand, culprit::cli::AddSimulateCommand, culprit::cli::AddParseCommand,
-    culprit::cli::AddAuditCommand,  culprit::cli::AddSlurmNodeCommand,
+    culprit::cli::AddBisectCommand,   culprit::cli::AddResumeCommand,
+    culprit::cli::AddDemoCommand,     culprit::cli::AddKernelCommand,
+    culprit::cli::AddSimulateCommand, culprit::cli::AddParseCommand,
+    culprit::cli::AddAuditCommand,    culprit::cli::AddSlurmNodeCommand,
 };
 
 }  // namespace

@@ -30,12 +30,12 @@ struct Range {
 /// integer), double (a number), string, path, optional path, list of strings, the mode and
 /// strategy (one of their names), and the nested tables (a table, an array of tables).
 template <class S>
-using Member = std::variant<std::monostate, int S::*, uint64_t S::*, double S::*, std::string S::*,
-                            std::filesystem::path S::*, std::optional<std::filesystem::path> S::*,
-                            std::vector<std::string> S::*, decide::Mode S::*,
-                            decide::StrategyKind S::*, std::optional<KernelSettings> S::*,
-                            std::vector<CompilerRule> S::*, std::vector<ConfigFixup> S::*,
-                            std::optional<SlurmSettings> S::*>;
+using Member =
+    std::variant<std::monostate, int S::*, uint64_t S::*, double S::*, std::string S::*,
+                 std::filesystem::path S::*, std::optional<std::filesystem::path> S::*,
+                 std::vector<std::string> S::*, decide::Mode S::*, decide::StrategyKind S::*,
+                 std::optional<KernelSettings> S::*, std::vector<CompilerRule> S::*,
+                 std::vector<ConfigFixup> S::*, std::optional<SlurmSettings> S::*>;
 static_assert(std::is_same_v<size_t, uint64_t>, "max_commits is read as a uint64_t");
 
 /// One setting. Its default is the member's value in a default-constructed S.

@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -24,9 +25,7 @@ class LocalExecutor final : public Executor {
   std::unique_ptr<build::Builder> Builder(std::unique_ptr<build::Builder> local) override {
     return local;
   }
-  std::unique_ptr<run::Runner> Runner(std::unique_ptr<run::Runner> local) override {
-    return local;
-  }
+  std::unique_ptr<run::Runner> Runner(std::unique_ptr<run::Runner> local) override { return local; }
   std::string Summary() const override { return ""; }
 };
 
@@ -50,8 +49,12 @@ class SlurmExecutor final : public Executor {
   std::string Summary() const override {
     std::vector<std::string> ids = cluster_->Submitted();
     if (ids.empty()) return "slurm: no jobs submitted";
-    return "slurm: " + std::to_string(ids.size()) + " jobs (ids " + ids.front() + " to " +
-           ids.back() + "); each job's end: " + cluster_->Ledger().string();
+    auto by_number = [](const std::string& a, const std::string& b) {
+      return a.size() != b.size() ? a.size() < b.size() : a < b;
+    };
+    auto [low, high] = std::minmax_element(ids.begin(), ids.end(), by_number);
+    return "slurm: " + std::to_string(ids.size()) + " jobs (ids " + *low + " to " + *high +
+           "); each job's end: " + cluster_->Ledger().string();
   }
 
  private:
@@ -65,8 +68,8 @@ int Minutes(double seconds) { return static_cast<int>(std::ceil(seconds / 60)) +
 // What Slurm is asked for per build and per run: its time limits over culprit's own, the
 // memory of a VM (plus QEMU's) or the run's address-space limit, the CPUs of a VM.
 void SetResources(const JobConfig& c, const SlurmSettings& s, slurm::RemoteOptions& o) {
-  o.build = {.time_limit_min = s.build_time_limit_min > 0 ? s.build_time_limit_min
-                                                          : Minutes(c.build_timeout_s),
+  o.build = {.time_limit_min =
+                 s.build_time_limit_min > 0 ? s.build_time_limit_min : Minutes(c.build_timeout_s),
              .cpus = s.build_cpus,
              .mem_mb = s.build_memory_mb};
   double run_s = c.timeout_s;
@@ -118,17 +121,17 @@ Result<std::unique_ptr<Executor>> OpenSlurm(JobConfig& config, const fs::path& s
   const std::string tag = "culprit-" + *id;
   const std::string session = tag + "-" + slurm::RandomHex(4);
   const fs::path scratch = fs::temp_directory_path(ec) / (session + "-commands");
-  auto cluster = slurm::Cluster::Open(
-      {.submit = {.partition = s.partition,
-                  .account = s.account,
-                  .qos = s.qos,
-                  .extra = s.sbatch_options},
-       .dir = state / "slurm",
-       .tag = tag,
-       .session = session,
-       .user = UserName(),
-       .start_timeout = std::chrono::duration<double>(s.start_timeout_s)},
-      slurm::MakeCommandRunner(scratch, std::chrono::seconds(60)));
+  auto cluster =
+      slurm::Cluster::Open({.submit = {.partition = s.partition,
+                                       .account = s.account,
+                                       .qos = s.qos,
+                                       .extra = s.sbatch_options},
+                            .dir = state / "slurm",
+                            .tag = tag,
+                            .session = session,
+                            .user = UserName(),
+                            .start_timeout = std::chrono::duration<double>(s.start_timeout_s)},
+                           slurm::MakeCommandRunner(scratch, std::chrono::seconds(60)));
   if (!cluster) return tl::unexpected(cluster.error());
   auto nodes = (*cluster)->Nodes();
   if (!nodes) return tl::unexpected(nodes.error());
@@ -149,9 +152,9 @@ Result<std::unique_ptr<Executor>> OpenSlurm(JobConfig& config, const fs::path& s
                 "slurm: no node of partition " +
                     (s.partition.empty() ? std::string("(the default)") : s.partition) +
                     " is up (see: sinfo); start one, or set [slurm] partition");
-  config.jobs = s.runs > 0 ? s.runs : config.jobs > 0 ? config.jobs : capacity.runs;
-  config.builders = s.builds > 0 ? s.builds : config.builders != 1 ? config.builders
-                                                                   : capacity.builds;
+  const InFlight in_flight = SlurmInFlight(config, capacity.runs, capacity.builds);
+  config.jobs = in_flight.runs;
+  config.builders = in_flight.builds;
   auto host = slurm::ProbeSharedState(**cluster, options);
   if (!host) return tl::unexpected(host.error());
   log.Note("slurm: partition " + (nodes->empty() ? "" : (*nodes)[0].partition) + ": " +
@@ -164,6 +167,16 @@ Result<std::unique_ptr<Executor>> OpenSlurm(JobConfig& config, const fs::path& s
 }
 
 }  // namespace
+
+InFlight SlurmInFlight(const JobConfig& config, int runs, int builds) {
+  const SlurmSettings s = config.slurm.value_or(SlurmSettings{});
+  return {.runs = s.runs > 0        ? s.runs
+                  : config.jobs > 0 ? config.jobs
+                                    : std::max(1, runs),
+          .builds = s.builds > 0           ? s.builds
+                    : config.builders != 1 ? config.builders
+                                           : std::max(1, builds)};
+}
 
 Result<std::unique_ptr<Executor>> OpenExecutor(JobConfig& config, const fs::path& state_dir,
                                                report::ProgressLog& log) {

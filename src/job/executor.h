@@ -36,6 +36,14 @@ Result<std::unique_ptr<Executor>> OpenExecutor(JobConfig& config,
                                                const std::filesystem::path& state_dir,
                                                report::ProgressLog& log);
 
+/// Runs and builds in flight on Slurm: [slurm] runs and builds when set; else --jobs when set
+/// and --builders when not 1; else what the partition holds (`runs`, `builds`).
+struct InFlight {
+  int runs = 1;
+  int builds = 1;
+};
+InFlight SlurmInFlight(const JobConfig& config, int runs, int builds);
+
 /// On a node (`culprit slurm-node REQUEST`): does what the request file asks (build, run, or
 /// answer a probe) with the job's own target and writes the result beside it.
 Result<void> RunNodeRequest(const std::filesystem::path& request);

@@ -182,8 +182,8 @@ Result<void> Validate(const JobConfig& c) {
                 "empty test command (pass --test CMD; it runs the reproducer against "
                 "$CULPRIT_OUT)");
   if (c.executor != "local" && c.executor != "slurm")
-    return Fail(ErrorKind::kBadInput, "unknown executor '" + c.executor +
-                                          "' (use --executor local or --executor slurm)");
+    return Fail(ErrorKind::kBadInput,
+                "unknown executor '" + c.executor + "' (use --executor local or --executor slurm)");
   return CheckRanges(c, "");
 }
 

@@ -49,7 +49,7 @@ struct SlurmSettings {
   int run_time_limit_min = 0;    ///< ... for a run; 0: the run's own timeouts plus a margin
   int build_cpus = 1;            ///< --cpus-per-task of a build
   int build_memory_mb = 0;       ///< --mem of a build; 0: the partition's default
-  int run_memory_mb = 0;  ///< --mem of a run; 0: a VM's memory plus QEMU's, else the default
+  int run_memory_mb = 0;         ///< --mem of a run; 0: a VM's memory plus QEMU's, else the default
   std::vector<std::string> sbatch_options;  ///< passed to sbatch as given
   int builds = 0;  ///< builds in flight; 0: --builders if set, else one per node (at most 4)
   int runs = 0;    ///< runs in flight; 0: --jobs if set, else as many as the CPUs hold

@@ -143,8 +143,8 @@ Result<void> Cluster::StartWatchdog() {
   close(fds[1]);
   if (rc != 0) {
     close(fds[0]);
-    return Fail(ErrorKind::kInfra, std::string("cannot start the Slurm watchdog: ") +
-                                       std::strerror(rc));
+    return Fail(ErrorKind::kInfra,
+                std::string("cannot start the Slurm watchdog: ") + std::strerror(rc));
   }
   watchdog_fd_ = fds[0];
   watchdog_pid_ = pid;
@@ -155,8 +155,8 @@ Result<std::vector<NodeInfo>> Cluster::Nodes() {
   auto out = runner_->Run(SinfoArgv());
   if (!out) return tl::unexpected(out.error());
   if (out->exit_code != 0)
-    return Fail(ErrorKind::kInfra, "sinfo failed: " + FirstLine(out->out) +
-                                       " (is slurmctld up? see: scontrol ping)");
+    return Fail(ErrorKind::kInfra,
+                "sinfo failed: " + FirstLine(out->out) + " (is slurmctld up? see: scontrol ping)");
   auto all = ParseSinfo(out->out);
   if (!all) return tl::unexpected(all.error());
   return NodesOf(*all, options_.submit.partition);
@@ -180,8 +180,8 @@ Result<std::vector<std::string>> Cluster::CancelLeftovers() {
   auto cancelled = runner_->Run(ScancelArgv(ids));
   if (!cancelled) return tl::unexpected(cancelled.error());
   if (cancelled->exit_code != 0)
-    return Fail(ErrorKind::kInfra, "scancel " + Join(ids, " ") + " failed: " +
-                                       FirstLine(cancelled->out));
+    return Fail(ErrorKind::kInfra,
+                "scancel " + Join(ids, " ") + " failed: " + FirstLine(cancelled->out));
   return ids;
 }
 
@@ -265,8 +265,8 @@ void Cluster::PollOnce() {
   if (jobs) {
     last_poll_ok_ = Clock::now();
     for (auto& [id, f] : followed_) {
-      auto it = std::find_if(jobs->begin(), jobs->end(),
-                             [&](const JobInfo& j) { return j.id == id; });
+      auto it =
+          std::find_if(jobs->begin(), jobs->end(), [&](const JobInfo& j) { return j.id == id; });
       if (it == jobs->end()) {
         f->missing++;
       } else {
@@ -313,9 +313,8 @@ JobEnd Cluster::Wait(const std::string& id, std::stop_token stop) {
         end = End(id, *f, Fate::kInfra);
         break;
       }
-    } else if (fate == Fate::kWaiting &&
-               (now - f->submitted > options_.start_timeout ||
-                (f->seen && ReasonNeverResolves(f->info.reason)))) {
+    } else if (fate == Fate::kWaiting && (now - f->submitted > options_.start_timeout ||
+                                          (f->seen && ReasonNeverResolves(f->info.reason)))) {
       f->cancel_requested = true;
       lock.unlock();
       (void)Cancel(id);
@@ -373,9 +372,8 @@ JobEnd Cluster::Wait(const std::string& id, std::stop_token stop) {
 void Cluster::Record(const JobEnd& end, const std::string& name) {
   std::lock_guard lock(mu_);
   std::ofstream ledger(Ledger(), std::ios::app);
-  ledger << end.id << "\t" << name << "\t"
-         << (end.never_started ? "NEVER_STARTED" : end.state) << "\t"
-         << (end.node.empty() ? "-" : end.node) << "\n";
+  ledger << end.id << "\t" << name << "\t" << (end.never_started ? "NEVER_STARTED" : end.state)
+         << "\t" << (end.node.empty() ? "-" : end.node) << "\n";
 }
 
 }  // namespace culprit::slurm

@@ -19,10 +19,8 @@ class SubprocessCommandRunner : public CommandRunner {
     std::filesystem::create_directories(scratch_dir_, ec);
     const std::filesystem::path log =
         scratch_dir_ / ("command-" + std::to_string(next_++) + ".out");
-    auto run = process::RunSubprocess({.argv = argv,
-                                       .log_path = log,
-                                       .max_output_bytes = 4 << 20,
-                                       .timeout = timeout_});
+    auto run = process::RunSubprocess(
+        {.argv = argv, .log_path = log, .max_output_bytes = 4 << 20, .timeout = timeout_});
     std::ifstream in(log);
     std::stringstream text;
     text << in.rdbuf();

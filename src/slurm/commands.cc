@@ -59,15 +59,16 @@ std::string ShellQuote(std::string_view s) {
 }
 
 std::vector<std::string> SbatchArgv(const SubmitSettings& settings, const JobSpec& job) {
-  std::vector<std::string> argv = {"sbatch",
-                                   "--parsable",
-                                   "--job-name=" + job.name,
-                                   "--chdir=" + job.dir.string(),
-                                   "--output=" + (job.dir / "slurm.out").string(),
-                                   "--nodes=1",
-                                   "--ntasks=1",
-                                   "--no-requeue",
-                                   "--cpus-per-task=" + std::to_string(std::max(1, job.resources.cpus))};
+  std::vector<std::string> argv = {
+      "sbatch",
+      "--parsable",
+      "--job-name=" + job.name,
+      "--chdir=" + job.dir.string(),
+      "--output=" + (job.dir / "slurm.out").string(),
+      "--nodes=1",
+      "--ntasks=1",
+      "--no-requeue",
+      "--cpus-per-task=" + std::to_string(std::max(1, job.resources.cpus))};
   if (job.resources.mem_mb > 0) argv.push_back("--mem=" + std::to_string(job.resources.mem_mb));
   if (job.resources.time_limit_min > 0)
     argv.push_back("--time=" + std::to_string(job.resources.time_limit_min));
@@ -84,7 +85,8 @@ std::vector<std::string> SbatchArgv(const SubmitSettings& settings, const JobSpe
 Result<std::string> ParseSbatch(std::string_view out) {
   for (std::string_view line : Lines(out)) {
     std::string_view id = Trim(line.substr(0, line.find(';')));
-    if (!id.empty() && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (!id.empty() &&
+        std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; }))
       return std::string(id);
   }
   return Fail(ErrorKind::kInfra, "sbatch printed no job id: '" + std::string(Trim(out)) + "'");
@@ -100,25 +102,44 @@ JobState ParseJobState(std::string_view text) {
     JobState state;
   };
   static constexpr Name kNames[] = {
-      {"PENDING", JobState::kPending},       {"PD", JobState::kPending},
-      {"CONFIGURING", JobState::kConfiguring}, {"CF", JobState::kConfiguring},
-      {"RUNNING", JobState::kRunning},       {"R", JobState::kRunning},
-      {"COMPLETING", JobState::kCompleting}, {"CG", JobState::kCompleting},
-      {"SUSPENDED", JobState::kSuspended},   {"S", JobState::kSuspended},
-      {"STOPPED", JobState::kSuspended},     {"RESV_DEL_HOLD", JobState::kPending},
-      {"REQUEUED", JobState::kRequeued},     {"REQUEUE_FED", JobState::kRequeued},
-      {"REQUEUE_HOLD", JobState::kRequeued}, {"RESIZING", JobState::kRunning},
-      {"SIGNALING", JobState::kRunning},     {"STAGE_OUT", JobState::kCompleting},
-      {"COMPLETED", JobState::kCompleted},   {"CD", JobState::kCompleted},
-      {"FAILED", JobState::kFailed},         {"F", JobState::kFailed},
-      {"CANCELLED", JobState::kCancelled},   {"CA", JobState::kCancelled},
-      {"REVOKED", JobState::kCancelled},     {"SPECIAL_EXIT", JobState::kFailed},
-      {"TIMEOUT", JobState::kTimeout},       {"TO", JobState::kTimeout},
-      {"NODE_FAIL", JobState::kNodeFail},    {"NF", JobState::kNodeFail},
-      {"PREEMPTED", JobState::kPreempted},   {"PR", JobState::kPreempted},
-      {"BOOT_FAIL", JobState::kBootFail},    {"BF", JobState::kBootFail},
-      {"DEADLINE", JobState::kDeadline},     {"DL", JobState::kDeadline},
-      {"OUT_OF_MEMORY", JobState::kOutOfMemory}, {"OOM", JobState::kOutOfMemory},
+      {"PENDING", JobState::kPending},
+      {"PD", JobState::kPending},
+      {"CONFIGURING", JobState::kConfiguring},
+      {"CF", JobState::kConfiguring},
+      {"RUNNING", JobState::kRunning},
+      {"R", JobState::kRunning},
+      {"COMPLETING", JobState::kCompleting},
+      {"CG", JobState::kCompleting},
+      {"SUSPENDED", JobState::kSuspended},
+      {"S", JobState::kSuspended},
+      {"STOPPED", JobState::kSuspended},
+      {"RESV_DEL_HOLD", JobState::kPending},
+      {"REQUEUED", JobState::kRequeued},
+      {"REQUEUE_FED", JobState::kRequeued},
+      {"REQUEUE_HOLD", JobState::kRequeued},
+      {"RESIZING", JobState::kRunning},
+      {"SIGNALING", JobState::kRunning},
+      {"STAGE_OUT", JobState::kCompleting},
+      {"COMPLETED", JobState::kCompleted},
+      {"CD", JobState::kCompleted},
+      {"FAILED", JobState::kFailed},
+      {"F", JobState::kFailed},
+      {"CANCELLED", JobState::kCancelled},
+      {"CA", JobState::kCancelled},
+      {"REVOKED", JobState::kCancelled},
+      {"SPECIAL_EXIT", JobState::kFailed},
+      {"TIMEOUT", JobState::kTimeout},
+      {"TO", JobState::kTimeout},
+      {"NODE_FAIL", JobState::kNodeFail},
+      {"NF", JobState::kNodeFail},
+      {"PREEMPTED", JobState::kPreempted},
+      {"PR", JobState::kPreempted},
+      {"BOOT_FAIL", JobState::kBootFail},
+      {"BF", JobState::kBootFail},
+      {"DEADLINE", JobState::kDeadline},
+      {"DL", JobState::kDeadline},
+      {"OUT_OF_MEMORY", JobState::kOutOfMemory},
+      {"OOM", JobState::kOutOfMemory},
   };
   for (const Name& n : kNames) {
     if (n.text == text) return n.state;
@@ -154,15 +175,22 @@ Fate FateOf(JobState state) {
 
 bool ReasonNeverResolves(std::string_view reason) {
   static constexpr std::string_view kNever[] = {
-      "BadConstraints",   "InvalidAccount",     "InvalidQOS",        "AccountNotAllowed",
-      "QOSNotAllowed",    "PartitionNodeLimit", "PartitionTimeLimit", "PartitionConfig",
-      "MaxWallDurationPerJobLimit", "JobLaunchFailure", "DependencyNeverSatisfied",
+      "BadConstraints",
+      "InvalidAccount",
+      "InvalidQOS",
+      "AccountNotAllowed",
+      "QOSNotAllowed",
+      "PartitionNodeLimit",
+      "PartitionTimeLimit",
+      "PartitionConfig",
+      "MaxWallDurationPerJobLimit",
+      "JobLaunchFailure",
+      "DependencyNeverSatisfied",
   };
   reason = Trim(reason);
   for (std::string_view never : kNever) {
     // QOSMaxWallDurationPerJobLimit, AssocMaxWallDurationPerJobLimit, ...
-    if (reason.size() >= never.size() &&
-        reason.substr(reason.size() - never.size()) == never)
+    if (reason.size() >= never.size() && reason.substr(reason.size() - never.size()) == never)
       return true;
   }
   return false;
@@ -239,8 +267,8 @@ Result<std::vector<NodeInfo>> ParseSinfo(std::string_view out) {
     }
     // A suffix marks trouble: '*' not responding, '~' powered off, '#' powering up, '!' ...
     std::string_view base = n.state;
-    bool flagged = !base.empty() && std::string_view("*~#!%$@^-").find(base.back()) !=
-                                        std::string_view::npos;
+    bool flagged =
+        !base.empty() && std::string_view("*~#!%$@^-").find(base.back()) != std::string_view::npos;
     if (flagged) base.remove_suffix(1);
     n.up = !flagged && (base == "idle" || base == "mixed" || base == "allocated" ||
                         base == "completing" || base == "planned");
@@ -254,11 +282,10 @@ Result<std::vector<NodeInfo>> NodesOf(const std::vector<NodeInfo>& all,
   std::vector<NodeInfo> out;
   std::vector<std::string> names;
   for (const NodeInfo& n : all) {
-    if (std::find(names.begin(), names.end(), n.partition) == names.end())
-      names.push_back(n.partition + (n.default_partition ? " (default)" : ""));
+    std::string shown = n.partition + (n.default_partition ? " (default)" : "");
+    if (std::find(names.begin(), names.end(), shown) == names.end()) names.push_back(shown);
     if (partition.empty() ? n.default_partition : n.partition == partition) out.push_back(n);
   }
-  names.erase(std::unique(names.begin(), names.end()), names.end());
   std::string listed = names.empty() ? "none" : Join(names, ", ");
   if (out.empty() && partition.empty())
     return Fail(ErrorKind::kBadInput,

@@ -132,10 +132,10 @@ Result<std::vector<NodeInfo>> NodesOf(const std::vector<NodeInfo>& all,
 
 /// What a partition offers culprit: how many runs and builds it can keep in flight.
 struct Capacity {
-  int nodes = 0;     ///< up
-  int cpus = 0;      ///< on the nodes that are up
-  int runs = 1;      ///< runs that fit at once (CPUs, and memory when runs ask for some)
-  int builds = 1;    ///< builds in flight: one per node, at most kMaxBuilds
+  int nodes = 0;   ///< up
+  int cpus = 0;    ///< on the nodes that are up
+  int runs = 1;    ///< runs that fit at once (CPUs, and memory when runs ask for some)
+  int builds = 1;  ///< builds in flight: one per node, at most kMaxBuilds
   int64_t mem_mb = 0;
 };
 inline constexpr int kMaxBuilds = 4;

@@ -42,6 +42,24 @@ std::string WithTail(std::string message, const fs::path& dir) {
   return message;
 }
 
+// The node runs in its job's directory: every path it is given must be absolute (the store's
+// directory may be relative to culprit's).
+fs::path Absolute(const fs::path& p) {
+  std::error_code ec;
+  fs::path a = p.empty() ? p : fs::absolute(p, ec);
+  return ec ? p : a;
+}
+
+void MakeAbsolute(build::BuildSpec& s) {
+  for (fs::path* p : {&s.source_dir, &s.out_dir, &s.log_path, &s.scratch_dir}) *p = Absolute(*p);
+}
+
+void MakeAbsolute(run::RunSpec& s) {
+  for (fs::path* p : {&s.work_dir, &s.log_path}) *p = Absolute(*p);
+  if (auto it = s.env.find("CULPRIT_OUT"); it != s.env.end())
+    it->second = Absolute(it->second).string();
+}
+
 bool SleepUnlessStopped(std::chrono::seconds d, std::stop_token stop) {
   const auto until = std::chrono::steady_clock::now() + d;
   while (std::chrono::steady_clock::now() < until) {
@@ -59,6 +77,7 @@ class RemoteBuilder : public build::Builder {
   Result<build::BuildRecord> Build(const build::BuildSpec& spec) override {
     NodeRequest request{.kind = NodeRequest::Kind::kBuild, .build = spec};
     request.build.stop = {};
+    MakeAbsolute(request.build);
     for (int attempt = 1;; ++attempt) {
       auto done = Execute(cluster_, options_, request, "build", options_.build, spec.stop);
       if (done && !*done) return build::BuildRecord{.cancelled = true};
@@ -92,6 +111,7 @@ class RemoteRunner : public run::Runner {
   Result<run::RunRecord> Run(const run::RunSpec& spec) override {
     NodeRequest request{.kind = NodeRequest::Kind::kRun, .run = spec};
     request.run.stop = {};
+    MakeAbsolute(request.run);
     auto done = Execute(cluster_, options_, request, "run", options_.run, spec.stop);
     if (!done) return tl::unexpected(done.error());
     if (!*done) return run::RunRecord{.cancelled = true};
@@ -133,21 +153,19 @@ Result<std::optional<NodeResult>> Execute(Cluster& cluster, const RemoteOptions&
   const JobEnd end = cluster.Wait(*id, stop);
   if (end.cancelled) return std::optional<NodeResult>();
   if (end.never_started) {
-    const auto bound = std::chrono::duration_cast<std::chrono::seconds>(
-        cluster.options().start_timeout);
+    const auto bound =
+        std::chrono::duration_cast<std::chrono::seconds>(cluster.options().start_timeout);
     return Fail(ErrorKind::kBadInput,
                 "slurm: " + end.Describe() + "; cancelled it after waiting up to " +
                     std::to_string(bound.count()) +
                     " s (check [slurm] partition, account and qos against: sinfo; or raise "
                     "[slurm] start_timeout)");
   }
-  if (end.fate != Fate::kCompleted)
-    return Fail(ErrorKind::kInfra, WithTail(end.Describe(), dir));
+  if (end.fate != Fate::kCompleted) return Fail(ErrorKind::kInfra, WithTail(end.Describe(), dir));
   std::optional<std::string> text = ReadHead(request.result, kMaxResultBytes);
   if (!text)
-    return Fail(ErrorKind::kInfra, WithTail(end.Describe() + " without a result in " +
-                                                request.result.string(),
-                                            dir));
+    return Fail(ErrorKind::kInfra,
+                WithTail(end.Describe() + " without a result in " + request.result.string(), dir));
   auto result = ParseResult(*text, request);
   if (!result) return Fail(ErrorKind::kInfra, end.Describe() + ": " + result.error().message);
   fs::remove_all(dir, ec);  // read: what is kept of it is the store's
@@ -179,8 +197,8 @@ Result<std::string> ProbeSharedState(Cluster& cluster, const RemoteOptions& opti
   }
   if (!*done || (*done)->error)
     return Fail(ErrorKind::kBadInput, "slurm: the probe job failed on its node: " +
-                                          ((*done) ? (*done)->error->message : "cancelled") +
-                                          "; " + fix);
+                                          ((*done) ? (*done)->error->message : "cancelled") + "; " +
+                                          fix);
   return (*done)->host;
 }
 

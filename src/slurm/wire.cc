@@ -11,9 +11,7 @@ namespace {
 using nlohmann::json;
 constexpr int kVersion = 1;
 
-std::string Dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 const char* KindName(NodeRequest::Kind kind) {
   switch (kind) {
@@ -106,7 +104,7 @@ class Reader {
     if (ok()) error_ = what_ + (*key ? std::string(": '") + key + "'" : "") + " must be " + type;
   }
 
-  const json& j_;
+  json j_;  // a copy: callers pass temporaries
   std::string what_;
   std::string error_;
 };
@@ -215,10 +213,8 @@ Result<NodeRequest> ParseRequest(std::string_view text) {
 }
 
 std::string ResultToJson(const NodeResult& res, NodeRequest::Kind kind) {
-  json j = {{"version", kVersion},
-            {"kind", KindName(kind)},
-            {"nonce", res.nonce},
-            {"host", res.host}};
+  json j = {
+      {"version", kVersion}, {"kind", KindName(kind)}, {"nonce", res.nonce}, {"host", res.host}};
   if (res.error) {
     j["error"] = {{"kind", ErrorKindName(res.error->kind)}, {"message", res.error->message}};
   } else if (kind == NodeRequest::Kind::kBuild) {
@@ -273,6 +269,7 @@ Result<NodeResult> ParseResult(std::string_view text, const NodeRequest& q) {
   }
   if (q.kind == NodeRequest::Kind::kBuild) {
     const json* b = r.Object("build");
+    if (!b) return Fail(ErrorKind::kInfra, r.error());
     Reader rb(b ? *b : json(), "the node's build");
     double duration = 0;
     rb.Bool("ok", res.build.ok);
@@ -284,12 +281,13 @@ Result<NodeResult> ParseResult(std::string_view text, const NodeRequest& q) {
     rb.Number("duration_s", duration);
     res.build.duration = std::chrono::duration<double>(duration);
     if (!rb.ok()) return Fail(ErrorKind::kInfra, rb.error());
-    if (res.build.ok && (res.build.signature.size() != 64 ||
-                         res.build.signature.find_first_not_of("0123456789abcdef") !=
-                             std::string::npos))
+    if (res.build.ok &&
+        (res.build.signature.size() != 64 ||
+         res.build.signature.find_first_not_of("0123456789abcdef") != std::string::npos))
       return Fail(ErrorKind::kInfra, "the node's build has no valid signature");
   } else if (q.kind == NodeRequest::Kind::kRun) {
     const json* b = r.Object("run");
+    if (!b) return Fail(ErrorKind::kInfra, r.error());
     Reader rr(b ? *b : json(), "the node's run");
     double duration = 0;
     std::string stage;
