@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <sstream>
 
 #include "slurm/fake_command_runner.h"
 #include "slurm/remote.h"
@@ -356,6 +357,50 @@ TEST(Remote, CancelledRunSaysSo) {
   ASSERT_TRUE(record);
   EXPECT_TRUE(record->cancelled);
   EXPECT_EQ(slurm.Calls("scancel").at(0), (std::vector<std::string>{"scancel", "12"}));
+}
+
+}  // namespace
+}  // namespace culprit::slurm
+
+namespace culprit::slurm {
+namespace {
+
+// The probe at start: a node that cannot answer in the state directory stops culprit with
+// what to fix; one that can names itself.
+TEST(Probe, SaysWhatANodeCouldNotDo) {
+  for (bool answers : {true, false}) {
+    TempDir dir;
+    auto fake = std::make_unique<FakeCommandRunner>();
+    fake->Handle("sbatch", [answers](const std::vector<std::string>& argv) {
+      std::string wrap = argv.back();
+      std::string path = wrap.substr(wrap.rfind(" '") + 2);
+      path.pop_back();
+      std::ifstream in(path);
+      std::stringstream text;
+      text << in.rdbuf();
+      auto q = ParseRequest(text.str());
+      if (answers && q)
+        (void)WriteFileAtomically(q->result,
+                                  ResultToJson({.nonce = q->nonce, .host = "node7"}, q->kind));
+      return Out("12\n");
+    });
+    fake->Answer("squeue", {Queue("COMPLETED")});
+    auto cluster = Cluster::Open(Options(dir.path()), std::move(fake));
+    ASSERT_TRUE(cluster);
+    auto host = ProbeSharedState(
+        **cluster, {.state_dir = dir.path(), .node_command = {"/opt/culprit", "slurm-node"}});
+    if (answers) {
+      ASSERT_TRUE(host) << host.error().message;
+      EXPECT_EQ(*host, "node7");
+      continue;
+    }
+    ASSERT_FALSE(host);
+    EXPECT_EQ(host.error().kind, ErrorKind::kBadInput);
+    EXPECT_THAT(host.error().message,
+                HasSubstr("slurm: a node could not read and write the state directory: Slurm "
+                          "job 12 ended COMPLETED on node1 without a result"));
+    EXPECT_THAT(host.error().message, HasSubstr("must be on storage that the nodes share"));
+  }
 }
 
 }  // namespace
