@@ -16,10 +16,11 @@ declare -A allowed=(
   [sim]="base decide sim"
   [audit]="base decide crash audit"
   [symbolize]="base symbolize"
+  [slurm]="base process build run slurm"
   [demo]="base process demo"
-  [job]="base decide crash history process build run store report symbolize job"
+  [job]="base decide crash history process build run store report symbolize slurm job"
   [serve]="base decide crash history store report serve"
-  [cli]="base decide crash history process build run store report symbolize job sim demo audit serve cli"
+  [cli]="base decide crash history process build run store report symbolize slurm job sim demo audit serve cli"
 )
 status=0
 for dir in "$root"/src/*/; do

@@ -3,6 +3,9 @@
 # Idempotent and non-interactive; runs apt-get as root or through sudo.
 #   scripts/install-deps.sh            build, tests and the demo
 #   scripts/install-deps.sh --kernel   also what kernel jobs need (QEMU, busybox, kernel sources)
+#   scripts/install-deps.sh --slurm    also a Slurm to test the Slurm executor on (scripts/
+#                                      slurm-e2e.sh): munge, slurmctld, slurmd, the clients
+# Both may be given.
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ccache clang-format
@@ -13,10 +16,17 @@ packages=(
   clang libclang-rt-14-dev
   chromium chromium-driver      # the browser e2e tests of the HTML report and `culprit serve`
 )
-if [ "${1:-}" = "--kernel" ]; then
-  packages+=(qemu-system-x86 busybox-static linux-source-6.1 bc bison flex cpio gzip xz-utils
-             make gcc perl)
-fi
+for option in "$@"; do
+  case "$option" in
+    --kernel)
+      packages+=(qemu-system-x86 busybox-static linux-source-6.1 bc bison flex cpio gzip
+                 xz-utils make gcc perl) ;;
+    --slurm)
+      # iproute2 and util-linux: the test cluster's nodes live in network namespaces.
+      packages+=(slurmctld slurmd slurm-client munge iproute2 util-linux) ;;
+    *) echo "install-deps: unknown option $option (use --kernel, --slurm)" >&2; exit 1 ;;
+  esac
+done
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

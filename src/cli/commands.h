@@ -20,6 +20,7 @@ void AddLogCommand(CLI::App& app, int* exit_code);
 void AddAbandonCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddAuditCommand(CLI::App& app, int* exit_code);
+void AddSlurmNodeCommand(CLI::App& app, int* exit_code);
 
 /// The log on stdout, with the progress line on stderr when stderr is a terminal.
 report::ProgressLog TerminalLog();

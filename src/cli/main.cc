@@ -23,12 +23,13 @@ namespace {
 // The table of subcommands, in the order `culprit --help` lists them.
 using AddCommand = void (*)(CLI::App&, int*);
 constexpr AddCommand kCommands[] = {
-    culprit::cli::AddBisectCommand, culprit::cli::AddResumeCommand,
-    culprit::cli::AddShowCommand,   culprit::cli::AddListCommand,
-    culprit::cli::AddLogCommand,    culprit::cli::AddAbandonCommand,
-    culprit::cli::AddServeCommand,  culprit::cli::AddDemoCommand,
-    culprit::cli::AddKernelCommand, culprit::cli::AddSimulateCommand,
-    culprit::cli::AddParseCommand,  culprit::cli::AddAuditCommand,
+    culprit::cli::AddBisectCommand,    culprit::cli::AddResumeCommand,
+    culprit::cli::AddShowCommand,      culprit::cli::AddListCommand,
+    culprit::cli::AddLogCommand,       culprit::cli::AddAbandonCommand,
+    culprit::cli::AddServeCommand,     culprit::cli::AddDemoCommand,
+    culprit::cli::AddKernelCommand,    culprit::cli::AddSimulateCommand,
+    culprit::cli::AddParseCommand,     culprit::cli::AddAuditCommand,
+    culprit::cli::AddSlurmNodeCommand,
 };
 
 }  // namespace

@@ -91,6 +91,56 @@ const Field<KernelSettings> kKernelFields[] = {
      .question = true},
 };
 
+const Field<SlurmSettings> kSlurmFields[] = {
+    {.key = "partition",
+     .member = &SlurmSettings::partition,
+     .help = "the partition builds and runs go to",
+     .shown_default = "the cluster's default"},
+    {.key = "account", .member = &SlurmSettings::account, .help = "--account of every job"},
+    {.key = "qos", .member = &SlurmSettings::qos, .help = "--qos of every job"},
+    {.key = "build_time_limit_min",
+     .member = &SlurmSettings::build_time_limit_min,
+     .help = "Slurm's time limit of a build, in minutes; 0: build_timeout plus a margin",
+     .range = {.min = 0}},
+    {.key = "run_time_limit_min",
+     .member = &SlurmSettings::run_time_limit_min,
+     .help = "Slurm's time limit of a run, in minutes; 0: the run's timeouts plus a margin",
+     .range = {.min = 0}},
+    {.key = "build_cpus",
+     .member = &SlurmSettings::build_cpus,
+     .help = "CPUs of a build job",
+     .range = {.min = 1}},
+    {.key = "build_memory_mb",
+     .member = &SlurmSettings::build_memory_mb,
+     .help = "memory of a build job, in MiB; 0: the partition's default",
+     .range = {.min = 0}},
+    {.key = "run_memory_mb",
+     .member = &SlurmSettings::run_memory_mb,
+     .help = "memory of a run job, in MiB; 0: a VM's memory plus 256 for QEMU (kernels), "
+             "run_memory_limit_mb plus 64 when set, else the partition's default",
+     .range = {.min = 0}},
+    {.key = "sbatch_options",
+     .member = &SlurmSettings::sbatch_options,
+     .help = "more sbatch options for every job, e.g. [\"--constraint=kvm\"]"},
+    {.key = "builds",
+     .member = &SlurmSettings::builds,
+     .help = "builds in flight; 0: --builders when not 1, else one per node (at most 4)",
+     .range = {.min = 0}},
+    {.key = "runs",
+     .member = &SlurmSettings::runs,
+     .help = "runs in flight; 0: --jobs when set, else as many as the partition's CPUs (and "
+             "memory) hold",
+     .range = {.min = 0}},
+    {.key = "start_timeout",
+     .member = &SlurmSettings::start_timeout_s,
+     .help = "seconds a job may stay pending before culprit cancels it and stops",
+     .range = {.min = 0, .min_open = true}},
+    {.key = "culprit",
+     .member = &SlurmSettings::culprit,
+     .help = "culprit's path on the nodes",
+     .shown_default = "this culprit's path"},
+};
+
 const Field<JobConfig> kJobFields[] = {
     {.key = "repo",
      .member = &JobConfig::repo,
@@ -242,6 +292,14 @@ const Field<JobConfig> kJobFields[] = {
      .help = "a Linux kernel job: commits are built with the kernel builder and booted under QEMU "
              "(build and test are then unused)",
      .question = true},
+    {.key = "executor",
+     .member = &JobConfig::executor,
+     .help = "where builds and runs go: local (this machine) or slurm (Slurm jobs, tuned by "
+             "the [slurm] table)",
+     .flag = "--executor"},
+    {.key = "slurm",
+     .member = &JobConfig::slurm,
+     .help = "Slurm settings, used with executor = \"slurm\" (README: on a cluster)"},
 };
 
 }  // namespace
@@ -261,6 +319,10 @@ std::span<const Field<CompilerRule>> FieldsOf<CompilerRule>() {
 template <>
 std::span<const Field<ConfigFixup>> FieldsOf<ConfigFixup>() {
   return kFixupFields;
+}
+template <>
+std::span<const Field<SlurmSettings>> FieldsOf<SlurmSettings>() {
+  return kSlurmFields;
 }
 
 }  // namespace culprit::job

@@ -30,12 +30,12 @@ struct Range {
 /// integer), double (a number), string, path, optional path, list of strings, the mode and
 /// strategy (one of their names), and the nested tables (a table, an array of tables).
 template <class S>
-using Member =
-    std::variant<std::monostate, int S::*, uint64_t S::*, double S::*, std::string S::*,
-                 std::filesystem::path S::*, std::optional<std::filesystem::path> S::*,
-                 std::vector<std::string> S::*, decide::Mode S::*, decide::StrategyKind S::*,
-                 run::Network S::*, std::optional<KernelSettings> S::*,
-                 std::vector<CompilerRule> S::*, std::vector<ConfigFixup> S::*>;
+using Member = std::variant<std::monostate, int S::*, uint64_t S::*, double S::*, std::string S::*,
+                            std::filesystem::path S::*, std::optional<std::filesystem::path> S::*,
+                            std::vector<std::string> S::*, decide::Mode S::*,
+                            decide::StrategyKind S::*, run::Network S::*,
+                            std::optional<KernelSettings> S::*, std::vector<CompilerRule> S::*,
+                            std::vector<ConfigFixup> S::*, std::optional<SlurmSettings> S::*>;
 static_assert(std::is_same_v<size_t, uint64_t>, "max_commits is read as a uint64_t");
 
 /// One setting. Its default is the member's value in a default-constructed S.
@@ -56,7 +56,8 @@ struct Field {
 };
 
 /// The tables of fields: JobConfig (the top level), KernelSettings ([kernel]), CompilerRule
-/// and ConfigFixup (the entries of [kernel]'s compilers and fixups arrays).
+/// and ConfigFixup (the entries of [kernel]'s compilers and fixups arrays), SlurmSettings
+/// ([slurm]).
 template <class S>
 std::span<const Field<S>> FieldsOf();
 template <>
@@ -67,6 +68,8 @@ template <>
 std::span<const Field<CompilerRule>> FieldsOf<CompilerRule>();
 template <>
 std::span<const Field<ConfigFixup>> FieldsOf<ConfigFixup>();
+template <>
+std::span<const Field<SlurmSettings>> FieldsOf<SlurmSettings>();
 
 /// True for the structs that are tables of their own (FieldsOf<T> is defined).
 template <class T>
@@ -77,6 +80,8 @@ template <>
 inline constexpr bool kIsTable<CompilerRule> = true;
 template <>
 inline constexpr bool kIsTable<ConfigFixup> = true;
+template <>
+inline constexpr bool kIsTable<SlurmSettings> = true;
 
 /// The type a member pointer points to, and the two kinds of nested tables (a table that
 /// may be absent, an array of tables).

@@ -238,6 +238,10 @@ Result<Finished> Dispatcher::Complete(Pending& p) {
       f.cancelled = true;
       return f;
     }
+    // A runner that says the run can never start (a scheduler that will not run it) ends the
+    // job, as a failed build command does; any other failure is the machine's, retried.
+    if (p.run_result.error().kind == ErrorKind::kBadInput)
+      return Wrap(p.run_result.error(), "running " + ShortHash(p.commit_id));
     // culprit could not run the reproducer at all: an infrastructure error, never evidence.
     row.status = store::RunStatus::kInfra;
     row.title = p.run_result.error().message;

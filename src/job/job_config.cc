@@ -210,6 +210,9 @@ Result<void> Validate(const JobConfig& c) {
     return Fail(ErrorKind::kBadInput,
                 "empty test command (pass --test CMD; it runs the reproducer against "
                 "$CULPRIT_OUT)");
+  if (c.executor != "local" && c.executor != "slurm")
+    return Fail(ErrorKind::kBadInput,
+                "unknown executor '" + c.executor + "' (use --executor local or --executor slurm)");
   return CheckRanges(c, "");
 }
 

@@ -41,6 +41,23 @@ struct KernelSettings {
   double run_timeout_s = 300;
 };
 
+/// Builds and runs as Slurm jobs (the [slurm] table; used when the executor is "slurm").
+struct SlurmSettings {
+  std::string partition;  ///< "": the cluster's default partition
+  std::string account;
+  std::string qos;
+  int build_time_limit_min = 0;  ///< Slurm's --time for a build; 0: build_timeout plus a margin
+  int run_time_limit_min = 0;    ///< ... for a run; 0: the run's own timeouts plus a margin
+  int build_cpus = 1;            ///< --cpus-per-task of a build
+  int build_memory_mb = 0;       ///< --mem of a build; 0: the partition's default
+  int run_memory_mb = 0;         ///< --mem of a run; 0: a VM's memory plus QEMU's, else the default
+  std::vector<std::string> sbatch_options;  ///< passed to sbatch as given
+  int builds = 0;  ///< builds in flight; 0: --builders if set, else one per node (at most 4)
+  int runs = 0;    ///< runs in flight; 0: --jobs if set, else as many as the CPUs hold
+  double start_timeout_s = 1800;  ///< a job still pending this long is an error
+  std::string culprit;            ///< culprit's path on the nodes; "": this culprit's path
+};
+
 struct JobConfig {
   std::filesystem::path repo = ".";
   std::string bad;
@@ -77,6 +94,8 @@ struct JobConfig {
   std::string target_title;  ///< empty: the crash seen on the bad commit
   size_t max_commits = 300000;
   std::optional<KernelSettings> kernel;  ///< set: a kernel job (build/test commands unused)
+  std::string executor = "local";        ///< where builds and runs go: "local" or "slurm"
+  std::optional<SlurmSettings> slurm;    ///< the [slurm] table
   uint64_t seed = 1;
 };
 

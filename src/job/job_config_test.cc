@@ -79,6 +79,11 @@ TEST(JobConfig, ValidateNamesTheOption) {
       {"kernel_field_out_of_range",
        with([](JobConfig& c) { c.kernel = {.config = "c", .reproducer = "r", .cpus = 0}; }),
        "'kernel.cpus' must be an integer ≥ 1, got 0"},
+      {"unknown_executor", with([](JobConfig& c) { c.executor = "k8s"; }),
+       "unknown executor 'k8s' (use --executor local or --executor slurm)"},
+      {"slurm_field_out_of_range",
+       with([](JobConfig& c) { c.slurm = SlurmSettings{.build_cpus = 0}; }),
+       "'slurm.build_cpus' must be an integer ≥ 1, got 0"},
   };
   for (const Row& r : rows) {
     auto v = Validate(r.config);
@@ -207,6 +212,10 @@ const BadFile kBadFiles[] = {
     {"kernel_not_a_table", "kernel = 'yes'\n", "FILE:1: 'kernel' must be a table, got \"yes\""},
     {"compilers_not_an_array", "+compilers = 'gcc'\n",
      "FILE:5: 'kernel.compilers' must be an array of tables, got \"gcc\""},
+    {"unknown_key_in_slurm", "bad = 'HEAD'\n[slurm]\npartiton = 'debug'\n",
+     "FILE:3: unknown key 'slurm.partiton' (did you mean 'slurm.partition'?)"},
+    {"slurm_start_timeout_zero", "[slurm]\nstart_timeout = 0\n",
+     "FILE:2: 'slurm.start_timeout' must be a number > 0, got 0"},
     {"kernel_value_out_of_range", "+vm_memory_mb = 8\n",
      "FILE:5: 'kernel.vm_memory_mb' must be an integer ≥ 64, got 8"},
     {"old_memory_mb", "bad = 'HEAD'\nmemory_mb = 512\n",
@@ -227,6 +236,12 @@ const BadFile kBadFiles[] = {
      "boot_timeout = 30\nrun_timeout = 40\n"
      "compilers = [{since = 'v6.1', cc = 'gcc-12'}]\n"
      "[[kernel.fixups]]\nbefore = 'v5.10'\ndisable = ['KCSAN']\n",
+     nullptr},
+    {"good_file_with_every_slurm_key",
+     "bad = 'HEAD'\nexecutor = 'slurm'\n[slurm]\npartition = 'debug'\naccount = 'lab'\n"
+     "qos = 'high'\nbuild_time_limit_min = 90\nrun_time_limit_min = 10\nbuild_cpus = 8\n"
+     "build_memory_mb = 8000\nrun_memory_mb = 600\nsbatch_options = ['--exclusive']\n"
+     "builds = 2\nruns = 16\nstart_timeout = 600\nculprit = '/opt/culprit'\n",
      nullptr},
 };
 
@@ -298,7 +313,7 @@ TEST(JobConfig, FlagsComeFromTheTable) {
           "--test",           "--runs",     "--jobs",       "--builders",   "--infra-attempts",
           "--infra-patience", "--network",  "--timeout",    "--memory",     "--state",
           "--json",           "--strategy", "--confidence", "--max-builds", "--max-runs",
-          "--title"}));
+          "--title",          "--executor"}));
   EXPECT_EQ(JobFlags()[6].help, "runs per tested commit; for kernel jobs, VM runs (default: 10)");
   EXPECT_EQ(JobFlags()[6].type_name, "INT");
   EXPECT_TRUE(JobFlags()[2].repeatable);
@@ -381,6 +396,8 @@ void AddValue(toml::table& file, const Field<S>& f, const T& default_value,
     file.insert(f.key, "git");
   } else if constexpr (std::is_same_v<T, run::Network>) {
     file.insert(f.key, "host");
+  } else if (name == "executor") {
+    file.insert(f.key, "slurm");  // one of two names, checked by Validate
   } else {
     file.insert(f.key, "value of " + name);
   }
@@ -425,7 +442,8 @@ TEST(JobConfig, EveryFieldRoundTripsThroughTomlAndJson) {
   nlohmann::json stored = Parsed(ToJson(*loaded));
   nlohmann::json defaults = Parsed(ToJson(JobConfig{}));
   // Every key of the table was read: none kept its default.
-  JobConfig with_entries{.kernel = KernelSettings{.compilers = {{}}, .fixups = {{}}}};
+  JobConfig with_entries{.kernel = KernelSettings{.compilers = {{}}, .fixups = {{}}},
+                         .slurm = SlurmSettings{}};
   ExpectEveryKeyRead<JobConfig>(stored, Parsed(ToJson(with_entries)), "");
   // The job file's directory applies to relative paths, and the TOML value reaches the JSON.
   EXPECT_EQ(loaded->repo, dir.path() / "rel-repo");

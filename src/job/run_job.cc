@@ -6,6 +6,7 @@
 #include "base/strings.h"
 #include "job/bisection.h"
 #include "job/dispatcher.h"
+#include "job/executor.h"
 #include "job/job_files.h"
 #include "job/run_classifier.h"
 #include "job/target.h"
@@ -63,7 +64,8 @@ struct RealParts {
   }
 };
 
-Result<RealParts> MakeRealParts(const JobConfig& config, const fs::path& state_dir) {
+Result<RealParts> MakeRealParts(const JobConfig& config, const fs::path& state_dir,
+                                Executor& executor) {
   RealParts parts;
   // Objects culprit makes (reverted or fixed-up trees) go to a store of its own, never into
   // the user's repository.
@@ -80,21 +82,24 @@ Result<RealParts> MakeRealParts(const JobConfig& config, const fs::path& state_d
   parts.target = MakeTarget(config, state_dir);
   auto builder = parts.target->MakeBuilder(*parts.repo);
   if (!builder) return tl::unexpected(builder.error());
-  parts.builder = std::move(*builder);
+  parts.builder = executor.Builder(std::move(*builder));
   auto runner = parts.target->MakeRunner();
   if (!runner) return tl::unexpected(runner.error());
-  parts.runner = std::move(*runner);
+  parts.runner = executor.Runner(std::move(*runner));
   return parts;
 }
 
 }  // namespace
 
-Result<int> TestOneCommit(const JobConfig& config, const std::string& rev,
+Result<int> TestOneCommit(const JobConfig& given, const std::string& rev,
                           report::ProgressLog& log) {
-  if (auto ok = Validate(config); !ok) return tl::unexpected(ok.error());
-  auto store = store::Store::Open(config.state_dir);
+  if (auto ok = Validate(given); !ok) return tl::unexpected(ok.error());
+  auto store = store::Store::Open(given.state_dir);
   if (!store) return tl::unexpected(store.error());
-  auto real = MakeRealParts(config, config.state_dir);
+  JobConfig config = given;
+  auto executor = OpenExecutor(config, config.state_dir, log);
+  if (!executor) return tl::unexpected(executor.error());
+  auto real = MakeRealParts(config, config.state_dir, **executor);
   if (!real) return tl::unexpected(real.error());
   auto id = real->repo->Resolve(rev);
   if (!id) return tl::unexpected(id.error());
@@ -169,9 +174,12 @@ Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
                                             "--state " + state_dir.string() +
                                             " continues the job"});
   };
-  auto real = MakeRealParts(job->config, state_dir);
+  auto executor = OpenExecutor(job->config, state_dir, log);
+  if (!executor) return finish_on_bad_input(executor.error());
+  auto real = MakeRealParts(job->config, state_dir, **executor);
   if (!real) return finish_on_bad_input(real.error());
   auto result = RunBisection(job->config, job->id, real->View(**store, log));
+  if (std::string done = (*executor)->Summary(); !done.empty()) log.Note(done);
   if (!result) return finish_on_bad_input(result.error());
   std::string json = report::ToJson(*result);
   if (auto ok = (*store)->FinishJob(job->id, json); !ok) return tl::unexpected(ok.error());
