@@ -375,10 +375,9 @@ class BayesStrategy : public Strategy {
                      : 1.0 - m_[static_cast<size_t>(c)] - post.not_reproducible();
       u = std::clamp(u, 0.0, 1.0);
       if (u < 1e-5 || u > 1 - 1e-5) return;
-      // An avoidable commit is free once its first parent's program is known, and otherwise
-      // not a probe of its own (the commit whose program it shares is).
+      // An avoidable commit is free once its first parent's program is known; otherwise it
+      // costs the build of the commit whose program it shares (the engine builds that one).
       const bool built = e.built() || ProgramKnown(ctx_, ev, c);
-      if (!built && Avoidable(ctx_, c)) return;
       const double weight = built ? 1.0 : ChanceTestable(c, untestable) * new_build_discount;
       // The information of any number of runs is at most H(u) <= 2 sqrt(u (1 - u)) (Lin 1991):
       // skip hopeless commits before paying for logarithms. This keeps a step linear with a

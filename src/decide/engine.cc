@@ -119,6 +119,7 @@ class BisectEngine : public Engine {
     std::optional<Plan> more =
         strategy_->PlanBisect({.newest = pb.bad, .olds = pb.good}, ev_, after, left, true);
     if (!more) return plan;
+    Complete(&*more, after);
     for (CommitIndex b : more->builds) plan.builds.push_back(b);
     for (CommitIndex b : more->builds) plan.speculative.push_back(b);
     for (CommitIndex c : more->avoided) plan.avoided.push_back(c);

@@ -175,12 +175,21 @@ class RoundPlanner {
         Add(&future, col, runs);
       }
     }
-    std::vector<CommitIndex> unbuilt;
+    // Not built yet, each with the commit whose build gives its program: itself, or for an
+    // avoidable commit the nearest non-avoidable first-parent ancestor.
+    std::vector<CommitIndex> unbuilt, source;
     for (CommitIndex c : candidates_) {
       const CommitEvidence& e = in_.ev.at(c);
-      if (e.build != BuildState::kUnknown || in_.busy.Building(c)) continue;
-      if (Avoidable(in_.ctx, c)) continue;  // its program is a non-avoidable commit's
+      if (e.build != BuildState::kUnknown || in_.busy.Building(c) || Runnable(c)) continue;
+      CommitIndex from = c;
+      ProgramKnown(in_.ctx, in_.ev, c, &from);
+      if (in_.ev.at(from).build != BuildState::kUnknown) continue;  // failed: not a probe
+      if (in_.busy.Building(from)) {
+        available.push_back(c);
+        continue;
+      }
       unbuilt.push_back(c);
+      source.push_back(from);
     }
     std::vector<double> chance(unbuilt.size());
     for (size_t i = 0; i < unbuilt.size(); ++i) chance[i] = in_.chance_testable(unbuilt[i]);
@@ -211,11 +220,17 @@ class RoundPlanner {
       const double slots_total = std::max(1, in_.builders);
       if (value[pick] <= 0 || value[pick] < kWorthBuilding / slots_total * ref) break;
       const CommitIndex c = unbuilt[pick];
-      plan->builds.push_back(c);
-      if (!future.empty()) plan->speculative.push_back(c);
-      available.push_back(c);
-      unbuilt.erase(unbuilt.begin() + static_cast<std::ptrdiff_t>(pick));
-      chance.erase(chance.begin() + static_cast<std::ptrdiff_t>(pick));
+      const CommitIndex from = source[pick];
+      plan->builds.push_back(from);
+      if (!future.empty()) plan->speculative.push_back(from);
+      // Every commit whose program that build gives is available once it is done.
+      for (size_t i = unbuilt.size(); i-- > 0;) {
+        if (source[i] != from) continue;
+        available.push_back(unbuilt[i]);
+        unbuilt.erase(unbuilt.begin() + static_cast<std::ptrdiff_t>(i));
+        source.erase(source.begin() + static_cast<std::ptrdiff_t>(i));
+        chance.erase(chance.begin() + static_cast<std::ptrdiff_t>(i));
+      }
       const int col = model_.Column(c);
       if (col >= 0 && future.size() < static_cast<size_t>(RoundModel::kMaxJointTests)) {
         Add(&future, col, runs);
