@@ -5,6 +5,7 @@
 #include "decide/engine.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "decide/release_search.h"
@@ -85,10 +86,12 @@ class BisectEngine : public Engine {
     const int builders = free.builds + static_cast<int>(busy.builds.size());
     Decision d = Next();
     if (auto* c = std::get_if<Conclusion>(&d)) return Concluded(*c, busy);
-    const Action& a = std::get<Action>(d);
+    Action a = std::get<Action>(d);
     // One commit at a time (V = 1, M = 1) is Next() as a plan, as are strategies without a
     // planner of their own.
     if (vms <= 1 && builders <= 1) return ActionAsPlan(a, busy, free);
+    const Problem& pb = ctx_.problem;
+    if (a.kind == Action::Kind::kTest && a.commit == pb.bad) a = WithEnoughRuns(a);
     if (bisect_range_) {
       const SearchRange range = *bisect_range_;
       std::optional<Plan> plan = strategy_->PlanBisect(range, ev_, busy, free, false);
@@ -104,7 +107,6 @@ class BisectEngine : public Engine {
     Plan plan = ActionAsPlan(a, busy, free);
     // While the bad commit's runs are in flight, the bisection can start on the guess that it
     // crashes: speculative builds and runs with the slots left (cause mode from a good commit).
-    const Problem& pb = ctx_.problem;
     const bool simple = pb.mode == Mode::kCause && !pb.good.empty() && merge_bases_.empty();
     if (!simple || a.commit != pb.bad) return plan;
     const Judgement j = strategy_->Judge(pb.bad, ev_, /*is_bad=*/true);
@@ -237,6 +239,18 @@ class BisectEngine : public Engine {
     int want = std::min(a.runs - busy.RunsOn(a.commit), free.runs);
     if (want > 0) plan.runs.push_back({a.commit, want});
     return plan;
+  }
+
+  // With VMs to spare, the crashes wanted on the bad commit are asked for in one round: the
+  // runs that many crashes take at the rate seen so far ((crashes + 1/2) / (runs + 1)), not a
+  // round per missing crash. Extra runs on bad are not lost: they confirm the culprit later.
+  Action WithEnoughRuns(Action a) const {
+    if (ctx_.options.strategy != StrategyKind::kBayes) return a;
+    const CommitEvidence& e = ev_.at(a.commit);
+    if (e.target + e.ok == 0) return a;
+    const double rate = (e.target + 0.5) / (e.target + e.ok + 1.0);
+    a.runs = std::max(a.runs, static_cast<int>(std::ceil(a.runs / rate)));
+    return a;
   }
 
   Plan Concluded(const Conclusion& c, const InFlight& busy) const {
