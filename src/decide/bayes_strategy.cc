@@ -167,7 +167,6 @@ class BayesStrategy : public Strategy {
       Capacity runs_only{.builds = plan.builds.empty() ? left.builds : 0, .runs = left.runs};
       Plan believed = Believe(range, ev, busy, runs_only);
       plan.runs = believed.runs;
-      std::vector<CommitIndex> avoided;
       for (CommitIndex c : believed.builds) plan.builds.push_back(c);
     }
     plan.builds.insert(plan.builds.begin(), first.builds.begin(), first.builds.end());
