@@ -127,7 +127,10 @@ class BisectEngine : public Engine {
     for (CommitIndex c : more->avoided) plan.avoided.push_back(c);
     for (const Plan::Runs& r : more->runs) plan.runs.push_back(r);
     for (CommitIndex c : more->cancel) {
-      if (c != pb.bad) plan.cancel.push_back(c);
+      if (c != pb.bad &&
+          std::find(plan.cancel.begin(), plan.cancel.end(), c) == plan.cancel.end()) {
+        plan.cancel.push_back(c);
+      }
     }
     return plan;
   }
