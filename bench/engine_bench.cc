@@ -1,5 +1,5 @@
-// Engine speed: whole simulated bisections per second (bayes, syzbot) on a 1024-commit
-// merge-heavy history, and the cost of one bayes step as the number of candidates grows.
+// Engine speed: whole simulated bisections per second (bayes, syzbot; bayes also in rounds) on
+// a 1024-commit merge-heavy history, and the cost of one bayes step as candidates grow.
 #include <benchmark/benchmark.h>
 
 #include <variant>
@@ -41,6 +41,29 @@ void BM_SyzbotBisection_Kernel1024_P1(benchmark::State& s) {
 BENCHMARK(BM_BayesBisection_Kernel1024_P1);
 BENCHMARK(BM_BayesBisection_Kernel1024_P05);
 BENCHMARK(BM_SyzbotBisection_Kernel1024_P1);
+
+// Whole bisections in wall time (sim::World::DriveTimed): ten VMs, four builders, every plan
+// a PlanRound.
+void RoundBisections(benchmark::State& state, double p) {
+  decide::CommitDag dag =
+      sim::MakeHistory({.kind = sim::HistoryKind::kKernel, .n = 1024, .seed = 1});
+  sim::SweepSpec spec{.crash_p = p};
+  int trial = 0;
+  for (auto _ : state) {
+    sim::WorldSpec ws = sim::MakeTrialWorld(dag, spec, trial++);
+    sim::World world(dag, ws);
+    auto engine = decide::MakeEngine(dag, {.bad = dag.size() - 1, .good = {0}}, spec.options);
+    sim::Timed t = world.DriveTimed(**engine, {.vms = 10, .builders = 4});
+    benchmark::DoNotOptimize(t);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel("items = bisections");
+}
+
+void BM_BayesRounds_Kernel1024_V10_M4_P1(benchmark::State& s) { RoundBisections(s, 1.0); }
+void BM_BayesRounds_Kernel1024_V10_M4_P05(benchmark::State& s) { RoundBisections(s, 0.5); }
+BENCHMARK(BM_BayesRounds_Kernel1024_V10_M4_P1);
+BENCHMARK(BM_BayesRounds_Kernel1024_V10_M4_P05);
 
 // One Next() with a few tested commits, as a function of the number of candidates.
 void BM_BayesStep(benchmark::State& state) {

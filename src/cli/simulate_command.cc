@@ -32,6 +32,14 @@ struct SimulateFlags {
   double build_cost = 10;
   double confidence = 0.99;
   int runs_per_test = 10;
+  // The wall-time model: 0 VMs = none (runs and builds are only counted).
+  int vms = 0;
+  int builders = 1;
+  double build_minutes = 6.6;
+  double run_minutes = 7.5;
+  double no_input_fraction = 0;
+  bool avoid_builds = true;
+  int trace_trial = -1;
   bool json = false;
 };
 
@@ -64,20 +72,35 @@ void PrintHeader(const SimulateFlags& f, int n, double p, const Bounds& b) {
   std::printf("\n%s history, N=%d, p=%g, %d trials, seed %llu: lower bound %.1f runs",
               f.history.c_str(), n, p, f.trials, static_cast<unsigned long long>(f.seed), b.bound);
   if (b.floor > b.bound) std::printf(", %.1f if p is not known", b.floor);
+  if (f.vms > 0) {
+    std::printf("; V=%d VMs, M=%d builders (syzbot, git: 1), B=%g, T=%g min", f.vms, f.builders,
+                f.build_minutes, f.run_minutes);
+  }
+  if (f.no_input_fraction > 0) {
+    std::printf("; %g of commits change no build input (%s)", f.no_input_fraction,
+                f.avoid_builds ? "avoided" : "built anyway");
+  }
   std::printf("\n");
   // claimed%: mean confidence the strategy gave its found culprits; found-ok%: how many of
   // those were right. A strategy that says how sure it is keeps the two close.
-  std::printf("%-8s %7s %8s %7s %7s %8s %8s %10s %10s %8s %9s\n", "strategy", "right%", "honest%",
+  std::printf("%-8s %7s %8s %7s %7s %8s %8s %10s %10s %8s %9s", "strategy", "right%", "honest%",
               "wrong%", "error%", "builds", "runs", "runs/bound", "runs/floor", "claimed%",
               "found-ok%");
+  if (f.no_input_fraction > 0) std::printf(" %8s", "avoided");
+  if (f.vms > 0) std::printf(" %7s %9s", "rounds", "wall-min");
+  std::printf("\n");
 }
 
-void PrintRow(const std::string& strategy, const sim::SweepRow& r, const Bounds& b) {
-  std::printf("%-8s %7.1f %8.1f %7.1f %7.1f %8.1f %8.1f %10s %10s %8.2f %9.2f\n", strategy.c_str(),
+void PrintRow(const SimulateFlags& f, const std::string& strategy, const sim::SweepRow& r,
+              const Bounds& b) {
+  std::printf("%-8s %7.1f %8.1f %7.1f %7.1f %8.1f %8.1f %10s %10s %8.2f %9.2f", strategy.c_str(),
               Percent(r.right, r.trials), Percent(r.honest, r.trials), Percent(r.wrong, r.trials),
               Percent(r.failed, r.trials), r.mean_builds, r.mean_runs,
               Ratio(r.mean_runs, b.bound).c_str(), Ratio(r.mean_runs, b.floor).c_str(),
               100 * r.mean_claimed, Percent(r.found_right, r.found));
+  if (f.no_input_fraction > 0) std::printf(" %8.1f", r.mean_avoided);
+  if (f.vms > 0) std::printf(" %7.1f %9.1f", r.mean_rounds, r.mean_minutes);
+  std::printf("\n");
   std::fflush(stdout);
 }
 
@@ -106,8 +129,36 @@ void PrintJson(const SimulateFlags& f, int n, double p, const std::string& strat
                         {"infra_rate", f.infra_rate},
                         {"same_binary_fraction", f.same_binary_fraction},
                         {"release_search", f.release_search},
-                        {"prior_hit", f.prior_hit}};
+                        {"prior_hit", f.prior_hit},
+                        {"no_input_fraction", f.no_input_fraction},
+                        {"avoid_builds", f.avoid_builds},
+                        {"mean_avoided", r.mean_avoided}};
+  if (f.vms > 0) {
+    row["vms"] = f.vms;
+    row["builders"] = strategy.starts_with("bayes") ? f.builders : 1;
+    row["build_minutes"] = f.build_minutes;
+    row["run_minutes"] = f.run_minutes;
+    row["mean_rounds"] = r.mean_rounds;
+    row["mean_wall_minutes"] = r.mean_minutes;
+  }
   std::cout << row.dump() << "\n" << std::flush;
+}
+
+// Every plan of one trial, one line each, as the job log shows them.
+void TraceTrial(const decide::CommitDag& dag, const sim::SweepSpec& sweep, const SimulateFlags& f,
+                const std::string& strategy) {
+  int round = 0;
+  sim::Trial t = sim::RunTrial(dag, sweep, f.trace_trial, [&](double now, const decide::Plan& p) {
+    if (!p.runs.empty()) ++round;
+    std::printf("%8.1f min  round %2d: %s\n", now, round, p.Describe(dag).c_str());
+  });
+  const decide::Conclusion& c = t.conclusion;
+  std::printf(
+      "%s, trial %d (culprit %s): %s %s after %.1f min, %d builds, %d runs, %d avoided%s%s\n",
+      strategy.c_str(), f.trace_trial, dag.node(t.world.culprit).id.c_str(),
+      c.kind == decide::ConclusionKind::kFound ? "found" : "concluded",
+      c.culprit >= 0 ? dag.node(c.culprit).id.c_str() : "-", t.timed.minutes, t.builds, t.runs,
+      t.avoided, c.error.empty() ? "" : ": ", c.error.c_str());
 }
 
 int RunSimulate(const SimulateFlags& f) {
@@ -141,6 +192,12 @@ int RunSimulate(const SimulateFlags& f) {
                              .other_crash_rate = f.other_crash_rate,
                              .infra_rate = f.infra_rate,
                              .same_binary_fraction = f.same_binary_fraction,
+                             .no_input_fraction = f.no_input_fraction,
+                             .avoid = f.avoid_builds,
+                             .time = {.vms = f.vms,
+                                      .builders = f.builders,
+                                      .build_minutes = f.build_minutes,
+                                      .run_minutes = f.run_minutes},
                              .release_search = f.release_search,
                              .prior_hit = f.prior_hit,
                              .mode = f.mode == "fix" ? decide::Mode::kFix : decide::Mode::kCause};
@@ -150,11 +207,17 @@ int RunSimulate(const SimulateFlags& f) {
         sweep.options.build_cost = f.build_cost;
         sweep.options.confidence_target = f.confidence;
         sweep.options.runs_per_test = f.runs_per_test;
+        // syzbot and git with their own resources: one build at a time, never overlapped.
+        if (kinds[i] != decide::StrategyKind::kBayes) sweep.time.builders = 1;
+        if (f.trace_trial >= 0) {
+          TraceTrial(dag, sweep, f, f.strategies[i]);
+          continue;
+        }
         sim::SweepRow row = sim::RunSweep(dag, sweep);
         if (f.json) {
           PrintJson(f, n, p, f.strategies[i], row, b);
         } else {
-          PrintRow(f.strategies[i], row, b);
+          PrintRow(f, f.strategies[i], row, b);
         }
       }
     }
@@ -194,6 +257,20 @@ void AddSimulateCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--build-cost", flags->build_cost, "cost of a build in runs (bayes)");
   cmd->add_option("--confidence", flags->confidence, "confidence target (bayes)");
   cmd->add_option("--runs-per-test", flags->runs_per_test, "runs per test (git, syzbot)");
+  cmd->add_option("--vms", flags->vms,
+                  "wall-time model: VMs running at once (0: no time model, runs only counted)");
+  cmd->add_option("--builders", flags->builders, "wall-time model: builds at once (bayes)");
+  cmd->add_option("--build-minutes", flags->build_minutes, "wall-time model: one build");
+  cmd->add_option("--run-minutes", flags->run_minutes, "wall-time model: one run on one VM");
+  cmd->add_option("--no-input-fraction", flags->no_input_fraction,
+                  "fraction of commits that change no input of the build (same program as "
+                  "their first parent)")
+      ->check(CLI::Range(0.0, 0.9));
+  cmd->add_flag("--avoid-builds,!--no-avoid-builds", flags->avoid_builds,
+                "tell bayes which commits change no build input, so it builds none of them "
+                "(default); with --no-avoid-builds they are built as any other");
+  cmd->add_option("--trace-trial", flags->trace_trial,
+                  "print every plan of this trial (with --vms) instead of the table");
   cmd->add_flag("--json", flags->json, "one JSON object per row");
   cmd->callback([flags, exit_code] { *exit_code = RunSimulate(*flags); });
 }

@@ -10,6 +10,7 @@
 
 #include "decide/ancestor_mass.h"
 #include "decide/posterior.h"
+#include "decide/round_plan.h"
 #include "decide/strategy.h"
 
 namespace culprit::decide {
@@ -47,6 +48,11 @@ constexpr int kRunChoices[] = {1, 2, 4, 8, 16, 32};
 // of 0.7) was the best of 10, 24 and 56 (discounts 0.5, 0.7 and 0.85).
 constexpr double kBuildShare = 24;
 constexpr int kFar = 1 << 30;
+// Rounds: once one culprit holds this much of the posterior, what is left is mostly to confirm
+// it, which the information about the culprit undervalues (see Believe).
+constexpr double kConfirming = 0.5;
+// Posterior odds above which an avoided commit is built after all (see Contradicted).
+constexpr double kContradiction = 0.5;
 
 struct Choice {
   CommitIndex commit = kNoCommit;
@@ -87,8 +93,7 @@ class BayesStrategy : public Strategy {
   }
 
   Decision Bisect(const SearchRange& range, const Evidence& ev) override {
-    if (!posterior_ || range.newest != range_.newest || range.olds != range_.olds) Reset(range);
-    posterior_->Update(ev);
+    Refresh(range, ev);
     const Posterior& post = *posterior_;
     size_t top = 0;
     for (size_t i = 1; i < post.hyps().size(); ++i) {
@@ -104,11 +109,14 @@ class BayesStrategy : public Strategy {
         post.ProfileOddsAgainst(top) <= kProfileOddsShare * (1 - target)) {
       return Found(post.hyps()[top], post.mass(top), "confidence target reached");
     }
-    if (ctx_.options.max_builds > 0 && ev.builds() >= ctx_.options.max_builds) {
+    if (ctx_.options.max_builds > 0 && ev.real_builds() >= ctx_.options.max_builds) {
       return Conclude(top, "build budget exhausted");
     }
     if (ctx_.options.max_runs > 0 && ev.runs() >= ctx_.options.max_runs) {
       return Conclude(top, "run budget exhausted");
+    }
+    if (CommitIndex c = Contradicted(ev); c != kNoCommit) {
+      return Action{.kind = Action::Kind::kBuild, .commit = c};
     }
     Choice best = Choose(range, ev);
     if (best.commit == kNoCommit || best.most_info < kMinInfoBits) {
@@ -119,12 +127,51 @@ class BayesStrategy : public Strategy {
                                : "no informative testable commit left");
     }
     if (!ev.at(best.commit).built()) {
+      // An avoidable commit: the engine records it without a build when it can.
       return Action{.kind = Action::Kind::kBuild, .commit = best.commit};
     }
     return Action{.kind = Action::Kind::kTest, .commit = best.commit, .runs = best.runs};
   }
 
   Progress progress() const override { return progress_; }
+
+  std::optional<Plan> PlanBisect(const SearchRange& range, const Evidence& ev, const InFlight& busy,
+                                 const Capacity& free, bool bad_pending) override {
+    Refresh(range, ev);
+    Capacity left = free;
+    Plan first;
+    if (CommitIndex c = Contradicted(ev); c != kNoCommit && !busy.Building(c) && left.builds > 0) {
+      first.builds.push_back(c);
+      --left.builds;
+    }
+    std::vector<CommitIndex> untestable;
+    for (CommitIndex c : ev.built()) {
+      if (ev.at(c).Untestable()) untestable.push_back(c);
+    }
+    const Posterior& post = *posterior_;
+    double top = 0;
+    for (size_t i = 0; i < post.hyps().size(); ++i) top = std::max(top, post.mass(i));
+    Plan plan = PlanBayesRound(
+        {.ctx = ctx_,
+         .ev = ev,
+         .range = range,
+         .post = *posterior_,
+         .busy = busy,
+         .free = left,
+         .builders = free.builds + static_cast<int>(busy.builds.size()),
+         .chance_testable = [&](CommitIndex c) { return ChanceTestable(c, untestable); }});
+    // Confirmation, or VMs that would otherwise all stand idle: the runs one commit at a time
+    // would make next, on expected outcomes.
+    const bool idle = plan.runs.empty() && busy.runs.empty();
+    if (!bad_pending && (top >= kConfirming || idle)) {
+      Capacity runs_only{.builds = plan.builds.empty() ? left.builds : 0, .runs = left.runs};
+      Plan believed = Believe(range, ev, busy, runs_only);
+      plan.runs = believed.runs;
+      for (CommitIndex c : believed.builds) plan.builds.push_back(c);
+    }
+    plan.builds.insert(plan.builds.begin(), first.builds.begin(), first.builds.end());
+    return plan;
+  }
 
   // A target crash decides; otherwise the posterior chance that c has the crash, once the
   // search has one: at the confidence target either way. Before that, the probe rule.
@@ -148,7 +195,7 @@ class BayesStrategy : public Strategy {
  private:
   // P(c has the crash) under the posterior, cached per evidence (runs and builds only grow).
   double CrashChance(CommitIndex c, const Evidence& ev) {
-    const std::pair<int, int> version{ev.runs(), ev.builds()};
+    const int version = ev.version();
     if (version != verdict_version_) {
       posterior_->Update(ev);
       posterior_->MassByCommit(&verdict_w_);
@@ -162,9 +209,9 @@ class BayesStrategy : public Strategy {
     return std::clamp(u, 0.0, 1.0);
   }
 
-  void Reset(const SearchRange& range) {
+  void Reset(const SearchRange& range, const Evidence& ev) {
     range_ = range;
-    verdict_version_ = {-1, -1};
+    verdict_version_ = -1;
     // The far end was tested by a probe (fix end, release) unless the user gave good commits;
     // decided from the problem alone so that a replay resets the same way.
     const bool tested = ctx_.problem.mode == Mode::kFix || ctx_.problem.good.empty();
@@ -193,13 +240,109 @@ class BayesStrategy : public Strategy {
     }
     std::vector<double> prior(hyps.size());
     const double n = static_cast<double>(hyps.size());
+    double sum = 0;
     for (size_t i = 0; i < hyps.size(); ++i) {
       double u = 1.0 / n;
       double g = given_sum > 0 ? std::max(0.0, given[static_cast<size_t>(hyps[i])]) / given_sum : u;
-      prior[i] = (1 - outside) * (0.5 * u + 0.5 * g);
+      prior[i] = 0.5 * u + 0.5 * g;
+      // A commit that changes no input of the build leaves the program as it was: as culprit
+      // it separates two identical programs, weighed as the posterior weighs such a split
+      // among built commits. Once really built, its signature speaks for it instead.
+      if (Avoidable(ctx_, hyps[i]) && !RealBuild(ev, hyps[i])) prior[i] *= Posterior::kSeparation;
+      sum += prior[i];
     }
+    for (double& x : prior) x *= (1 - outside) / sum;
     posterior_.emplace(ctx_.dag, ctx_.problem.mode, std::move(hyps), std::move(prior), outside,
                        ctx_.options.known_crash_p);
+  }
+
+  // The culprit is all but found and only its confirmation is left, which the information
+  // about the culprit undervalues (the stop rule asks that no crash rate explain the runs under
+  // another culprit): the runs one commit at a time would make next, on the guess that each
+  // comes out as expected (a crash where the crash is likely, at the expected rate), up to the
+  // free VMs. Work in flight is taken as done the same way.
+  Plan Believe(const SearchRange& range, const Evidence& ev, const InFlight& busy,
+               const Capacity& free) {
+    const Posterior& post = *posterior_;
+    double p = 0;
+    for (size_t g = 0; g < Posterior::kGrid; ++g) p += post.p_marginal()[g] * post.grid()[g];
+    std::vector<double> u(static_cast<size_t>(ctx_.dag.size()));
+    for (CommitIndex c = 0; c < ctx_.dag.size(); ++c)
+      u[static_cast<size_t>(c)] = CrashChance(c, ev);
+    Evidence guess = ev;
+    auto expect = [&](CommitIndex c, int runs) {
+      const int crashes =
+          u[static_cast<size_t>(c)] > 0.5 ? std::max(1, static_cast<int>(runs * p + 0.5)) : 0;
+      for (int i = 0; i < runs; ++i) {
+        guess.RecordRun(c, i < crashes ? Outcome::kTargetCrash : Outcome::kOk);
+      }
+    };
+    for (const InFlight::Runs& r : busy.runs) expect(r.commit, r.runs);
+    const std::optional<Posterior> saved = posterior_;
+    const Progress progress = progress_;
+    Plan plan;
+    int left = free.runs;
+    for (int step = 0; step < 4 * std::max(1, free.runs) && left > 0; ++step) {
+      Decision d = Bisect(range, guess);
+      const Action* a = std::get_if<Action>(&d);
+      if (a == nullptr) break;
+      if (a->kind == Action::Kind::kBuild) {
+        if (!busy.Building(a->commit) && free.builds > 0) plan.builds.push_back(a->commit);
+        break;
+      }
+      const int k = std::min(a->runs, left);
+      auto it = std::find_if(plan.runs.begin(), plan.runs.end(),
+                             [&](const Plan::Runs& r) { return r.commit == a->commit; });
+      if (it == plan.runs.end()) {
+        plan.runs.push_back({a->commit, k});
+      } else {
+        it->runs += k;
+      }
+      left -= k;
+      expect(a->commit, k);
+    }
+    posterior_.emplace(*saved);
+    progress_ = progress;
+    verdict_version_ = -1;
+    return plan;
+  }
+
+  static bool RealBuild(const Evidence& ev, CommitIndex c) {
+    return ev.at(c).build != BuildState::kUnknown && !ev.at(c).avoided;
+  }
+
+  // The posterior on this evidence; rebuilt when the range changes or an avoidable commit was
+  // really built (its prior changes).
+  void Refresh(const SearchRange& range, const Evidence& ev) {
+    int real = 0;
+    if (!ctx_.options.avoidable.empty()) {
+      for (CommitIndex c : ev.built()) real += Avoidable(ctx_, c) && RealBuild(ev, c);
+    }
+    if (!posterior_ || range.newest != range_.newest || range.olds != range_.olds ||
+        real != real_avoidable_) {
+      real_avoidable_ = real;
+      Reset(range, ev);
+    }
+    posterior_->Update(ev);
+  }
+
+  // An avoided commit whose runs say its program is not its first parent's after all: the
+  // posterior odds that the culprit lies between it and the real build whose program it was
+  // given (which the prior put at kSeparation per commit) have passed 1.
+  CommitIndex Contradicted(const Evidence& ev) {
+    if (ctx_.options.avoidable.empty()) return kNoCommit;
+    bool any = false;
+    for (CommitIndex c : ev.built()) any = any || ev.at(c).avoided;
+    if (!any) return kNoCommit;
+    posterior_->MassByCommit(&w_);
+    ctx_.mass.Compute(w_, &m_);
+    for (CommitIndex c : ev.built()) {
+      if (!ev.at(c).avoided) continue;
+      CommitIndex x = c;
+      while (ev.at(x).avoided && !ctx_.dag.parents(x).empty()) x = ctx_.dag.parents(x)[0];
+      if (m_[static_cast<size_t>(c)] - m_[static_cast<size_t>(x)] > kContradiction) return c;
+    }
+    return kNoCommit;
   }
 
   Choice Choose(const SearchRange& range, const Evidence& ev) {
@@ -231,7 +374,9 @@ class BayesStrategy : public Strategy {
                      : 1.0 - m_[static_cast<size_t>(c)] - post.not_reproducible();
       u = std::clamp(u, 0.0, 1.0);
       if (u < 1e-5 || u > 1 - 1e-5) return;
-      const bool built = e.built();
+      // An avoidable commit is free once its first parent's program is known; otherwise it
+      // costs the build of the commit whose program it shares (the engine builds that one).
+      const bool built = e.built() || ProgramKnown(ctx_, ev, c);
       const double weight = built ? 1.0 : ChanceTestable(c, untestable) * new_build_discount;
       // The information of any number of runs is at most H(u) <= 2 sqrt(u (1 - u)) (Lin 1991):
       // skip hopeless commits before paying for logarithms. This keeps a step linear with a
@@ -319,9 +464,10 @@ class BayesStrategy : public Strategy {
   const Context& ctx_;
   SearchRange range_;
   std::optional<Posterior> posterior_;
+  int real_avoidable_ = 0;
   std::vector<double> w_, m_;
   Progress progress_;
-  std::pair<int, int> verdict_version_{-1, -1};
+  int verdict_version_ = -1;
   std::vector<double> verdict_w_, verdict_m_;
 };
 

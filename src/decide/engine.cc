@@ -5,6 +5,7 @@
 #include "decide/engine.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "decide/release_search.h"
@@ -69,10 +70,12 @@ class BisectEngine : public Engine {
 
   Decision Next() override {
     release_search_ = false;
+    bisect_range_.reset();
     Decision d = Decide();
     if (auto* a = std::get_if<Action>(&d)) {
       release_search_ = a->release_search;
       if (auto over = OverBudget(*a)) return *over;
+      *a = Avoid(*a);
     }
     if (auto* c = std::get_if<Conclusion>(&d)) {
       // A culprit is checked against its first parent's build: equal signatures mean it
@@ -89,25 +92,85 @@ class BisectEngine : public Engine {
   }
 
   Plan PlanRound(const InFlight& busy, const Capacity& free) override {
-    Plan plan;
+    Plan plan = PlanWithin(busy, free);
+    Enforce(&plan, busy);
+    return plan;
+  }
+
+ private:
+  // What every plan keeps to, whoever made it: runs in flight are never cancelled (a run that
+  // crashes usually takes longer than one that does not: dropping the runs still in flight
+  // would keep the fast outcomes and bias the evidence against the crash), and the budgets
+  // count the work in flight.
+  void Enforce(Plan* plan, const InFlight& busy) const {
+    std::erase_if(plan->cancel, [&](CommitIndex c) { return !busy.Building(c); });
+    const EngineOptions& o = ctx_.options;
+    if (o.max_runs > 0) {
+      int left = std::max(0, o.max_runs - ev_.runs() - busy.TotalRuns());
+      for (Plan::Runs& r : plan->runs) {
+        r.runs = std::min(r.runs, left);
+        left -= r.runs;
+      }
+      std::erase_if(plan->runs, [](const Plan::Runs& r) { return r.runs <= 0; });
+    }
+    if (o.max_builds > 0) {
+      const int left =
+          std::max(0, o.max_builds - ev_.builds() - static_cast<int>(busy.builds.size()));
+      if (static_cast<int>(plan->builds.size()) > left) plan->builds.resize(left);
+    }
+  }
+
+  Plan PlanWithin(const InFlight& busy, const Capacity& free) {
+    const int vms = free.runs + busy.TotalRuns();
+    const int builders = free.builds + static_cast<int>(busy.builds.size());
     Decision d = Next();
-    plan.release_search = release_search_;
-    if (auto* c = std::get_if<Conclusion>(&d)) {
-      plan.conclusion = *c;
-      for (CommitIndex b : busy.builds) plan.cancel.push_back(b);
-      return plan;
+    if (auto* c = std::get_if<Conclusion>(&d)) return Concluded(*c, busy);
+    Action a = std::get<Action>(d);
+    // One commit at a time (V = 1, M = 1) is Next() as a plan, as are strategies without a
+    // planner of their own.
+    if (vms <= 1 && builders <= 1) return ActionAsPlan(a, busy, free);
+    const Problem& pb = ctx_.problem;
+    if (a.kind == Action::Kind::kTest && a.commit == pb.bad) a = WithEnoughRuns(a);
+    if (bisect_range_) {
+      const SearchRange range = *bisect_range_;
+      std::optional<Plan> plan = strategy_->PlanBisect(range, ev_, busy, free, false);
+      if (!plan) return ActionAsPlan(a, busy, free);
+      if (plan->conclusion) return Concluded(*plan->conclusion, busy);
+      // Never stall: with nothing in flight and nothing worth starting, take Next()'s step.
+      if (plan->builds.empty() && plan->runs.empty() && plan->avoided.empty() && busy.empty()) {
+        return ActionAsPlan(a, busy, free);
+      }
+      Complete(&*plan, busy);
+      return *plan;
     }
-    const Action& a = std::get<Action>(d);
-    if (a.kind == Action::Kind::kBuild) {
-      if (!busy.Building(a.commit) && free.builds > 0) plan.builds.push_back(a.commit);
-      return plan;
+    Plan plan = ActionAsPlan(a, busy, free);
+    // While the bad commit's runs are in flight, the bisection can start on the guess that it
+    // crashes: speculative builds and runs with the slots left (cause mode from a good commit).
+    const bool simple = pb.mode == Mode::kCause && !pb.good.empty() && merge_bases_.empty();
+    if (!simple || a.commit != pb.bad) return plan;
+    const Judgement j = strategy_->Judge(pb.bad, ev_, /*is_bad=*/true);
+    InFlight after = busy;
+    for (CommitIndex b : plan.builds) after.builds.push_back(b);
+    for (const Plan::Runs& r : plan.runs) after.runs.push_back({r.commit, r.runs});
+    const bool covered =
+        j.kind == Judgement::Kind::kBuild ? after.Building(pb.bad) : after.RunsOn(pb.bad) >= j.runs;
+    if (!covered) return plan;
+    Capacity left{.builds = free.builds - static_cast<int>(plan.builds.size()),
+                  .runs = free.runs - after.TotalRuns() + busy.TotalRuns()};
+    std::optional<Plan> more =
+        strategy_->PlanBisect({.newest = pb.bad, .olds = pb.good}, ev_, after, left, true);
+    if (!more) return plan;
+    Complete(&*more, after);
+    for (CommitIndex b : more->builds) plan.builds.push_back(b);
+    for (CommitIndex b : more->builds) plan.speculative.push_back(b);
+    for (CommitIndex c : more->avoided) plan.avoided.push_back(c);
+    for (const Plan::Runs& r : more->runs) plan.runs.push_back(r);
+    for (CommitIndex c : more->cancel) {
+      if (c != pb.bad &&
+          std::find(plan.cancel.begin(), plan.cancel.end(), c) == plan.cancel.end()) {
+        plan.cancel.push_back(c);
+      }
     }
-    // One commit at a time: the runs asked for, less those already in flight on it, within
-    // the run budget counting what is in flight.
-    int want = std::min(a.runs - busy.RunsOn(a.commit), free.runs);
-    const int budget = ctx_.options.max_runs;
-    if (budget > 0) want = std::min(want, budget - ev_.runs() - busy.TotalRuns());
-    if (want > 0) plan.runs.push_back({a.commit, want});
     return plan;
   }
 
@@ -178,6 +241,7 @@ class BisectEngine : public Engine {
       if (rs.decision) return *rs.decision;
       range = {.newest = rs.bad, .olds = {rs.good}};
     }
+    bisect_range_ = range;
     return strategy_->Bisect(range, ev_);
   }
 
@@ -196,13 +260,14 @@ class BisectEngine : public Engine {
     if (j.verdict != Verdict::kNoCrash) {
       return ErrorConclusion("the newest commit " + Name(ctx_.dag, end) + " cannot be tested");
     }
-    return strategy_->Bisect({.newest = end, .olds = {pb.bad}}, ev_);
+    bisect_range_ = SearchRange{.newest = end, .olds = {pb.bad}};
+    return strategy_->Bisect(*bisect_range_, ev_);
   }
 
   std::optional<Conclusion> OverBudget(const Action& a) const {
     const EngineOptions& o = ctx_.options;
     const char* reason = nullptr;
-    if (o.max_builds > 0 && a.kind == Action::Kind::kBuild && ev_.builds() >= o.max_builds) {
+    if (o.max_builds > 0 && a.kind == Action::Kind::kBuild && ev_.real_builds() >= o.max_builds) {
       reason = "build budget exhausted";
     } else if (o.max_runs > 0 && a.kind == Action::Kind::kTest && ev_.runs() >= o.max_runs) {
       reason = "run budget exhausted";
@@ -212,6 +277,108 @@ class BisectEngine : public Engine {
     c.kind = ConclusionKind::kInconclusive;
     c.stop_reason = reason;
     return c;
+  }
+
+  // Next()'s action as a plan: one commit, its runs less those in flight, within `free`.
+  Plan ActionAsPlan(const Action& a, const InFlight& busy, const Capacity& free) {
+    Plan plan;
+    plan.release_search = a.release_search;
+    if (a.kind == Action::Kind::kBuild) {
+      if (a.avoid) {
+        plan.avoided = AvoidChain(a.commit);
+      } else if (!busy.Building(a.commit) && free.builds > 0) {
+        plan.builds.push_back(a.commit);
+      }
+      return plan;
+    }
+    int want = std::min(a.runs - busy.RunsOn(a.commit), free.runs);
+    if (want > 0) plan.runs.push_back({a.commit, want});
+    return plan;
+  }
+
+  // With VMs to spare, the crashes wanted on the bad commit are asked for in one round: the
+  // runs that many crashes take at the rate seen so far ((crashes + 1/2) / (runs + 1)), not a
+  // round per missing crash. Extra runs on bad are not lost: they confirm the culprit later.
+  Action WithEnoughRuns(Action a) const {
+    if (ctx_.options.strategy != StrategyKind::kBayes) return a;
+    const CommitEvidence& e = ev_.at(a.commit);
+    if (e.target + e.ok == 0) return a;
+    const double rate = (e.target + 0.5) / (e.target + e.ok + 1.0);
+    a.runs = std::max(a.runs, static_cast<int>(std::ceil(a.runs / rate)));
+    return a;
+  }
+
+  Plan Concluded(const Conclusion& c, const InFlight& busy) const {
+    Plan plan;
+    plan.conclusion = c;
+    for (CommitIndex b : busy.builds) plan.cancel.push_back(b);
+    return plan;
+  }
+
+  // A strategy's plan, checked: avoidable commits it wants built are avoided when their first
+  // parent's program is known (or their nearest real ancestor is built instead), and nothing
+  // is started twice.
+  void Complete(Plan* plan, const InFlight& busy) {
+    std::vector<CommitIndex> builds;
+    for (CommitIndex c : plan->builds) {
+      Action a = Avoid({.kind = Action::Kind::kBuild, .commit = c});
+      if (a.avoid) {
+        for (CommitIndex x : AvoidChain(c)) {
+          if (std::find(plan->avoided.begin(), plan->avoided.end(), x) == plan->avoided.end()) {
+            plan->avoided.push_back(x);
+          }
+        }
+        continue;
+      }
+      if (busy.Building(a.commit) ||
+          std::find(builds.begin(), builds.end(), a.commit) != builds.end()) {
+        continue;
+      }
+      builds.push_back(a.commit);
+    }
+    std::vector<CommitIndex> speculative;
+    for (CommitIndex c : plan->speculative) {
+      if (std::find(builds.begin(), builds.end(), c) != builds.end()) speculative.push_back(c);
+    }
+    plan->builds = std::move(builds);
+    plan->speculative = std::move(speculative);
+  }
+
+  bool Avoidable(CommitIndex c) const { return decide::Avoidable(ctx_, c); }
+
+  // The unrecorded avoidable commits from the nearest first-parent ancestor of `c` whose
+  // program is known up to `c`, oldest first; empty if `c` cannot be avoided now.
+  std::vector<CommitIndex> AvoidChain(CommitIndex c) const {
+    std::vector<CommitIndex> chain;
+    for (CommitIndex x = c;; x = ctx_.dag.parents(x)[0]) {
+      const CommitEvidence& e = ev_.at(x);
+      if (e.build == BuildState::kOk) break;
+      if (e.build == BuildState::kFailed || !Avoidable(x)) return {};
+      chain.push_back(x);
+    }
+    std::reverse(chain.begin(), chain.end());
+    return chain;
+  }
+
+  // A build of an avoidable commit not recorded yet becomes "avoid the oldest commit of its
+  // chain" when the chain reaches a known program, else a real build of the nearest
+  // non-avoidable first-parent ancestor (the same program). A commit recorded as avoided and
+  // asked for again is a real build: its runs contradicted the shared program.
+  Action Avoid(Action a) const {
+    if (a.kind != Action::Kind::kBuild || !Avoidable(a.commit) ||
+        ev_.at(a.commit).build != BuildState::kUnknown) {
+      return a;
+    }
+    std::vector<CommitIndex> chain = AvoidChain(a.commit);
+    if (!chain.empty()) {
+      a.commit = chain.front();
+      a.avoid = true;
+      return a;
+    }
+    CommitIndex x = a.commit;
+    while (Avoidable(x) && ev_.at(x).build == BuildState::kUnknown) x = ctx_.dag.parents(x)[0];
+    if (ev_.at(x).build == BuildState::kUnknown) a.commit = x;
+    return a;
   }
 
   void AddFlags(Conclusion* c) const {
@@ -230,6 +397,7 @@ class BisectEngine : public Engine {
   std::unique_ptr<Strategy> strategy_;
   std::vector<std::pair<CommitIndex, CommitIndex>> merge_bases_;  // (base, good)
   bool release_search_ = false;
+  std::optional<SearchRange> bisect_range_;  // set when the last Decide() reached Bisect
 };
 
 }  // namespace
@@ -242,6 +410,25 @@ int InFlight::RunsOn(CommitIndex c) const {
   int n = 0;
   for (const Runs& r : runs) n += r.commit == c ? r.runs : 0;
   return n;
+}
+
+std::string Plan::Describe(const CommitDag& dag) const {
+  std::vector<std::string> parts;
+  for (CommitIndex c : builds) {
+    const bool guess = std::find(speculative.begin(), speculative.end(), c) != speculative.end();
+    parts.push_back("build " + Name(dag, c) + (guess ? " (speculative)" : ""));
+  }
+  for (CommitIndex c : avoided) parts.push_back("avoid " + Name(dag, c));
+  for (size_t i = 0; i < runs.size(); ++i) {
+    parts.push_back(std::to_string(runs[i].runs) + (i == 0 ? " runs on " : " on ") +
+                    Name(dag, runs[i].commit));
+  }
+  for (CommitIndex c : cancel) parts.push_back("cancel " + Name(dag, c));
+  if (conclusion) parts.push_back("conclude");
+  if (parts.empty()) return "wait";
+  std::string out = parts[0];
+  for (size_t i = 1; i < parts.size(); ++i) out += ", " + parts[i];
+  return out;
 }
 
 int InFlight::TotalRuns() const {
@@ -262,6 +449,19 @@ CommitVerdict VerdictOfJudgement(const Judgement& j) {
       return CommitVerdict::kUntestable;
   }
   return CommitVerdict::kUndecided;
+}
+
+bool Avoidable(const Context& ctx, CommitIndex c) {
+  const std::vector<uint8_t>& a = ctx.options.avoidable;
+  return static_cast<size_t>(c) < a.size() && a[static_cast<size_t>(c)] != 0 &&
+         !ctx.dag.parents(c).empty();
+}
+
+bool ProgramKnown(const Context& ctx, const Evidence& ev, CommitIndex c, CommitIndex* from) {
+  CommitIndex x = c;
+  while (ev.at(x).build == BuildState::kUnknown && Avoidable(ctx, x)) x = ctx.dag.parents(x)[0];
+  if (from != nullptr) *from = x;
+  return ev.at(x).built();
 }
 
 CommitVerdict Strategy::VerdictOf(CommitIndex c, const Evidence& ev) {

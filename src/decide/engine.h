@@ -48,6 +48,14 @@ struct EngineOptions {
   /// Optional prior weight per commit index (empty = uniform). Commits touching files in the
   /// crash's stack may get more. Must not hurt accuracy when wrong: it is mixed with uniform.
   std::vector<double> commit_prior;
+  /// Optional, per commit index (empty = none): 1 if the commit changes no input of the build,
+  /// so its program is its first parent's. Such a commit is never built while the program of
+  /// its first parent is known: the engine lists it in Plan::avoided (Action::avoid) and the
+  /// pipeline records it with that signature and BuildEvidence::avoided. It is rarely the
+  /// culprit (prior weight Posterior::kSeparation, as for any commit that leaves its group of
+  /// identical programs); if its runs come to say it differs from its first parent's program
+  /// (posterior odds above 1), the engine asks for a real build of it after all.
+  std::vector<uint8_t> avoidable;
   uint64_t seed = 1;
 };
 
@@ -65,6 +73,9 @@ struct Problem {
 struct BuildEvidence {
   bool ok = false;        ///< false: the build failed (the commit is untestable)
   std::string signature;  ///< hash of the built artifacts when ok
+  /// Not built: given the program (signature) of its first parent, as Plan::avoided asked. A
+  /// real build of the same commit, recorded before or after, takes precedence.
+  bool avoided = false;
 };
 
 struct Action {
@@ -76,6 +87,9 @@ struct Action {
   CommitIndex commit = kNoCommit;
   int runs = 0;                 ///< for kTest
   bool release_search = false;  ///< part of the good-start search ("testing release vX.Y")
+  /// kBuild of an avoidable commit whose first parent's program is known: record it with
+  /// that signature and BuildEvidence::avoided, without building.
+  bool avoid = false;
 };
 
 enum class ConclusionKind { kFound, kInconclusive, kHorizon, kError };
@@ -137,7 +151,9 @@ struct InFlight {
   bool empty() const { return builds.empty() && runs.empty(); }
 };
 
-/// Free slots: builds (M) and runs (V) that can start now.
+/// Free slots: builds (M) and runs (V) that can start now. The engine takes the slots in use
+/// (InFlight) plus these as the whole capacity: with one of each (V = 1, M = 1) it plans one
+/// commit at a time, as Next() does.
 struct Capacity {
   int builds = 1;
   int runs = 1;
@@ -145,9 +161,15 @@ struct Capacity {
 
 /// What to start now, given what is in flight and what is free. An empty plan without a
 /// conclusion means "wait for something in flight to finish". Builds may be speculative (a
-/// commit the next round may want); runs go to built commits only.
+/// commit the next round may want); runs go to built commits only. The pipeline cancels first,
+/// then records `avoided` (in order), then starts builds and runs.
 struct Plan {
   std::vector<CommitIndex> builds;  ///< at most the free build slots
+  /// Of `builds`, those started for a later round: a guess on results not in yet.
+  std::vector<CommitIndex> speculative;
+  /// Avoidable commits (EngineOptions::avoidable) to record now without a build, each with its
+  /// first parent's signature (recorded before it, or earlier in this list): no slot is used.
+  std::vector<CommitIndex> avoided;
   struct Runs {
     CommitIndex commit = kNoCommit;
     int runs = 0;
@@ -162,7 +184,12 @@ struct Plan {
   std::optional<Conclusion> conclusion;
   bool release_search = false;  ///< the plan belongs to the good-start search
 
-  bool empty() const { return builds.empty() && runs.empty() && !conclusion; }
+  bool empty() const {
+    return builds.empty() && runs.empty() && avoided.empty() && cancel.empty() && !conclusion;
+  }
+  /// One line for the log: "build a1b2c3d4e5f6 (speculative), 6 runs on d4e5f6a1b2c3, 4 on
+  /// v5.13, cancel 0a1b2c3d4e5f" ("wait" when empty; commits by release tag or 12-digit id).
+  std::string Describe(const CommitDag& dag) const;
 };
 
 /// One strategy behind one interface. Not thread-safe; deterministic for a given seed and

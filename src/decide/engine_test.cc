@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <ostream>
 #include <string>
+#include <tuple>
 #include <variant>
 
 #include "decide/release_search.h"
@@ -243,29 +244,23 @@ void PrintTo(const Scenario& s, std::ostream* os) { *os << s.name; }
 
 class EngineScenario : public testing::TestWithParam<Scenario> {};
 
-TEST_P(EngineScenario, ReachesExpectedConclusion) {
-  const Scenario& s = GetParam();
-  ASSERT_TRUE(IsWellFormed(s)) << "the row itself is inconsistent";
-  CommitDag dag = MakeDag(s.history);
-  const int culprit = PickCulprit(dag, s);
-  const int bad = s.bad >= 0 ? s.bad : dag.size() - 1;
-  sim::World world(dag, {.mode = s.mode,
-                         .culprit = culprit,
-                         .introduced = s.introduced,
-                         .crash_p = s.crash_p,
-                         .build_broken = {s.build_broken},
-                         .boot_broken = {s.boot_broken},
-                         .same_binary = {s.same_binary},
-                         .infra_broken = {s.infra_broken},
-                         .other_crash_rate = s.other_crash_rate,
-                         .infra_rate = s.infra_rate,
-                         .seed = 7});
-  Problem problem{.bad = bad, .good = {s.good.begin(), s.good.end()}, .mode = s.mode};
-  auto engine = MakeEngine(dag, problem, {.strategy = s.strategy, .seed = 7});
-  ASSERT_TRUE(engine.has_value()) << engine.error().message;
-  std::vector<Action> trace;
-  Conclusion c = world.Drive(**engine, &trace);
+sim::World MakeWorld(const CommitDag& dag, const Scenario& s, int culprit) {
+  return sim::World(dag, {.mode = s.mode,
+                          .culprit = culprit,
+                          .introduced = s.introduced,
+                          .crash_p = s.crash_p,
+                          .build_broken = {s.build_broken},
+                          .boot_broken = {s.boot_broken},
+                          .same_binary = {s.same_binary},
+                          .infra_broken = {s.infra_broken},
+                          .other_crash_rate = s.other_crash_rate,
+                          .infra_rate = s.infra_rate,
+                          .seed = 7});
+}
 
+// The conclusion the row wants (not how it was reached).
+void CheckConclusion(const Scenario& s, const CommitDag& dag, int culprit, const Conclusion& c) {
+  const int bad = s.bad >= 0 ? s.bad : dag.size() - 1;
   ASSERT_EQ(static_cast<int>(c.kind), static_cast<int>(s.want))
       << "culprit " << c.culprit << ", error '" << c.error << "', stop '" << c.stop_reason << "'";
   int want_culprit = s.want_culprit == -2 ? culprit : s.want_culprit;
@@ -289,6 +284,21 @@ TEST_P(EngineScenario, ReachesExpectedConclusion) {
   if (s.want == Want::kError) {
     EXPECT_THAT(c.error, testing::HasSubstr(s.want_error));
   }
+}
+
+TEST_P(EngineScenario, ReachesExpectedConclusion) {
+  const Scenario& s = GetParam();
+  ASSERT_TRUE(IsWellFormed(s)) << "the row itself is inconsistent";
+  CommitDag dag = MakeDag(s.history);
+  const int culprit = PickCulprit(dag, s);
+  const int bad = s.bad >= 0 ? s.bad : dag.size() - 1;
+  sim::World world = MakeWorld(dag, s, culprit);
+  Problem problem{.bad = bad, .good = {s.good.begin(), s.good.end()}, .mode = s.mode};
+  auto engine = MakeEngine(dag, problem, {.strategy = s.strategy, .seed = 7});
+  ASSERT_TRUE(engine.has_value()) << engine.error().message;
+  std::vector<Action> trace;
+  Conclusion c = world.Drive(**engine, &trace);
+  CheckConclusion(s, dag, culprit, c);
   const bool searched =
       std::any_of(trace.begin(), trace.end(), [](const Action& a) { return a.release_search; });
   EXPECT_EQ(searched, s.want_release_search);
@@ -304,6 +314,36 @@ TEST_P(EngineScenario, ReachesExpectedConclusion) {
 
 INSTANTIATE_TEST_SUITE_P(decide, EngineScenario, testing::ValuesIn(kScenarios),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// The same stories in wall time (sim::World::DriveTimed): ten VMs, and one or four builders;
+// builds and runs overlap, several commits at once, speculative builds. The conclusion must
+// not change.
+class EngineRounds : public testing::TestWithParam<std::tuple<Scenario, sim::TimeModel>> {};
+
+TEST_P(EngineRounds, ReachesExpectedConclusion) {
+  const auto& [s, time] = GetParam();
+  CommitDag dag = MakeDag(s.history);
+  const int culprit = PickCulprit(dag, s);
+  const int bad = s.bad >= 0 ? s.bad : dag.size() - 1;
+  sim::World world = MakeWorld(dag, s, culprit);
+  Problem problem{.bad = bad, .good = {s.good.begin(), s.good.end()}, .mode = s.mode};
+  auto engine = MakeEngine(dag, problem, {.strategy = s.strategy, .seed = 7});
+  ASSERT_TRUE(engine.has_value()) << engine.error().message;
+  sim::Timed timed = world.DriveTimed(**engine, time);
+  CheckConclusion(s, dag, culprit, timed.conclusion);
+  EXPECT_GT(timed.minutes, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(decide, EngineRounds,
+                         testing::Combine(testing::ValuesIn(kScenarios),
+                                          testing::Values(sim::TimeModel{.vms = 10, .builders = 1},
+                                                          sim::TimeModel{.vms = 10,
+                                                                         .builders = 4})),
+                         [](const auto& info) {
+                           const sim::TimeModel& time = std::get<1>(info.param);
+                           return std::string(std::get<0>(info.param).name) + "_v" +
+                                  std::to_string(time.vms) + "_m" + std::to_string(time.builders);
+                         });
 
 // With VMs in parallel, every bisection test fills whole batches (extra runs in a batch cost no
 // wall time), and the answer stays right.

@@ -6,11 +6,15 @@ namespace culprit::decide {
 
 void Evidence::RecordBuild(CommitIndex c, const BuildEvidence& build) {
   CommitEvidence& e = per_commit_[static_cast<size_t>(c)];
-  if (e.build == BuildState::kUnknown) {
-    built_.insert(std::lower_bound(built_.begin(), built_.end(), c), c);
-  }
+  const bool known = e.build != BuildState::kUnknown;
+  // A real build, recorded before or after, wins over an avoided one: replay order is free.
+  if (known && build.avoided && !e.avoided) return;
+  if (!known) built_.insert(std::lower_bound(built_.begin(), built_.end(), c), c);
+  avoided_ += (build.avoided ? 1 : 0) - (known && e.avoided ? 1 : 0);
+  e.avoided = build.avoided;
   e.build = build.ok ? BuildState::kOk : BuildState::kFailed;
   e.signature = build.ok ? build.signature : "";
+  ++version_;
 }
 
 void Evidence::RecordRun(CommitIndex c, Outcome outcome) {
@@ -18,6 +22,7 @@ void Evidence::RecordRun(CommitIndex c, Outcome outcome) {
   // A run implies a build; a replay that lost the build record still counts the run.
   if (e.build == BuildState::kUnknown) RecordBuild(c, {.ok = true, .signature = ""});
   ++runs_;
+  ++version_;
   switch (outcome) {
     case Outcome::kTargetCrash:
       ++e.target;

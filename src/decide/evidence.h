@@ -16,6 +16,8 @@ enum class BuildState { kUnknown, kOk, kFailed };
 struct CommitEvidence {
   BuildState build = BuildState::kUnknown;
   std::string signature;
+  /// Not built: the program of its first parent (BuildEvidence::avoided). A real build wins.
+  bool avoided = false;
   int target = 0;      ///< target crashes
   int other = 0;       ///< unrelated crashes
   int ok = 0;          ///< runs that ended cleanly
@@ -40,13 +42,20 @@ class Evidence {
   const CommitEvidence& at(CommitIndex c) const { return per_commit_[static_cast<size_t>(c)]; }
   /// Commits with a build result (ok or failed), sorted by index.
   const std::vector<CommitIndex>& built() const { return built_; }
+  /// Build records, avoided ones included.
   int builds() const { return static_cast<int>(built_.size()); }
+  /// Build records that were real builds (the build budget counts these).
+  int real_builds() const { return builds() - avoided_; }
   int runs() const { return runs_; }
+  /// Grows with every record that changed something: a key for caches of derived state.
+  int version() const { return version_; }
 
  private:
   std::vector<CommitEvidence> per_commit_;
   std::vector<CommitIndex> built_;
   int runs_ = 0;
+  int avoided_ = 0;
+  int version_ = 0;
 };
 
 }  // namespace culprit::decide

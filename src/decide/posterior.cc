@@ -112,7 +112,8 @@ void Posterior::LogLikelihood(const Evidence& ev, Bit bit, std::array<double, kG
     if (pos < 0) continue;
     const CommitEvidence& e = ev.at(t);
     const int changed = bit(static_cast<size_t>(pos));
-    if (!e.signature.empty()) {
+    // An avoided commit's shared program is already in the prior (EngineOptions::avoidable).
+    if (!e.signature.empty() && !e.avoided) {
       auto [it, inserted] = group_state.emplace(e.signature, changed);
       if (!inserted && it->second != 2 && it->second != changed) {
         it->second = 2;

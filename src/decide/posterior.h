@@ -7,7 +7,9 @@
 // Cause: changed commits crash with probability p per run, unchanged ones with kEpsilon
 // (misclassification). Fix: the reverse. Only target crashes and OK runs are evidence.
 // Signatures: a hypothesis that separates a group of built commits with equal signatures
-// (some members changed, some not) is multiplied by kSeparation once per group.
+// (some members changed, some not) is multiplied by kSeparation once per group. Avoided commits
+// (not built, given their first parent's program) are left out of the groups: the strategy's
+// prior already weighs a culprit among them by kSeparation.
 //
 // Hypotheses with the same membership in the ancestor sets of all built commits share their
 // likelihood, so they are kept in cells: the per-step cost is O(hypotheses + cells * built * grid).

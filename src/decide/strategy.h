@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,10 +61,27 @@ class Strategy {
   /// The strategy's judgement of a commit inside or at the ends of the searched range (the
   /// engine answers for the bad commit itself). By default the probe rule: Judge(c, ev, false).
   virtual CommitVerdict VerdictOf(CommitIndex c, const Evidence& ev);
+  /// A round of the bisection within `range` with several builds and runs at once
+  /// (Engine::PlanRound): nullopt if the strategy walks one commit at a time (then the engine
+  /// turns Bisect's action into the plan). `bad_pending`: the bad commit's runs are still in
+  /// flight, so the round is speculative and must not conclude. Never more than `free`.
+  virtual std::optional<Plan> PlanBisect(const SearchRange& /*range*/, const Evidence& /*ev*/,
+                                         const InFlight& /*busy*/, const Capacity& /*free*/,
+                                         bool /*bad_pending*/) {
+    return std::nullopt;
+  }
 };
 
 /// A probe judgement as a commit verdict: no verdict yet while it asks for a build or runs.
 CommitVerdict VerdictOfJudgement(const Judgement& j);
+
+/// EngineOptions::avoidable says `c` changes no input of the build (and it has a parent).
+bool Avoidable(const Context& ctx, CommitIndex c);
+/// The program of `c` is known: it is recorded as built, or it is avoidable and not recorded
+/// and its chain of avoidable first parents reaches a built commit (then it costs no build).
+/// `from` receives that built commit, or `c` itself when it is recorded.
+bool ProgramKnown(const Context& ctx, const Evidence& ev, CommitIndex c,
+                  CommitIndex* from = nullptr);
 
 std::unique_ptr<Strategy> MakeSyzbotStrategy(const Context& ctx);
 std::unique_ptr<Strategy> MakeGitStrategy(const Context& ctx);

@@ -37,6 +37,13 @@ class SyzbotStrategy : public GitWalkStrategy {
       if (auto reused = SameSignatureVerdict(c, ev, flaky)) return Judgement::Of(*reused);
     }
     if (e.runs() < base || (is_bad && e.runs() < want)) return Judgement::Runs(want - e.runs());
+    // Once the bad commit showed the bug flaky, every test is 20 runs, judged when all are in
+    // (as syzbot runs them): with fewer VMs than runs they come in rounds, and the first ten
+    // must not decide.
+    const CommitEvidence& b = ev.at(ctx_.problem.bad);
+    if (!is_bad && b.target + b.other > 0 && b.ok > 0 && e.runs() < want) {
+      return Judgement::Runs(want - e.runs());
+    }
     Verdict v = VerdictOf(e, flaky);
     if (v == Verdict::kSkip && e.runs() < want) return Judgement::Runs(want - e.runs());
     return Judgement::Of(v);

@@ -140,11 +140,13 @@ WorldSpec MakeTrialWorld(const decide::CommitDag& dag, const SweepSpec& spec, in
     (i % 2 == 0 ? w.build_broken : w.boot_broken).push_back(broken[i]);
   }
   w.same_binary = Stretches(rng, n, spec.same_binary_fraction);
+  w.no_input = Stretches(rng, n, spec.no_input_fraction);
   // A commit that leaves the binary unchanged rarely changes behaviour: move nine in ten culprits
   // that landed in such a stretch (the tenth stays, a "noop" culprit the engine must still find).
   auto noop = [&](CommitIndex c) {
-    return std::any_of(w.same_binary.begin(), w.same_binary.end(),
-                       [c](const Range& r) { return r.Contains(c); });
+    auto in = [c](const Range& r) { return r.Contains(c); };
+    return std::any_of(w.same_binary.begin(), w.same_binary.end(), in) ||
+           std::any_of(w.no_input.begin(), w.no_input.end(), in);
   };
   if (noop(w.culprit) && rng() % 10 != 0) {
     for (int tries = 0; tries < 100 && noop(w.culprit); ++tries) {
@@ -154,48 +156,78 @@ WorldSpec MakeTrialWorld(const decide::CommitDag& dag, const SweepSpec& spec, in
   return w;
 }
 
+Trial RunTrial(const decide::CommitDag& dag, const SweepSpec& spec, int t,
+               const std::function<void(double, const decide::Plan&)>& trace) {
+  const CommitIndex head = dag.size() - 1;
+  Trial out;
+  out.world = MakeTrialWorld(dag, spec, t);
+  World world(dag, out.world);
+  decide::Problem problem{.bad = head, .good = {0}, .mode = spec.mode};
+  if (spec.mode == decide::Mode::kFix) problem = {.bad = 0, .good = {head}, .mode = spec.mode};
+  if (spec.release_search && spec.mode == decide::Mode::kCause) problem.good.clear();
+  decide::EngineOptions options = spec.options;
+  options.seed = spec.seed + static_cast<uint64_t>(t);
+  if (spec.prior_hit >= 0) options.commit_prior = TrialPrior(dag, spec, t, out.world.culprit);
+  // syzbot and git build every commit, as they do.
+  if (spec.avoid && !out.world.no_input.empty() &&
+      options.strategy == decide::StrategyKind::kBayes) {
+    options.avoidable = world.Avoidable();
+  }
+  auto engine = decide::MakeEngine(dag, problem, options);
+  if (!engine) {
+    out.conclusion.kind = decide::ConclusionKind::kError;
+    out.conclusion.error = engine.error().message;
+    out.started = false;
+    return out;
+  }
+  if (spec.time.vms > 0) {
+    out.timed = world.DriveTimed(**engine, spec.time, trace);
+    out.conclusion = out.timed.conclusion;
+  } else {
+    out.conclusion = world.Drive(**engine);
+  }
+  out.builds = world.builds();
+  out.runs = world.runs();
+  out.avoided = world.avoided();
+  // Honest horizon: the crash really is there at the horizon commit (cause) / still there (fix).
+  out.true_horizon =
+      out.conclusion.culprit != decide::kNoCommit && world.Crashes(out.conclusion.culprit);
+  return out;
+}
+
 SweepRow RunSweep(const decide::CommitDag& dag, const SweepSpec& spec) {
   SweepRow row;
-  const CommitIndex head = dag.size() - 1;
-  double builds = 0, runs = 0, claimed = 0;
+  double builds = 0, runs = 0, claimed = 0, avoided = 0, minutes = 0, rounds = 0;
   for (int t = 0; t < spec.trials; ++t) {
-    WorldSpec ws = MakeTrialWorld(dag, spec, t);
-    World world(dag, ws);
-    decide::Problem problem{.bad = head, .good = {0}, .mode = spec.mode};
-    if (spec.mode == decide::Mode::kFix) problem = {.bad = 0, .good = {head}, .mode = spec.mode};
-    if (spec.release_search && spec.mode == decide::Mode::kCause) problem.good.clear();
-    decide::EngineOptions options = spec.options;
-    options.seed = spec.seed + static_cast<uint64_t>(t);
-    if (spec.prior_hit >= 0) options.commit_prior = TrialPrior(dag, spec, t, ws.culprit);
-    auto engine = decide::MakeEngine(dag, problem, options);
-    if (!engine) {
+    Trial trial = RunTrial(dag, spec, t);
+    if (!trial.started) {
       ++row.failed;
       continue;
     }
-    decide::Conclusion c = world.Drive(**engine);
+    const decide::Conclusion& c = trial.conclusion;
+    const CommitIndex culprit = trial.world.culprit;
     ++row.trials;
-    builds += world.builds();
-    runs += world.runs();
+    builds += trial.builds;
+    runs += trial.runs;
+    avoided += trial.avoided;
+    minutes += trial.timed.minutes;
+    rounds += trial.timed.rounds;
     switch (c.kind) {
       case decide::ConclusionKind::kFound:
-        (c.culprit == ws.culprit ? row.right : row.wrong)++;
+        (c.culprit == culprit ? row.right : row.wrong)++;
         ++row.found;
-        row.found_right += c.culprit == ws.culprit;
+        row.found_right += c.culprit == culprit;
         claimed += c.confidence;
         break;
       case decide::ConclusionKind::kInconclusive: {
-        bool holds =
-            std::any_of(c.candidates.begin(), c.candidates.end(),
-                        [&](const decide::Candidate& x) { return x.commit == ws.culprit; });
+        bool holds = std::any_of(c.candidates.begin(), c.candidates.end(),
+                                 [&](const decide::Candidate& x) { return x.commit == culprit; });
         (holds ? row.honest : row.wrong)++;
         break;
       }
-      case decide::ConclusionKind::kHorizon: {
-        // Honest if the crash really is there at the horizon commit (cause) / still there (fix).
-        bool true_claim = c.culprit != decide::kNoCommit && world.Crashes(c.culprit);
-        (true_claim ? row.honest : row.wrong)++;
+      case decide::ConclusionKind::kHorizon:
+        (trial.true_horizon ? row.honest : row.wrong)++;
         break;
-      }
       case decide::ConclusionKind::kError:
         ++row.failed;
         break;
@@ -204,6 +236,9 @@ SweepRow RunSweep(const decide::CommitDag& dag, const SweepSpec& spec) {
   if (row.trials > 0) {
     row.mean_builds = builds / row.trials;
     row.mean_runs = runs / row.trials;
+    row.mean_avoided = avoided / row.trials;
+    row.mean_minutes = minutes / row.trials;
+    row.mean_rounds = rounds / row.trials;
   }
   if (row.found > 0) row.mean_claimed = claimed / row.found;
   return row;

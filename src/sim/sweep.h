@@ -21,7 +21,13 @@ struct SweepSpec {
   double other_crash_rate = 0;
   double infra_rate = 0;
   double same_binary_fraction = 0;  ///< of commits, signature equal to the parent's
-  bool release_search = false;      ///< no good commit given: search releases first
+  /// Of commits, in stretches that change no input of the build (the same program as their
+  /// first parent); with `avoid`, the engine is told (EngineOptions::avoidable).
+  double no_input_fraction = 0;
+  bool avoid = true;
+  /// The wall-time model (World::DriveTimed); vms = 0: runs and builds are only counted.
+  TimeModel time{.vms = 0};
+  bool release_search = false;  ///< no good commit given: search releases first
   /// A prior over commits like the pipeline's "touches a file of the crash's stack": a random
   /// prior_fraction of commits get weight, and the culprit is among them with chance
   /// prior_hit. Negative: no prior.
@@ -40,7 +46,10 @@ struct SweepRow {
   int found_right = 0;      ///< ... that named the planted one
   double mean_claimed = 0;  ///< mean confidence the strategy claimed for its found culprits
   double mean_builds = 0;
-  double mean_runs = 0;  ///< including the runs on the bad commit
+  double mean_runs = 0;     ///< including the runs on the bad commit
+  double mean_avoided = 0;  ///< builds avoided (not counted in mean_builds)
+  double mean_minutes = 0;  ///< wall time (with a time model)
+  double mean_rounds = 0;   ///< rounds of runs (Timed::rounds)
 };
 
 /// Plants a culprit per trial (uniform over commits 1..n-1), with bad = head and good = root
@@ -49,6 +58,20 @@ SweepRow RunSweep(const decide::CommitDag& dag, const SweepSpec& spec);
 
 /// The world of one trial (exposed so a failing trial can be replayed).
 WorldSpec MakeTrialWorld(const decide::CommitDag& dag, const SweepSpec& spec, int trial);
+
+/// One trial of a sweep: its world, the conclusion and what it cost.
+struct Trial {
+  WorldSpec world;
+  bool started = true;  ///< false: the engine refused the problem
+  decide::Conclusion conclusion;
+  bool true_horizon = false;  ///< a horizon conclusion names a commit that really crashes
+  int builds = 0, runs = 0, avoided = 0;
+  Timed timed;  ///< with a time model
+};
+/// Runs trial `trial` of the sweep (RunSweep runs trials 0..trials-1); `trace` sees every
+/// plan with a time model.
+Trial RunTrial(const decide::CommitDag& dag, const SweepSpec& spec, int trial,
+               const std::function<void(double, const decide::Plan&)>& trace = nullptr);
 
 /// ((1 - delta) * log2(n) - 1) / C(p), C(p) = log2(1 + p (1 - p)^((1 - p) / p)): a lower bound on
 /// the mean runs of any strategy told p that finds one of n culprits with error delta = 1 - target.

@@ -81,3 +81,43 @@ TEST(RunsFloorUnknownPTest, TinyHistories) {
 
 }  // namespace
 }  // namespace culprit::sim
+
+namespace culprit::sim {
+namespace {
+
+// syzbot in wall time: one build at a time, never overlapped with runs, and a test of 10 runs
+// per round of 10 VMs (20 runs, as a flaky bug gets, are two). So its wall time is exactly
+// builds × B + rounds × T, and its rounds are its runs / 10.
+TEST(DriveTimedTest, SyzbotNeverOverlapsBuildsAndRuns) {
+  decide::CommitDag dag = History(HistoryKind::kKernel, 400);
+  for (double p : {1.0, 0.5}) {
+    SweepSpec spec{.crash_p = p, .trials = 5, .time = {.vms = 10, .builders = 1}};
+    spec.options.strategy = decide::StrategyKind::kSyzbot;
+    for (int t = 0; t < spec.trials; ++t) {
+      Trial trial = RunTrial(dag, spec, t);
+      ASSERT_EQ(trial.conclusion.kind, decide::ConclusionKind::kFound) << p << " " << t;
+      EXPECT_NEAR(trial.timed.minutes, trial.builds * 6.6 + trial.timed.rounds * 7.5, 1e-6);
+      EXPECT_EQ(trial.timed.rounds * 10, trial.runs) << p << " " << t;
+    }
+  }
+}
+
+// bayes with ten VMs and four builders overlaps them: the same trials end sooner than their
+// builds and rounds would take one after the other, and sooner than syzbot.
+TEST(DriveTimedTest, BayesOverlapsBuildsAndRuns) {
+  decide::CommitDag dag = History(HistoryKind::kKernel, 400);
+  SweepSpec bayes{.crash_p = 1.0, .trials = 5, .time = {.vms = 10, .builders = 4}};
+  SweepSpec syzbot = bayes;
+  syzbot.options.strategy = decide::StrategyKind::kSyzbot;
+  syzbot.time.builders = 1;
+  for (int t = 0; t < bayes.trials; ++t) {
+    Trial b = RunTrial(dag, bayes, t);
+    ASSERT_EQ(b.conclusion.kind, decide::ConclusionKind::kFound) << t;
+    EXPECT_EQ(b.conclusion.culprit, b.world.culprit) << t;
+    EXPECT_LT(b.timed.minutes, b.builds * 6.6 / 4 + b.timed.rounds * 7.5) << t;
+    EXPECT_LT(b.timed.minutes, RunTrial(dag, syzbot, t).timed.minutes) << t;
+  }
+}
+
+}  // namespace
+}  // namespace culprit::sim

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -30,7 +31,10 @@ struct WorldSpec {
   double crash_p = 1.0;  ///< chance that one run on a crashing commit shows the target crash
   std::vector<Range> build_broken;
   std::vector<Range> boot_broken;
-  std::vector<Range> same_binary;   ///< commits whose signature equals their first parent's
+  std::vector<Range> same_binary;  ///< commits whose signature equals their first parent's
+  /// Commits that change no input of the build: the same program as their first parent (as
+  /// same_binary), and what the pipeline would tell the engine (EngineOptions::avoidable).
+  std::vector<Range> no_input;
   std::vector<Range> infra_broken;  ///< commits whose runs all end in infrastructure errors
   double other_crash_rate = 0;      ///< chance a run shows an unrelated crash instead
   double infra_rate = 0;            ///< chance a run ends in an infrastructure error
@@ -41,6 +45,22 @@ struct WorldSpec {
   };
   std::vector<Streak> missed_first;
   uint64_t seed = 1;
+};
+
+/// Resources and durations of the wall-time model (World::DriveTimed).
+struct TimeModel {
+  int vms = 10;                ///< runs at once (V)
+  int builders = 1;            ///< builds at once (M)
+  double build_minutes = 6.6;  ///< one build (B)
+  double run_minutes = 7.5;    ///< one run on one VM (T)
+};
+
+struct Timed {
+  decide::Conclusion conclusion;
+  double minutes = 0;  ///< wall time until the conclusion
+  /// Plan-and-wait cycles that started runs: a run takes T, so the runs of one round end
+  /// together; syzbot's 20-run test is two rounds at V = 10.
+  int rounds = 0;
 };
 
 class World {
@@ -54,7 +74,12 @@ class World {
   }
 
   decide::BuildEvidence Build(decide::CommitIndex c);
+  /// The record of an avoided build (no build counted): the commit's program is its first
+  /// parent's.
+  decide::BuildEvidence Avoided(decide::CommitIndex c);
   Outcome Run(decide::CommitIndex c);
+  /// Per commit, 1 if it is in spec.no_input (for EngineOptions::avoidable).
+  std::vector<uint8_t> Avoidable() const;
 
   /// Asks the engine and performs its actions until it concludes (or `max_actions` pass, which
   /// yields an error conclusion). Appends every action to `trace` if given.
@@ -67,8 +92,19 @@ class World {
   decide::Conclusion DrivePlans(decide::Engine& engine, const decide::Capacity& slots,
                                 int max_steps = 100000);
 
+  /// The same, event-driven in wall time: builds take B, at most M at once; a run takes T on
+  /// one of V VMs; the engine is asked for a plan (PlanRound) whenever something finishes, with
+  /// everything that finished at that moment recorded first. Cancelled work frees its slot at
+  /// once and is counted (builds(), runs()) since it was started. `trace`, if given, sees every
+  /// plan with the time it was made.
+  Timed DriveTimed(decide::Engine& engine, const TimeModel& time,
+                   const std::function<void(double, const decide::Plan&)>& trace = nullptr,
+                   int max_plans = 100000);
+
+  /// Real builds and runs started (avoided builds are not builds).
   int builds() const { return builds_; }
   int runs() const { return runs_; }
+  int avoided() const { return avoided_; }
 
  private:
   static bool InAny(const std::vector<Range>& ranges, int i);
@@ -81,6 +117,7 @@ class World {
   std::mt19937_64 rng_;
   int builds_ = 0;
   int runs_ = 0;
+  int avoided_ = 0;
 };
 
 }  // namespace culprit::sim

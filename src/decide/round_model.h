@@ -1,0 +1,87 @@
+// What several tests at once tell about the culprit, and what tests in flight may answer: the
+// math of the Bayes strategy's rounds (Engine::PlanRound), over a snapshot of its posterior.
+// Private to decide.
+//
+// A test is k runs on one commit; its outcome, for the culprit, is whether the target crash
+// showed at all (given p, the count of crashes says nothing more about the culprit). Under a
+// hypothesis a commit either crashes (each run shows the crash with chance p) or never does.
+// The chance that k runs on a crashing commit show it, Q(k), is averaged over p's posterior,
+// and tests are taken as independent given the hypothesis (p's uncertainty couples them
+// slightly; the one-commit choice in bayes_strategy.cc makes the same approximation).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "decide/dag.h"
+#include "decide/engine.h"
+#include "decide/posterior.h"
+
+namespace culprit::decide {
+
+class RoundModel {
+ public:
+  /// At most this many commits are tracked (one bit each per hypothesis).
+  static constexpr int kMaxColumns = 64;
+  /// Joint outcomes are enumerated over at most this many tests.
+  static constexpr int kMaxJointTests = 12;
+
+  RoundModel(const CommitDag& dag, Mode mode, const Posterior& post);
+
+  /// Chance that `runs` runs on a crashing commit show the crash.
+  double Detect(int runs) const;
+  /// The most a test of `runs` runs can tell per run about the culprit, for a commit that
+  /// crashes with chance u: max over the run counts tried of (H(u Q) - u H(Q)) / runs.
+  struct Probe {
+    int runs = 0;
+    double bits_per_run = 0;
+  };
+  Probe BestProbe(double u) const;
+
+  /// Tracks commit `c`; returns its column, or -1 when kMaxColumns are tracked.
+  int Column(CommitIndex c);
+  CommitIndex CommitOf(int column) const { return columns_[static_cast<size_t>(column)]; }
+
+  struct Test {
+    int column = 0;
+    int runs = 0;
+  };
+  /// Bits the outcomes of these tests (distinct columns) tell together about the culprit.
+  double JointInfo(const std::vector<Test>& tests) const;
+
+  /// One joint outcome of tests in flight, with the posterior it would leave.
+  struct Outcome {
+    double probability = 0;
+    std::vector<double> weights;  ///< per commit index: hypothesis mass, zero elsewhere
+    double outside = 0;           ///< mass of "outside the range"
+    double not_reproducible = 0;
+  };
+  /// The likeliest joint outcomes of `tests`, most likely first, until `coverage` of the
+  /// probability or `max_outcomes`; each posterior is normalized.
+  std::vector<Outcome> Outcomes(const std::vector<Test>& tests, int max_outcomes,
+                                double coverage) const;
+
+ private:
+  struct Cell {
+    uint64_t mask = 0;  // bit per column: the commit crashes under these hypotheses
+    double mass = 0;
+  };
+  void BuildCells() const;
+  // P(z) for every joint outcome z of `tests` (bit i: test i saw the crash).
+  std::vector<double> OutcomeLaw(const std::vector<Test>& tests) const;
+
+  const CommitDag& dag_;
+  Mode mode_;
+  const Posterior& post_;
+  std::vector<double> detect_;  // Q(k) for k = 0..kMaxRuns
+  std::vector<double> best_;    // BestProbe bits per run on a grid of u
+  std::vector<int> best_runs_;  // ... and its run count
+  std::vector<CommitIndex> columns_;
+  std::vector<uint64_t> masks_;  // per hypothesis
+  uint64_t all_ = 0;             // mask of every column ("outside": all crash, cause and fix)
+  mutable std::vector<Cell> cells_;
+  mutable std::vector<int32_t> cell_of_;  // per hypothesis
+  mutable bool cells_valid_ = false;
+};
+
+}  // namespace culprit::decide
