@@ -79,11 +79,18 @@ class BisectEngine : public Engine {
     }
     if (auto* c = std::get_if<Conclusion>(&d)) {
       // A culprit is checked against its first parent's build: equal signatures mean it
-      // changed nothing that was built (the noop flag). Build it if no test needed it.
-      if (c->kind == ConclusionKind::kFound && !ctx_.dag.parents(c->culprit).empty()) {
-        const CommitIndex parent = ctx_.dag.parents(c->culprit)[0];
-        if (ev_.at(parent).build == BuildState::kUnknown) {
-          return Action{.kind = Action::Kind::kBuild, .commit = parent};
+      // changed nothing that was built (the noop flag). Build it if no test needed it, and
+      // build for real a culprit or parent that was only given its parent's program (an
+      // input the build reads but did not show would make that a wrong claim).
+      if (c->kind == ConclusionKind::kFound) {
+        if (ev_.at(c->culprit).avoided) {
+          return Action{.kind = Action::Kind::kBuild, .commit = c->culprit};
+        }
+        if (!ctx_.dag.parents(c->culprit).empty()) {
+          const CommitIndex parent = ctx_.dag.parents(c->culprit)[0];
+          if (ev_.at(parent).build == BuildState::kUnknown || ev_.at(parent).avoided) {
+            return Action{.kind = Action::Kind::kBuild, .commit = parent};
+          }
         }
       }
       AddFlags(c);

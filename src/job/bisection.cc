@@ -15,6 +15,7 @@
 #include "crash/report.h"
 #include "decide/engine.h"
 #include "decide/names.h"
+#include "job/build_inputs.h"
 #include "job/run_classifier.h"
 #include "report/render.h"
 
@@ -33,6 +34,8 @@ constexpr int kMaxResults = 200000;
 struct CommitState {
   std::optional<store::BuildRow> build;
   bool cached = false;
+  /// Not built: given its first parent's program (its changes touch no input of the build).
+  bool avoided = false;
   std::vector<store::RunRow> runs;                    ///< recorded into the engine, in order
   std::vector<store::RunRow> unprinted;               ///< finished, not yet in the log
   CommitVerdict printed = CommitVerdict::kUndecided;  ///< the verdict the log shows
@@ -111,7 +114,16 @@ class Bisection {
  private:
   Result<void> LoadGraph();
   Result<void> CheckOrder();
-  Result<void> MakeEngine(std::vector<double> commit_prior);
+  Result<void> MakeEngine();
+  /// The build's inputs (stored, or read from what the build left) joined to what is known;
+  /// the engine is rebuilt when the commits that cannot change the program change.
+  Result<void> LearnInputs(const store::BuildRow& row, bool cached);
+  Result<void> RecomputeAvoidable();
+  /// A commit given its parent's program built another one: some input of the build is not
+  /// known. Nothing is avoided from now on, and what was avoided is forgotten.
+  Result<void> StopAvoiding(CommitIndex contradicted);
+  /// Records `c` as its first parent's program, without a build (Plan::avoided).
+  Result<void> RecordAvoided(CommitIndex c);
   /// One plan and what it starts, then at most one result recorded. Sets *done on conclusion.
   Result<void> Step(std::optional<decide::Conclusion>* done);
   Result<bool> Start(const decide::Plan& plan);
@@ -150,6 +162,12 @@ class Bisection {
   std::map<CommitIndex, CommitState> commits_;
   std::vector<CommitIndex> tested_order_;  // in the order first built
   std::vector<store::RunRow> held_;        // the bad commit's runs before the target is known
+  std::vector<double> commit_prior_;       // from the crash's stack, once known
+  std::vector<std::string> inputs_;        // what the builds read (or --paths)
+  std::vector<uint8_t> avoidable_;         // per commit: changes none of inputs_
+  std::map<CommitIndex, std::vector<std::string>> changed_;  // paths each commit changes
+  int builds_avoided_ = 0;
+  bool avoiding_off_ = false;
   TargetCrash target_;
   bool target_known_ = false;
   bool prior_tried_ = false;
@@ -157,6 +175,7 @@ class Bisection {
   std::string last_good_release_;
   CommitIndex shown_ = decide::kNoCommit;  // the commit whose "testing commit" line is last
   int results_ = 0;
+  int rounds_ = 0;
   bool warned_network_ = false;
   int plans_ = 0;
 };
@@ -243,10 +262,14 @@ Result<void> Bisection::LoadGraph() {
   for (const std::string& good : good_ids_) {
     if (auto gi = dag_.IndexOf(good)) problem_.good.push_back(*gi);
   }
-  return MakeEngine({});
+  if (!config_.paths.empty()) {  // git bisect -- PATHS: the user says what can matter
+    inputs_ = config_.paths;
+    return RecomputeAvoidable();
+  }
+  return MakeEngine();
 }
 
-Result<void> Bisection::MakeEngine(std::vector<double> commit_prior) {
+Result<void> Bisection::MakeEngine() {
   decide::EngineOptions options{.strategy = config_.strategy,
                                 .runs_per_test = config_.runs,
                                 .confidence_target = config_.confidence,
@@ -254,7 +277,8 @@ Result<void> Bisection::MakeEngine(std::vector<double> commit_prior) {
                                 .max_runs = config_.max_runs,
                                 .build_cost = config_.build_cost,
                                 .batch_runs = Runs(),
-                                .commit_prior = std::move(commit_prior),
+                                .commit_prior = commit_prior_,
+                                .avoidable = avoidable_,
                                 .seed = config_.seed};
   auto engine = decide::MakeEngine(dag_, problem_, options);
   if (!engine) return tl::unexpected(engine.error());
@@ -262,10 +286,119 @@ Result<void> Bisection::MakeEngine(std::vector<double> commit_prior) {
   // The engine's state is a function of its evidence: replay what is known.
   for (const auto& [c, state] : commits_) {
     if (!state.build) continue;
-    engine_->RecordBuild(c, {.ok = state.build->ok, .signature = state.build->signature});
+    engine_->RecordBuild(
+        c, {.ok = state.build->ok, .signature = state.build->signature, .avoided = state.avoided});
     for (const store::RunRow& run : state.runs) engine_->RecordRun(c, ToOutcome(run, target_));
   }
   return {};
+}
+
+Result<void> Bisection::LearnInputs(const store::BuildRow& row, bool cached) {
+  // The user's pathspec decides, or avoidance is off after a contradiction.
+  if (!config_.paths.empty() || !row.ok || avoiding_off_) return {};
+  auto stored = parts_.store.FindBuildInputs(row.key);
+  if (!stored) return tl::unexpected(stored.error());
+  std::optional<std::vector<std::string>> inputs = *stored;
+  if (!inputs && !cached) {
+    inputs = parts_.target.BuildInputs(row);
+    if (inputs) {
+      if (auto ok = parts_.store.PutBuildInputs(row.key, *inputs); !ok) return ok;
+    }
+  }
+  if (!inputs) return {};
+  const size_t before = inputs_.size();
+  inputs_.insert(inputs_.end(), inputs->begin(), inputs->end());
+  std::sort(inputs_.begin(), inputs_.end());
+  inputs_.erase(std::unique(inputs_.begin(), inputs_.end()), inputs_.end());
+  if (inputs_.size() == before) return {};
+  return RecomputeAvoidable();
+}
+
+Result<void> Bisection::RecomputeAvoidable() {
+  InputSet inputs(inputs_);
+  std::vector<uint8_t> avoidable(static_cast<size_t>(dag_.size()), 0);
+  for (CommitIndex c = 0; c < dag_.size(); ++c) {
+    if (c == problem_.bad || dag_.parents(c).empty()) continue;
+    auto it = changed_.find(c);
+    if (it == changed_.end()) {
+      auto paths = parts_.repo.ChangedPaths(Id(c));
+      if (!paths) {  // avoidance only saves builds: go on without it
+        parts_.log.Note("no build avoidance: " + paths.error().message);
+        return {};
+      }
+      it = changed_.emplace(c, std::move(*paths)).first;
+    }
+    avoidable[static_cast<size_t>(c)] = inputs.Touches(it->second) ? 0 : 1;
+  }
+  if (avoidable == avoidable_) return {};
+  const bool first = avoidable_.empty();
+  avoidable_ = std::move(avoidable);
+  if (first) {
+    const auto n = std::count(avoidable_.begin(), avoidable_.end(), 1);
+    parts_.log.Note(std::to_string(n) + " of " + std::to_string(dag_.size()) +
+                    " commits change no input of the build " +
+                    (config_.paths.empty() ? std::string("(their builds can be avoided)")
+                                           : std::string("(outside --paths)")));
+  }
+  return MakeEngine();
+}
+
+Result<void> Bisection::StopAvoiding(CommitIndex contradicted) {
+  const auto& parents = dag_.parents(contradicted);
+  parts_.log.Note("contradiction: " + Id(contradicted) + " builds another program than " +
+                  (parents.empty() ? std::string("its parent") : Id(parents[0])) +
+                  " although it changes none of the build's known inputs (the build reads a file "
+                  "its dependency files do not show): no build is avoided from now on" +
+                  (config_.paths.empty() ? "" : " (check --paths)"));
+  avoiding_off_ = true;
+  avoidable_.clear();
+  for (auto& [c, state] : commits_) {
+    if (!state.avoided) continue;
+    state = CommitState{};
+    std::erase(tested_order_, c);
+  }
+  builds_avoided_ = 0;
+  return MakeEngine();
+}
+
+Result<void> Bisection::RecordAvoided(CommitIndex c) {
+  CommitState& state = commits_[c];
+  if (state.build) return {};
+  const auto& parents = dag_.parents(c);
+  const CommitIndex p = parents.empty() ? decide::kNoCommit : parents[0];
+  if (p == decide::kNoCommit || !commits_[p].build || !commits_[p].build->ok) {
+    return Fail(ErrorKind::kInternal,
+                "the engine avoided " + ShortHash(Id(c)) + " before its parent was built");
+  }
+  auto info = parts_.repo.Commit(Id(c));
+  if (!info) return tl::unexpected(info.error());
+  const store::BuildRow& parent = *commits_[p].build;
+  // Its runs are stored under a key of its own: runs of the parent's build are the parent's.
+  store::BuildRow row{
+      .key = build::BuildKey(info->tree_id, "avoided\n" + parts_.target.BuildRecipe()),
+      .tree_id = info->tree_id,
+      .commit = Id(c),
+      .ok = true,
+      .exit_code = 0,
+      .signature = parent.signature,
+      .compiler = parent.compiler,
+      .out_dir = parent.out_dir,
+      .source_dir = parent.source_dir};
+  tested_order_.push_back(c);
+  state.build = row;
+  state.avoided = true;
+  ++builds_avoided_;
+  parts_.log.Note("build avoided: " + Id(c) + " changes no input of the build (same program as " +
+                  Id(p) + ")");
+  if (auto ok = parts_.store.PutDecision(job_id_, "avoid " + Id(c) + " as " + Id(p)); !ok)
+    return ok;
+  engine_->RecordBuild(c, {.ok = true, .signature = row.signature, .avoided = true});
+  auto stored = parts_.store.FindRuns(row.key, dispatch_.test_key());
+  if (!stored) return tl::unexpected(stored.error());
+  for (store::RunRow& run : *stored) {
+    if (auto ok = RecordRun(c, std::move(run), /*replayed=*/true); !ok) return ok;
+  }
+  return AfterRecord(c);
 }
 
 Result<void> Bisection::AddStackPrior() {
@@ -311,7 +444,8 @@ Result<void> Bisection::AddStackPrior() {
           job_id_, "prior " + std::to_string(touching) + " " + Join(paths, " "));
       !ok)
     return ok;
-  return MakeEngine(std::move(prior));
+  commit_prior_ = std::move(prior);
+  return MakeEngine();
 }
 
 void Bisection::ShowCommit(CommitIndex c) {
@@ -344,6 +478,19 @@ void Bisection::Header(CommitIndex c, bool release_search) {
 Result<void> Bisection::RecordBuild(CommitIndex c, const store::BuildRow& row, bool cached) {
   CommitState& state = commits_[c];
   if (!state.build) tested_order_.push_back(c);
+  bool contradicted = false;
+  if (state.avoided) {
+    // Built after all (its runs looked unlike its parent's program, or it is the culprit or
+    // the culprit's parent): the program it was given must be the one it builds.
+    state.avoided = false;
+    --builds_avoided_;
+    contradicted = row.ok && row.signature != state.build->signature;
+    if (contradicted) {
+      // Its runs ran another program: they are not its evidence.
+      state.runs.clear();
+      state.unprinted.clear();
+    }
+  }
   state.build = row;
   state.cached = cached;
   ShowCommit(c);
@@ -354,6 +501,10 @@ Result<void> Bisection::RecordBuild(CommitIndex c, const store::BuildRow& row, b
       !ok)
     return ok;
   engine_->RecordBuild(c, {.ok = row.ok, .signature = row.signature});
+  if (contradicted) {
+    if (auto ok = StopAvoiding(c); !ok) return ok;
+  }
+  if (auto ok = LearnInputs(row, cached); !ok) return ok;
   if (row.ok) {
     auto stored = parts_.store.FindRuns(row.key, dispatch_.test_key());
     if (!stored) return tl::unexpected(stored.error());
@@ -447,6 +598,8 @@ void Bisection::PrintVerdicts() {
     if (c == problem_.bad) continue;
     CommitState& state = commits_[c];
     if (!state.unprinted.empty() || busy.RunsOn(c) > 0 || busy.Building(c)) continue;
+    // A commit given its parent's program and never run has nothing of its own to judge by.
+    if (state.avoided && state.runs.empty()) continue;
     const CommitVerdict v = engine_->VerdictOf(c);
     // A verdict that goes back to undecided is not news; one that turns over is.
     if (v == state.printed || v == CommitVerdict::kUndecided) continue;
@@ -488,11 +641,16 @@ void Bisection::Status() {
 Result<bool> Bisection::Start(const decide::Plan& plan) {
   for (CommitIndex c : plan.cancel) dispatch_.CancelBuild(c);
   bool recorded = false;
+  for (CommitIndex c : plan.avoided) {
+    if (auto ok = RecordAvoided(c); !ok) return tl::unexpected(ok.error());
+    recorded = true;
+  }
   for (CommitIndex c : plan.builds) {
-    if (commits_[c].build) continue;  // a plan never asks twice; a replay may
+    // A plan never asks twice for a build, but may ask for one of an avoided commit.
+    if (commits_[c].build && !commits_[c].avoided) continue;
     auto cached = dispatch_.CachedBuild(Id(c));
     if (!cached) return tl::unexpected(cached.error());
-    Header(c, plan.release_search);
+    if (!commits_[c].avoided) Header(c, plan.release_search);
     if (*cached) {
       if (auto ok = RecordBuild(c, **cached, /*cached=*/true); !ok)
         return tl::unexpected(ok.error());
@@ -563,6 +721,9 @@ Result<void> Bisection::Step(std::optional<decide::Conclusion>* done) {
     }
     // The runs in flight are evidence like any other: record them, then ask again.
     plan = {};
+  }
+  if ((Runs() > 1 || config_.builders > 1) && !plan.empty() && !plan.conclusion) {
+    parts_.log.Note("round " + std::to_string(++rounds_) + ": " + plan.Describe(dag_));
   }
   auto recorded = Start(plan);
   if (!recorded) return tl::unexpected(recorded.error());
@@ -640,13 +801,14 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
                             .truncated = run.truncated});
     }
     r.revisions_tested++;
-    r.builds += state.build && !state.cached ? 1 : 0;
+    r.builds += state.build && !state.cached && !state.avoided ? 1 : 0;
     r.runs += t.runs;
     r.time.build_s += t.build_s;
     r.time.test_s += t.test_s;
     r.tested.push_back(std::move(t));
   }
   r.time.total_s = r.time.build_s + r.time.test_s;
+  r.builds_avoided = builds_avoided_;
   const bool found = k.kind == decide::ConclusionKind::kFound;
   if (k.culprit != decide::kNoCommit && (found || k.kind == decide::ConclusionKind::kHorizon)) {
     r.commit = Id(k.culprit);

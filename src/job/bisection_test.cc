@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <iostream>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -54,7 +56,13 @@ struct LoopScenario {
   const char* title = "";  // --title
   const char* crash_file = "fs/io_uring.c";
   std::vector<int> touch_crash_file;  // commits changing the crash's file (the stack prior)
-  int interrupt_at_stored = 0;        // > 0: stop after this many stored results, then resume
+  // Build avoidance: every commit changes src/N.c, or docs/N.md when N % docs_every == 0 (and
+  // data/N.txt when N is in data_commits: a file the build reads without declaring it).
+  int docs_every = 0;
+  std::vector<int> data_commits = {};
+  std::vector<std::string> build_inputs = {};
+  std::vector<std::string> paths = {};
+  int interrupt_at_stored = 0;  // > 0: stop after this many stored results, then resume
   int infra_attempts = 50;
   double infra_patience_s = 600;
   uint64_t seed = 1;
@@ -68,6 +76,7 @@ struct LoopScenario {
   const char* want_target = "";                      // the target crash title
   bool want_noop = false;
   bool want_parent_signature = false;
+  int want_builds_avoided_at_least = 0;
 };
 
 const LoopScenario kScenarios[] = {
@@ -176,6 +185,29 @@ const LoopScenario kScenarios[] = {
      .crash_p = 0.5,
      .vms = 4,
      .interrupt_at_stored = 60},
+    {.name = "avoids_builds_that_change_no_input",
+     .history = "kernel 300",
+     .culprit = 140,
+     .crash_p = 0.6,
+     .vms = 2,
+     .docs_every = 2,
+     .build_inputs = {"src/"},
+     .want_text = "build avoided: ",
+     .want_builds_avoided_at_least = 1},
+    {.name = "paths_restrict_the_candidates",
+     .culprit = 41,
+     .docs_every = 3,
+     .paths = {"src/"},
+     .want_text = "(outside --paths)",
+     .want_builds_avoided_at_least = 1},
+    // The culprit changes a file the build reads without declaring it: given its parent's
+    // program, it looks clean; built for real before the end, it shows another program.
+    {.name = "an_avoided_commit_that_differs_is_built",
+     .culprit = 40,
+     .docs_every = 1,
+     .data_commits = {40},
+     .build_inputs = {"src/"},
+     .want_text = "contradiction: "},
     {.name = "builds_and_runs_in_flight",
      .history = "kernel 300",
      .culprit = 90,
@@ -229,6 +261,17 @@ class LoopTest : public ::testing::TestWithParam<LoopScenario> {
                 .crash_file = s.crash_file};
     w.files.insert(s.crash_file);
     for (int c : s.touch_crash_file) w.changes[c].push_back(s.crash_file);
+    if (s.docs_every > 0) {
+      for (int c = 1; c < w.dag.size(); ++c) {
+        const std::string n = std::to_string(c);
+        w.changes[c].push_back(c % s.docs_every == 0 ? "docs/" + n + ".md" : "src/" + n + ".c");
+      }
+      // The planted culprit always changes the program, through the source or a data file.
+      w.changes[s.culprit].push_back("src/" + std::to_string(s.culprit) + ".c");
+      for (int c : s.data_commits) {
+        w.changes[c] = {"data/" + std::to_string(c) + ".txt"};
+      }
+    }
     return w;
   }
 
@@ -245,6 +288,8 @@ class LoopTest : public ::testing::TestWithParam<LoopScenario> {
     c.builders = s.builders;
     c.target_title = s.title;
     c.infra_attempts = s.infra_attempts;
+    c.build_inputs = s.build_inputs;
+    c.paths = s.paths;
     c.infra_patience_s = s.infra_patience_s;
     c.state_dir = dir_ / "state";
     c.seed = s.seed;
@@ -320,6 +365,7 @@ TEST_P(LoopTest, Scenario) {
   FakeWorld world = World(s);
   Outcome out = Run(s, world);
   SCOPED_TRACE(out.log);
+  if (std::getenv("LOOP_LOG")) std::cerr << out.log;
   if (s.want_job_error) {
     ASSERT_FALSE(out.result.has_value());
     EXPECT_EQ(out.result.error().kind, s.want_error_kind);
@@ -349,6 +395,7 @@ TEST_P(LoopTest, Scenario) {
     EXPECT_EQ(r.title, s.want_target);
   }
   EXPECT_EQ(r.noop, s.want_noop);
+  EXPECT_GE(r.builds_avoided, s.want_builds_avoided_at_least);
   if (s.want_parent_signature) {
     EXPECT_NE(r.parent_signature, "");
     EXPECT_NE(r.parent_signature, "(not built)");

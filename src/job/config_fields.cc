@@ -207,6 +207,18 @@ const Field<JobConfig> kJobFields[] = {
      .help = "...and they went on failing for this many seconds (whichever comes later)",
      .flag = "--infra-patience",
      .range = {.min = 0}},
+    {.key = "build_inputs",
+     .member = &JobConfig::build_inputs,
+     .help = "files the build reads that its dependency files do not show (paths, globs, or "
+             "directories ending in '/'): a commit that changes none of the build's inputs is "
+             "given its parent's program without a build",
+     .flag = "--build-inputs"},
+    {.key = "paths",
+     .member = &JobConfig::paths,
+     .help = "as git bisect -- PATHS: only commits that touch these paths (or globs, or "
+             "directories ending in '/') can be the culprit; the others are not built",
+     .flag = "--paths",
+     .question = true},
     {.key = "network",
      .member = &JobConfig::network,
      .help = "what a run's network holds: loopback (a private namespace where 127.0.0.1 "

@@ -280,6 +280,9 @@ Result<build::BuildRecord> FakeBuilder::Build(const build::BuildSpec& spec) {
   std::error_code ec;
   fs::create_directories(spec.out_dir, ec);
   std::ofstream(spec.log_path) << "building " << it->second << "\n";
+  // The program knows which commit it was built from: runs of a commit given another one's
+  // program (an avoided build) behave as that commit does.
+  std::ofstream(spec.out_dir / "program") << it->second;
   if (world_.InAny(world_.build_broken, c)) return build::BuildRecord{.ok = false, .exit_code = 2};
   return build::BuildRecord{.ok = true, .exit_code = 0, .signature = "sig-" + world_.TreeOf(c)};
 }
@@ -290,8 +293,19 @@ Result<run::RunRecord> FakeRunner::Run(const run::RunSpec& spec) {
   auto index = spec.env.find("CULPRIT_RUN");
   if (commit == spec.env.end() || index == spec.env.end())
     return Fail(ErrorKind::kInternal, "fake run without CULPRIT_COMMIT or CULPRIT_RUN");
-  const CommitIndex c = world_.IndexOf(commit->second);
+  CommitIndex c = world_.IndexOf(commit->second);
   const int run = std::stoi(index->second);
+  if (auto out = spec.env.find("CULPRIT_OUT"); out != spec.env.end()) {
+    std::ifstream program(fs::path(out->second) / "program");
+    std::string id;
+    // Another tree's program (an avoided build) behaves as that tree; the same tree built
+    // for another commit keeps the commit's truth (a test that reads more than the build, as
+    // a no-op culprit needs).
+    if (program >> id) {
+      const CommitIndex from = world_.IndexOf(id);
+      if (from != decide::kNoCommit && world_.TreeOf(from) != world_.TreeOf(c)) c = from;
+    }
+  }
   {
     std::lock_guard lock(mu_);
     ++ran_[{commit->second, run}];
@@ -300,26 +314,29 @@ Result<run::RunRecord> FakeRunner::Run(const run::RunSpec& spec) {
   fs::create_directories(spec.log_path.parent_path(), ec);
   std::ofstream log(spec.log_path, std::ios::trunc);
   log << "repro: starting\n";
+  // As a sandbox that isolates what it is asked to (the loop warns otherwise).
+  const bool isolated = spec.network != run::Network::kHost;
   if (world_.InAny(world_.boot_broken, c)) {
     log << "Kernel panic - not syncing: VFS: Unable to mount root fs\n";
-    return run::RunRecord{.exit_code = 1, .stage = RunStage::kBootFailed};
+    return run::RunRecord{
+        .exit_code = 1, .network_isolated = isolated, .stage = RunStage::kBootFailed};
   }
   if (c >= world_.infra_range.first && c <= world_.infra_range.second &&
       Draw(world_.seed, c, run, 1) < world_.infra_p) {
     log << "failed to create VM: pool exhausted\n";
-    return run::RunRecord{.exit_code = 126};
+    return run::RunRecord{.exit_code = 126, .network_isolated = isolated};
   }
   if (world_.other_crash_p > 0 && Draw(world_.seed, c, run, 2) < world_.other_crash_p) {
     log << kOtherCrash;
-    return run::RunRecord{.exit_code = 1};
+    return run::RunRecord{.exit_code = 1, .network_isolated = isolated};
   }
   if (world_.Crashes(c) && Draw(world_.seed, c, run, 3) < world_.crash_p) {
     const std::string& f = world_.crash_file;
     log << (f.find('/') == std::string::npos ? AsanReport(f) : KasanReport(f));
-    return run::RunRecord{.exit_code = 1};
+    return run::RunRecord{.exit_code = 1, .network_isolated = isolated};
   }
   log << "repro: done\n";
-  return run::RunRecord{.exit_code = 0};
+  return run::RunRecord{.exit_code = 0, .network_isolated = isolated};
 }
 
 }  // namespace culprit::job::testing

@@ -69,6 +69,12 @@ struct JobConfig {
   int jobs = 0;      ///< runs (or VMs) at once; 0 = automatic (see EffectiveJobs)
   int builders = 1;  ///< builds at once, each in its own checkout
   run::Network network = run::Network::kLoopback;  ///< what a run's network namespace holds
+  /// Files (or globs, or directories ending in '/') the build reads, beyond what dependency
+  /// files show; a commit changing none of the build's inputs is not built.
+  std::vector<std::string> build_inputs;
+  /// git bisect's pathspec: only commits that touch these paths can be the culprit; the
+  /// others are not built (given their parent's program), by the user's word.
+  std::vector<std::string> paths;
   /// A job stops for infrastructure only after this many runs in a row failed to start...
   int infra_attempts = 50;
   /// ... and the failures went on for this long (whichever comes later). Between attempts

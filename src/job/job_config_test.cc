@@ -306,14 +306,13 @@ TEST(JobConfig, FromJsonNamesTheField) {
 TEST(JobConfig, FlagsComeFromTheTable) {
   std::vector<std::string> names;
   for (const FlagSpec& f : JobFlags()) names.push_back(f.name);
-  EXPECT_EQ(
-      names,
-      (std::vector<std::string>{
-          "--repo",           "--bad",      "--good",       "--mode",       "--build",
-          "--test",           "--runs",     "--jobs",       "--builders",   "--infra-attempts",
-          "--infra-patience", "--network",  "--timeout",    "--memory",     "--state",
-          "--json",           "--strategy", "--confidence", "--max-builds", "--max-runs",
-          "--title",          "--executor"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{
+                "--repo",           "--bad",          "--good",  "--mode",     "--build",
+                "--test",           "--runs",         "--jobs",  "--builders", "--infra-attempts",
+                "--infra-patience", "--build-inputs", "--paths", "--network",  "--timeout",
+                "--memory",         "--state",        "--json",  "--strategy", "--confidence",
+                "--max-builds",     "--max-runs",     "--title", "--executor"}));
   EXPECT_EQ(JobFlags()[6].help, "runs per tested commit; for kernel jobs, VM runs (default: 10)");
   EXPECT_EQ(JobFlags()[6].type_name, "INT");
   EXPECT_TRUE(JobFlags()[2].repeatable);

@@ -10,6 +10,7 @@
 #include "base/strings.h"
 #include "build/kernel_builder.h"
 #include "crash/report.h"
+#include "job/build_inputs.h"
 #include "job/run_classifier.h"
 #include "report/disassembly.h"
 #include "run/initramfs.h"
@@ -175,6 +176,26 @@ class KernelTarget final : public Target {
   std::string TestCommand() const override { return ""; }
   std::string_view SignatureLabel() const override { return "kernel signature"; }
   bool SandboxesRuns() const override { return false; }
+
+  // kbuild's .cmd files in the slot's object directories (every source and header behind each
+  // object), the Kconfig and Makefile tree and scripts/.
+  std::optional<std::vector<std::string>> BuildInputs(const store::BuildRow& build) override {
+    if (build.source_dir.empty()) return std::nullopt;
+    const fs::path root = build.source_dir;
+    std::vector<std::string> inputs;
+    size_t files = 0;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(root.parent_path(), ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("obj-", 0) != 0) continue;
+      auto is_cmd = [](std::string_view n) { return n.starts_with(".") && n.ends_with(".cmd"); };
+      files += CollectInputs(entry.path(), is_cmd, ParseKbuildCmdFile, entry.path(), root, &inputs);
+    }
+    if (files == 0) return std::nullopt;
+    for (const std::string& p : BuildSystemPatterns()) inputs.push_back(p);
+    inputs.push_back("scripts/");
+    return inputs;
+  }
 
   ClassifiedRun Classify(const run::RunRecord& record, std::string_view log) const override {
     return ClassifyRun(record, log);

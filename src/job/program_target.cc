@@ -1,5 +1,8 @@
 // A plain project: the user's build command builds the checkout into $CULPRIT_OUT, the test
 // command runs the reproducer once as a sandboxed process; nothing is added after the end.
+#include <sstream>
+
+#include "job/build_inputs.h"
 #include "job/run_classifier.h"
 #include "job/target.h"
 
@@ -16,6 +19,33 @@ class ProgramTarget final : public Target {
   std::string TestCommand() const override { return config_.test_command; }
   std::string_view SignatureLabel() const override { return "signature"; }
   bool SandboxesRuns() const override { return true; }
+
+  // Dependency files the compiler left (-MD: in the checkout or beside the artifacts), the
+  // build system's files, the files the build command names, and --build-inputs.
+  std::optional<std::vector<std::string>> BuildInputs(const store::BuildRow& build) override {
+    if (build.source_dir.empty()) return std::nullopt;
+    const std::filesystem::path root = build.source_dir;
+    std::vector<std::string> inputs = config_.build_inputs;
+    auto is_dep = [](std::string_view name) { return name.size() > 2 && name.ends_with(".d"); };
+    size_t files = CollectInputs(root, is_dep, ParseDepFile, root, root, &inputs);
+    if (!build.out_dir.empty())
+      files += CollectInputs(build.out_dir, is_dep, ParseDepFile, root, root, &inputs);
+    if (files == 0 && config_.build_inputs.empty()) return std::nullopt;
+    for (const std::string& p : BuildSystemPatterns()) inputs.push_back(p);
+    // "sh build.sh", "./tools/mk": a file of the tree that the command runs.
+    std::istringstream words(config_.build_command);
+    for (std::string w; words >> w;) {
+      w.erase(0, w.find_first_not_of("'\"("));
+      while (!w.empty() && std::string_view("'\");&|").find(w.back()) != std::string_view::npos)
+        w.pop_back();
+      if (w.rfind("./", 0) == 0) w.erase(0, 2);
+      std::error_code ec;
+      if (!w.empty() && w[0] != '-' && w[0] != '/' &&
+          std::filesystem::is_regular_file(root / w, ec))
+        inputs.push_back(w);
+    }
+    return inputs;
+  }
 
   ClassifiedRun Classify(const run::RunRecord& record, std::string_view log) const override {
     return ClassifyRun(record, log);

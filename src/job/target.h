@@ -48,6 +48,11 @@ class Target {
   /// applies to them); false for runs inside their own machine (VMs).
   virtual bool SandboxesRuns() const = 0;
 
+  /// The files `build` read, as repository paths or patterns (build/build_inputs.h): what the
+  /// compiler's dependency files or kbuild's .cmd files name, plus the build system's files.
+  /// nullopt when it cannot be known (no dependency files): then no commit is avoided.
+  virtual std::optional<std::vector<std::string>> BuildInputs(const store::BuildRow& build) = 0;
+
   /// The run's status and title from what the runner said and its console log.
   virtual ClassifiedRun Classify(const run::RunRecord& record, std::string_view log) const = 0;
 

@@ -75,6 +75,7 @@ struct BisectionResult {
   std::string title;  ///< the target crash title
   int revisions_tested = 0;
   int builds = 0;
+  int builds_avoided = 0;  ///< commits not built: they change no input of the build
   int runs = 0;
   Timing time;
   std::vector<std::string> recipients_to;

@@ -156,6 +156,7 @@ std::string ToJson(const BisectionResult& r) {
       {"title", r.title},
       {"revisions_tested", r.revisions_tested},
       {"builds", r.builds},
+      {"builds_avoided", r.builds_avoided},
       {"runs", r.runs},
       {"time",
        {{"total_s", r.time.total_s}, {"build_s", r.time.build_s}, {"test_s", r.time.test_s}}},
@@ -223,6 +224,7 @@ Result<BisectionResult> ResultFromJson(std::string_view text) {
   r.title = Str(j, "title");
   r.revisions_tested = static_cast<int>(Int(j, "revisions_tested"));
   r.builds = static_cast<int>(Int(j, "builds"));
+  r.builds_avoided = static_cast<int>(Int(j, "builds_avoided"));
   r.runs = static_cast<int>(Int(j, "runs"));
   const json& time = Member(j, "time");
   r.time = {Num(time, "total_s"), Num(time, "build_s"), Num(time, "test_s")};

@@ -67,6 +67,10 @@ CREATE TABLE IF NOT EXISTS runs (
   truncated INTEGER NOT NULL DEFAULT 0,
   UNIQUE (build_key, test_key, run_index)
 );
+CREATE TABLE IF NOT EXISTS build_inputs (
+  key TEXT PRIMARY KEY,
+  patterns TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS decisions (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   job_id INTEGER NOT NULL,
@@ -373,6 +377,24 @@ Result<void> Store::PutBuild(const BuildRow& b) {
   st.Bind(9, b.duration_s).Bind(10, b.compiler).Bind(11, b.source_dir);
   if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording build");
   return {};
+}
+
+Result<void> Store::PutBuildInputs(const std::string& key,
+                                   const std::vector<std::string>& patterns) {
+  std::lock_guard lock(mu_);
+  Statement st(db_, "INSERT OR REPLACE INTO build_inputs (key, patterns) VALUES (?, ?)");
+  st.Bind(1, key).Bind(2, ToJson(patterns));
+  if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording a build's inputs");
+  return {};
+}
+
+Result<std::optional<std::vector<std::string>>> Store::FindBuildInputs(const std::string& key) {
+  std::lock_guard lock(mu_);
+  Statement st(db_, "SELECT patterns FROM build_inputs WHERE key = ?");
+  st.Bind(1, key);
+  if (!st.ok()) return SqlError(db_, "reading a build's inputs");
+  if (st.Step() != SQLITE_ROW) return std::optional<std::vector<std::string>>();
+  return std::optional<std::vector<std::string>>(FromJson(st.Text(0)));
 }
 
 Result<std::vector<RunRow>> Store::FindRuns(const std::string& build_key,

@@ -103,6 +103,10 @@ class Store {
 
   Result<std::optional<BuildRow>> FindBuild(const std::string& key);
   Result<void> PutBuild(const BuildRow& build);
+  /// The files a build read (repository paths, or glob patterns), for build avoidance: a
+  /// commit that changes none of them builds the same program as its parent.
+  Result<void> PutBuildInputs(const std::string& key, const std::vector<std::string>& patterns);
+  Result<std::optional<std::vector<std::string>>> FindBuildInputs(const std::string& key);
 
   /// Runs of (build_key, test_key) in index order.
   Result<std::vector<RunRow>> FindRuns(const std::string& build_key, const std::string& test_key);
