@@ -397,9 +397,13 @@ Result<DemoRepo> MakeDemoRepo(const std::filesystem::path& dir) {
   demo.planted_title = "store: drop redundant cache invalidation in store_remove";
   // The prefix map keeps the worktree's path out of the debug info, so a commit's signature is
   // the same whatever the state directory.
+  // One object per source with its dependency file (-MMD), as most builds do: culprit reads
+  // them to know which commits cannot change the program (documentation-only ones).
   demo.build_command =
-      "cc -g -O1 -fsanitize=address -fno-omit-frame-pointer -ffile-prefix-map=\"$PWD\"=. -Isrc "
-      "-o \"$CULPRIT_OUT/kv\" src/*.c";
+      "rm -rf obj && mkdir obj && for f in src/*.c; do "
+      "cc -c -MMD -g -O1 -fsanitize=address -fno-omit-frame-pointer -ffile-prefix-map=\"$PWD\"=. "
+      "-Isrc -o \"obj/$(basename \"$f\" .c).o\" \"$f\" || exit 1; done && "
+      "cc -fsanitize=address -o \"$CULPRIT_OUT/kv\" obj/*.o";
   demo.test_command = "\"$CULPRIT_OUT/kv\" --selftest";
   return demo;
 }

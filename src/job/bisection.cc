@@ -722,7 +722,12 @@ Result<void> Bisection::Step(std::optional<decide::Conclusion>* done) {
     // The runs in flight are evidence like any other: record them, then ask again.
     plan = {};
   }
-  if ((Runs() > 1 || config_.builders > 1) && !plan.empty() && !plan.conclusion) {
+  // A round worth a line: something built, avoided or cancelled, or a commit's test begun
+  // (not the runs that keep a test's VMs busy).
+  const bool news = !plan.builds.empty() || !plan.avoided.empty() || !plan.cancel.empty() ||
+                    std::any_of(plan.runs.begin(), plan.runs.end(),
+                                [&](const auto& r) { return busy.RunsOn(r.commit) == 0; });
+  if ((Runs() > 1 || config_.builders > 1) && news && !plan.conclusion) {
     parts_.log.Note("round " + std::to_string(++rounds_) + ": " + plan.Describe(dag_));
   }
   auto recorded = Start(plan);
@@ -789,6 +794,7 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
                              .runs = static_cast<int>(state.runs.size()),
                              .build_s = state.build && !state.cached ? state.build->duration_s : 0};
     t.position = c;
+    t.avoided = state.avoided;
     for (const store::RunRow& run : state.runs) {
       const bool target = ToOutcome(run, target_) == Outcome::kTargetCrash;
       t.target_crashes += target;

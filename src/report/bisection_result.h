@@ -54,7 +54,8 @@ struct TestedRevision {
   double build_s = 0;
   double test_s = 0;
   std::vector<RunSummary> run_list;  ///< every run, in order
-  int position = -1;  ///< index in the searched range, oldest first (topological); -1 unknown
+  int position = -1;     ///< index in the searched range, oldest first (topological); -1 unknown
+  bool avoided = false;  ///< not built: given its first parent's program (build avoidance)
 };
 
 struct BisectionResult {

@@ -43,7 +43,7 @@ json TestedJson(const TestedRevision& t, decide::Mode mode) {
           {"build_log", t.build_log}, {"target_crashes", t.target_crashes},
           {"runs", t.runs},           {"build_s", t.build_s},
           {"test_s", t.test_s},       {"position", t.position},
-          {"run_list", runs}};
+          {"avoided", t.avoided},     {"run_list", runs}};
 }
 
 // Readers that never throw: a missing key or one of another type gives the default.
@@ -114,6 +114,7 @@ TestedRevision TestedFromJson(const json& j) {
   t.build_s = Num(j, "build_s");
   t.test_s = Num(j, "test_s");
   t.position = static_cast<int>(Int(j, "position", -1));
+  t.avoided = Bool(j, "avoided");
   for (const auto& r : Arr(j, "run_list"))
     t.run_list.push_back({.index = static_cast<int>(Int(r, "index")),
                           .result = Str(r, "result"),
