@@ -49,7 +49,8 @@ int RunBisect(const BisectFlags& f, CLI::App* cmd) {
     if (!ok) return ReportError(ok.error().message);
   }
   report::ProgressLog log = TerminalLog();
-  return Finish(job::RunJob(&config, /*resume=*/false, config.state_dir, log), log);
+  return Finish(job::RunJob(&config, /*resume=*/false, config.state_dir, log, CatchInterruptions()),
+                log);
 }
 
 }  // namespace
@@ -82,7 +83,8 @@ void AddResumeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--state", *state, "the job's state directory (default .culprit)");
   cmd->callback([state, exit_code] {
     report::ProgressLog log = TerminalLog();
-    *exit_code = Finish(job::RunJob(nullptr, /*resume=*/true, *state, log), log);
+    *exit_code =
+        Finish(job::RunJob(nullptr, /*resume=*/true, *state, log, CatchInterruptions()), log);
   });
 }
 

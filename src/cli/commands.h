@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 
 #include "report/progress_log.h"
 
@@ -24,6 +25,11 @@ void AddSlurmNodeCommand(CLI::App& app, int* exit_code);
 
 /// The log on stdout, with the progress line on stderr when stderr is a terminal.
 report::ProgressLog TerminalLog();
+
+/// Ctrl-C and SIGTERM while a job runs: the first stops the job at its next step (resumable,
+/// and the error says how to continue it), a second ends culprit at once. The returned
+/// function says whether one came.
+std::function<bool()> CatchInterruptions();
 
 /// Prints "culprit: MESSAGE" to stderr and returns 1, the exit status of every error.
 int ReportError(const std::string& message);

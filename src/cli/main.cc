@@ -1,6 +1,8 @@
 // culprit: finds the commit that introduced (or fixed) a crash.
+#include <signal.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -9,6 +11,24 @@ namespace culprit::cli {
 
 report::ProgressLog TerminalLog() {
   return report::ProgressLog(std::cout, isatty(STDERR_FILENO) ? &std::cerr : nullptr);
+}
+
+namespace {
+
+volatile std::sig_atomic_t interrupted = 0;
+
+void OnInterrupt(int) { interrupted = 1; }
+
+}  // namespace
+
+std::function<bool()> CatchInterruptions() {
+  struct sigaction action {};
+  action.sa_handler = OnInterrupt;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;  // a second one takes the default action: culprit ends
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  return [] { return interrupted != 0; };
 }
 
 int ReportError(const std::string& message) {

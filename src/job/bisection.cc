@@ -140,6 +140,7 @@ class Bisection {
   void ShowCommit(CommitIndex c);
   void FlushRuns(CommitIndex c);
   void PrintVerdicts();
+  std::string VerdictDetail(CommitIndex c);
   void Status();
   Result<void> Drain();
   Result<report::BisectionResult> Finish(const decide::Conclusion& k);
@@ -609,14 +610,33 @@ void Bisection::PrintVerdicts() {
       continue;
     }
     const std::string word(decide::VerdictWord(v, config_.mode));
+    const std::string detail = VerdictDetail(c);
     if (state.printed == CommitVerdict::kUndecided) {
-      parts_.log.Verdict(word, Id(c));
+      parts_.log.Verdict(word, Id(c), detail);
     } else {
       parts_.log.Note("# culprit changed its verdict on " + Id(c) + ": " + word + " (was " +
-                      std::string(decide::VerdictWord(state.printed, config_.mode)) + ")");
+                      std::string(decide::VerdictWord(state.printed, config_.mode)) + "; " +
+                      detail + ")");
     }
     state.printed = v;
   }
+}
+
+// What a verdict rests on: "2 of 10 runs crashed", "build failed", "10 runs untestable".
+std::string Bisection::VerdictDetail(CommitIndex c) {
+  const CommitState& state = commits_[c];
+  if (state.build && !state.build->ok) return "build failed";
+  int target = 0, usable = 0, untestable = 0;
+  for (const store::RunRow& r : state.runs) {
+    const Outcome o = ToOutcome(r, target_);
+    target += o == Outcome::kTargetCrash;
+    usable += o == Outcome::kTargetCrash || o == Outcome::kOk || o == Outcome::kOtherCrash;
+    untestable += o == Outcome::kUntestable;
+  }
+  std::string text = std::to_string(target) + " of " + std::to_string(usable) + " runs crashed";
+  if (untestable > 0) text += ", " + std::to_string(untestable) + " untestable";
+  if (state.avoided) text += "; not built: its parent's program";
+  return text;
 }
 
 void Bisection::Status() {

@@ -346,7 +346,8 @@ class LoopTest : public ::testing::TestWithParam<LoopScenario> {
 // The last verdict the log printed per commit: "# git bisect WORD H" or a changed mind.
 std::map<std::string, std::string> PrintedVerdicts(const std::string& log) {
   std::map<std::string, std::string> last;
-  static const std::regex kVerdict(R"(^# git bisect (good|bad|old|new|skip) ([0-9a-f]{40})$)");
+  static const std::regex kVerdict(
+      R"(^# git bisect (good|bad|old|new|skip) ([0-9a-f]{40})( \(.*\))?$)");
   static const std::regex kChanged(
       R"(^# culprit changed its verdict on ([0-9a-f]{40}): (good|bad|old|new|skip) )");
   std::istringstream in(log);

@@ -146,7 +146,8 @@ Result<int> TestOneCommit(const JobConfig& given, const std::string& rev,
 
 Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
                                        const std::filesystem::path& state_dir,
-                                       report::ProgressLog& log) {
+                                       report::ProgressLog& log,
+                                       std::function<bool()> interrupted) {
   if (config) {
     if (auto ok = Validate(*config); !ok) return tl::unexpected(ok.error());
   }
@@ -178,7 +179,9 @@ Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
   if (!executor) return finish_on_bad_input(executor.error());
   auto real = MakeRealParts(job->config, state_dir, **executor);
   if (!real) return finish_on_bad_input(real.error());
-  auto result = RunBisection(job->config, job->id, real->View(**store, log));
+  Parts parts = real->View(**store, log);
+  if (interrupted) parts.interrupted = [interrupted](std::string_view) { return interrupted(); };
+  auto result = RunBisection(job->config, job->id, parts);
   if (std::string done = (*executor)->Summary(); !done.empty()) log.Note(done);
   if (!result) return finish_on_bad_input(result.error());
   std::string json = report::ToJson(*result);

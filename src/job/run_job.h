@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "base/result.h"
@@ -30,8 +31,11 @@ Result<int> TestOneCommit(const JobConfig& config, const std::string& rev,
                           report::ProgressLog& log);
 
 /// Everything at once: validate, open repo, worktree and store, run, write --json.
+/// `interrupted` (may be empty) is asked between steps: true stops the job, resumable
+/// (Ctrl-C), with an error saying how to continue it.
 Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
                                        const std::filesystem::path& state_dir,
-                                       report::ProgressLog& log);
+                                       report::ProgressLog& log,
+                                       std::function<bool()> interrupted = {});
 
 }  // namespace culprit::job

@@ -71,7 +71,7 @@ void ProgressLog::RunResults(const std::vector<std::string>& results,
   bool all_same = true;
   for (const auto& r : results) all_same = all_same && r == results.front();
   if (all_same && results.size() > 1) {
-    log_ << "all runs: " << results.front() << "\n";
+    log_ << "all " << results.size() << " runs: " << results.front() << "\n";
   } else {
     for (size_t i = 0; i < results.size(); i++)
       log_ << "run #" << (i < indices.size() ? indices[i] : static_cast<int>(i)) << ": "
@@ -80,9 +80,12 @@ void ProgressLog::RunResults(const std::vector<std::string>& results,
   log_.flush();
 }
 
-void ProgressLog::Verdict(const std::string& verdict, const std::string& commit) {
+void ProgressLog::Verdict(const std::string& verdict, const std::string& commit,
+                          const std::string& detail) {
   ClearStatus();
-  log_ << "# git bisect " << verdict << " " << commit << "\n";
+  log_ << "# git bisect " << verdict << " " << commit;
+  if (!detail.empty()) log_ << " (" << detail << ")";
+  log_ << "\n";
   log_.flush();
 }
 

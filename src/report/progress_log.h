@@ -34,7 +34,9 @@ class ProgressLog {
   void RunResults(const std::vector<std::string>& results, int first_index);
   /// The same for runs numbered `indices` (parallel runs need not be consecutive).
   void RunResults(const std::vector<std::string>& results, const std::vector<int>& indices);
-  void Verdict(const std::string& verdict, const std::string& commit);
+  /// "# git bisect good H (DETAIL)", the detail saying what the verdict rests on.
+  void Verdict(const std::string& verdict, const std::string& commit,
+               const std::string& detail = "");
   void Note(const std::string& text);
   /// Replaces the terminal progress line; no-op without a status stream.
   void Status(const std::string& text);

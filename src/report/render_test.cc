@@ -138,8 +138,8 @@ TEST(ProgressLog, CopiesLinesNotTheStatus) {
   log.RunResults({"OK", "OK"}, 0);
   log.CopyTo(nullptr);
   log.Note("after");
-  EXPECT_EQ(out.str(), "before\ntesting commit abc\nall runs: OK\nafter\n");
-  EXPECT_EQ(copy.str(), "testing commit abc\nall runs: OK\n");
+  EXPECT_EQ(out.str(), "before\ntesting commit abc\nall 2 runs: OK\nafter\n");
+  EXPECT_EQ(copy.str(), "testing commit abc\nall 2 runs: OK\n");
   EXPECT_NE(status.str().find("step 1"), std::string::npos);
 }
 
@@ -148,7 +148,7 @@ TEST(ProgressLog, CollapsesIdenticalRuns) {
   ProgressLog log(out, nullptr);
   log.RunResults({"OK", "OK", "OK"}, 0);
   log.RunResults({"OK", "crashed: X"}, 0);
-  EXPECT_EQ(out.str(), "all runs: OK\nrun #0: OK\nrun #1: crashed: X\n");
+  EXPECT_EQ(out.str(), "all 3 runs: OK\nrun #0: OK\nrun #1: crashed: X\n");
 }
 
 }  // namespace

@@ -36,10 +36,13 @@ ScratchDir::~ScratchDir() {
 }
 
 CliResult RunCulprit(const std::vector<std::string>& args, const std::filesystem::path& json,
-                     double kill_after_s) {
+                     double kill_after_s, const std::string& kill_signal) {
   ScratchDir io;
-  std::string cmd =
-      kill_after_s > 0 ? "exec timeout -s KILL " + std::to_string(kill_after_s) + " " : "exec ";
+  std::string cmd = kill_after_s > 0
+                        ? "exec timeout " +
+                              std::string(kill_signal == "KILL" ? "" : "--preserve-status ") +
+                              "-s " + kill_signal + " " + std::to_string(kill_after_s) + " "
+                        : "exec ";
   cmd += Quote(CULPRIT_BINARY);
   for (const auto& a : args) cmd += " " + Quote(a);
   cmd += " 2> " + Quote((io.path() / "err").string());
@@ -56,7 +59,7 @@ CliResult RunCulprit(const std::vector<std::string>& args, const std::filesystem
   r.out = Slurp(io.path() / "out");
   r.err = Slurp(io.path() / "err");
   // `timeout -s KILL` reports the kill as exit 137.
-  if (kill_after_s > 0 && r.exit_code == 137) r.signal = 9;
+  if (kill_after_s > 0 && kill_signal == "KILL" && r.exit_code == 137) r.signal = 9;
   if (!json.empty() && std::filesystem::exists(json))
     r.json = nlohmann::json::parse(Slurp(json), nullptr, false);
   return r;

@@ -29,9 +29,10 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
-/// Runs `culprit ARGS...` with a time bound; `kill_after_s` > 0 sends SIGKILL then.
+/// Runs `culprit ARGS...` with a time bound; `kill_after_s` > 0 sends `kill_signal` (a name
+/// for timeout -s: KILL, INT, TERM) then.
 CliResult RunCulprit(const std::vector<std::string>& args, const std::filesystem::path& json = {},
-                     double kill_after_s = 0);
+                     double kill_after_s = 0, const std::string& kill_signal = "KILL");
 
 /// Build and test commands for histories made by FillHistory: the build copies `bug` and
 /// `code.txt` into $CULPRIT_OUT (and fails where a `broken` file exists); the test prints an

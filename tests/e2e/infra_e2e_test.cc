@@ -130,6 +130,24 @@ TEST(Infra, AFullDiskStopsTheJobAndResumeFinishesIt) {
       << resumed.out;
 }
 
+// Ctrl-C (or SIGTERM) stops the job at its next step and says how to continue it; resume does.
+TEST(Interrupt, SigintSaysHowToResume) {
+  for (const char* signal : {"INT", "TERM"}) {
+    Repo r;
+    ScratchDir dir;
+    std::vector<std::string> args = Args(r, dir, "sleep 0.3; " + TestCommand(3));
+    CliResult stopped = RunCulprit(args, {}, /*kill_after_s=*/1.5, signal);
+    EXPECT_EQ(stopped.exit_code, 1) << signal << ": " << stopped.out << stopped.err;
+    EXPECT_NE(stopped.err.find("interrupted"), std::string::npos) << stopped.err;
+    EXPECT_NE(stopped.err.find("culprit resume --state " + (dir.path() / "state").string()),
+              std::string::npos)
+        << stopped.err;
+    CliResult resumed = RunCulprit({"resume", "--state", (dir.path() / "state").string()});
+    EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+    EXPECT_NE(resumed.out.find(r.planted + " is the first bad commit"), std::string::npos);
+  }
+}
+
 // A commit subject in Latin-1 (not UTF-8): the JSON parses, the HTML and the e-mail are UTF-8.
 TEST(Encoding, Latin1CommitSubjectGivesValidOutputs) {
   TestRepo repo;
