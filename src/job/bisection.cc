@@ -100,6 +100,22 @@ std::string Tail(const std::string& text, size_t lines) {
   return out.size() > 400 ? out.substr(out.size() - 400) : out;
 }
 
+// "300 s", "1.5 s".
+std::string FormatSeconds(double s) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", s);
+  return text;
+}
+
+// A path in a crash report as a repository path: culprit's private checkout, where the build
+// ran, is not where the user's file is.
+std::string RepositoryPath(const std::string& path, const std::string& source_dir) {
+  if (source_dir.empty()) return path;
+  std::string prefix = source_dir;
+  if (prefix.back() != '/') prefix += '/';
+  return path.starts_with(prefix) ? path.substr(prefix.size()) : path;
+}
+
 class Bisection {
  public:
   Bisection(const JobConfig& config, int64_t job_id, Parts parts)
@@ -112,6 +128,9 @@ class Bisection {
   Result<report::BisectionResult> Run();
 
  private:
+  /// Adds the wall time since the last call to the job's active time in the store (at most
+  /// every few seconds unless `now`), so that a killed job loses little of it.
+  Result<void> SaveTime(bool now);
   Result<void> LoadGraph();
   Result<void> CheckOrder();
   Result<void> MakeEngine();
@@ -140,6 +159,7 @@ class Bisection {
   void ShowCommit(CommitIndex c);
   void FlushRuns(CommitIndex c);
   void PrintVerdicts();
+  std::string SameProgramRun(CommitIndex c) const;
   std::string VerdictDetail(CommitIndex c);
   void Status();
   Result<void> Drain();
@@ -152,6 +172,7 @@ class Bisection {
 
   const JobConfig& config_;
   int64_t job_id_;
+  Clock::time_point time_saved_ = Clock::now();
   Parts parts_;
   Dispatcher dispatch_;
   InfraPolicy infra_;
@@ -549,6 +570,12 @@ Result<void> Bisection::RecordHeldRuns() {
   target_ = PickTarget(all);
   if (!target_.title.empty()) {
     target_known_ = true;
+    if (IsTimeoutTitle(target_.title)) {
+      parts_.log.Note("warning: the crash to bisect is '" + target_.title +
+                      "': the test ran past --timeout (" + FormatSeconds(config_.timeout_s) +
+                      ") on the bad commit. If it only needs more time, stop (Ctrl-C) and "
+                      "raise --timeout; a test that never ends looks the same at every commit");
+    }
     if (auto ok = parts_.store.SetTarget(job_id_, target_.title, target_.alt_titles); !ok)
       return ok;
   }
@@ -599,8 +626,12 @@ void Bisection::PrintVerdicts() {
     if (c == problem_.bad) continue;
     CommitState& state = commits_[c];
     if (!state.unprinted.empty() || busy.RunsOn(c) > 0 || busy.Building(c)) continue;
-    // A commit given its parent's program and never run has nothing of its own to judge by.
-    if (state.avoided && state.runs.empty()) continue;
+    // A commit given its parent's program, or built but never run (a speculative build the
+    // walk did not need), has nothing of its own to show unless another commit with the same
+    // program was run.
+    if (state.printed == CommitVerdict::kUndecided && state.runs.empty() &&
+        !(state.build && !state.build->ok) && SameProgramRun(c).empty())
+      continue;
     const CommitVerdict v = engine_->VerdictOf(c);
     // A verdict that goes back to undecided is not news; one that turns over is.
     if (v == state.printed || v == CommitVerdict::kUndecided) continue;
@@ -622,6 +653,19 @@ void Bisection::PrintVerdicts() {
   }
 }
 
+// Another commit built into the same program whose runs were made, or "".
+std::string Bisection::SameProgramRun(CommitIndex c) const {
+  auto it = commits_.find(c);
+  if (it == commits_.end() || !it->second.build || !it->second.build->ok) return "";
+  const std::string& signature = it->second.build->signature;
+  for (const auto& [other, state] : commits_) {
+    if (other != c && !state.runs.empty() && state.build && state.build->ok &&
+        state.build->signature == signature)
+      return Id(other);
+  }
+  return "";
+}
+
 // What a verdict rests on: "2 of 10 runs crashed", "build failed", "10 runs untestable".
 std::string Bisection::VerdictDetail(CommitIndex c) {
   const CommitState& state = commits_[c];
@@ -632,6 +676,10 @@ std::string Bisection::VerdictDetail(CommitIndex c) {
     target += o == Outcome::kTargetCrash;
     usable += o == Outcome::kTargetCrash || o == Outcome::kOk || o == Outcome::kOtherCrash;
     untestable += o == Outcome::kUntestable;
+  }
+  if (state.runs.empty()) {
+    if (std::string twin = SameProgramRun(c); !twin.empty()) return "same program as " + twin;
+    return "no runs of its own: judged from the commits around it";
   }
   std::string text = std::to_string(target) + " of " + std::to_string(usable) + " runs crashed";
   if (untestable > 0) text += ", " + std::to_string(untestable) + " untestable";
@@ -714,8 +762,17 @@ Result<void> Bisection::OnFinished(const job::Finished& f) {
   return AfterRecord(f.commit);
 }
 
+Result<void> Bisection::SaveTime(bool now) {
+  const Clock::time_point t = Clock::now();
+  const double elapsed = std::chrono::duration<double>(t - time_saved_).count();
+  if (!now && elapsed < 5) return {};
+  time_saved_ = t;
+  return parts_.store.AddJobTime(job_id_, elapsed);
+}
+
 Result<void> Bisection::Step(std::optional<decide::Conclusion>* done) {
   if (Interrupted("plan")) return Fail(ErrorKind::kInterrupted, "interrupted");
+  if (auto ok = SaveTime(false); !ok) return ok;
   if (auto give_up = infra_.GiveUp()) return Fail(ErrorKind::kInfra, *give_up);
   decide::InFlight busy = dispatch_.InFlight();
   // Runs of the bad commit held back until the target is known count as in flight.
@@ -790,6 +847,15 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
   r.release = k.flags.release;
   r.outcome = k.kind;
   r.error = k.error;
+  if (k.kind == decide::ConclusionKind::kHorizon && IsTimeoutTitle(target_.title)) {
+    // The "crash" is culprit's own timeout and it is there at the oldest commit tried too:
+    // the test is what fails, not the history.
+    r.outcome = decide::ConclusionKind::kError;
+    r.error = "the test looks broken: it ends in '" + target_.title +
+              "' at every commit tried, back to " + ShortHash(Id(k.culprit)) +
+              "; check the test command, or raise --timeout (now " +
+              FormatSeconds(config_.timeout_s) + ") if it only needs more time";
+  }
   if (k.kind == decide::ConclusionKind::kError && r.error.empty()) r.error = "bisection failed";
   for (const auto& cand : k.candidates) {
     r.candidates.push_back({.commit = Id(cand.commit),
@@ -833,7 +899,11 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
     r.time.test_s += t.test_s;
     r.tested.push_back(std::move(t));
   }
-  r.time.total_s = r.time.build_s + r.time.test_s;
+  // Wall time over every session of the job (builds and runs overlap, so it is not their sum).
+  if (auto ok = SaveTime(true); !ok) return tl::unexpected(ok.error());
+  auto job = parts_.store.Job(job_id_);
+  if (!job) return tl::unexpected(job.error());
+  r.time.total_s = *job ? (*job)->active_s : r.time.build_s + r.time.test_s;
   r.builds_avoided = builds_avoided_;
   const bool found = k.kind == decide::ConclusionKind::kFound;
   if (k.culprit != decide::kNoCommit && (found || k.kind == decide::ConclusionKind::kHorizon)) {
@@ -867,7 +937,7 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
     if (run == state.runs.end() || !state.build) continue;
     crash::Report rep = crash::Parse(ReadBounded(run->log_path, config_.max_output_bytes));
     r.crash_report = rep.report;
-    r.guilty_file = rep.guilty_file;
+    r.guilty_file = RepositoryPath(rep.guilty_file, state.build->source_dir);
     if (found) parts_.target.AddDetails(*run, *state.build, parts_.repo, r);
     break;
   }
@@ -894,6 +964,7 @@ Result<report::BisectionResult> Bisection::Run() {
   while (!conclusion) {
     if (auto ok = Step(&conclusion); !ok) {
       dispatch_.CancelAll();
+      (void)SaveTime(true);  // best effort: the job already fails with the first error
       parts_.log.ClearStatus();
       return tl::unexpected(ok.error());
     }

@@ -180,7 +180,9 @@ const Field<JobConfig> kJobFields[] = {
      .question = true},
     {.key = "runs",
      .member = &JobConfig::runs,
-     .help = "runs per tested commit; for kernel jobs, VM runs",
+     .help = "git: runs per tested commit; syzbot: runs per commit, twice as many on the bad "
+             "commit and once the crash is seen flaky (as syzbot does); bayes: unused, it "
+             "decides each commit's runs (bounded by --max-runs). Kernel jobs: VM boots",
      .flag = "--runs",
      .range = {.min = 1}},
     {.key = "jobs",

@@ -1,6 +1,7 @@
 #include "job/dispatcher.h"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -62,6 +63,8 @@ struct Dispatcher::Pending {
   store::RunRow run_row;
   Result<run::RunRecord> run_result = Fail(ErrorKind::kInternal, "run never ran");
   bool cancel_requested = false;
+  /// The task's wall time: the build with its checkout, the run with its set-up and clean-up.
+  double task_s = 0;
 };
 
 Dispatcher::Dispatcher(const JobConfig& config, int64_t job_id, Parts parts)
@@ -120,6 +123,7 @@ Result<void> Dispatcher::StartBuild(decide::CommitIndex commit, const std::strin
   build::Builder& builder = parts_.builder;
   slot_busy_[static_cast<size_t>(slot)] = true;
   WorkPool::Ticket t = pool_.Start([raw, &worktree, &builder](std::stop_token stop) {
+    const auto start = std::chrono::steady_clock::now();
     if (auto ok = worktree.Checkout(raw->commit_id); !ok) {
       raw->build_result = Wrap(ok.error(), "checking out " + ShortHash(raw->commit_id));
       return;
@@ -127,6 +131,7 @@ Result<void> Dispatcher::StartBuild(decide::CommitIndex commit, const std::strin
     build::BuildSpec spec = raw->build_spec;
     spec.stop = stop;
     raw->build_result = builder.Build(spec);
+    raw->task_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   });
   pending_.emplace(t, std::move(p));
   return {};
@@ -169,11 +174,13 @@ Result<void> Dispatcher::StartRuns(decide::CommitIndex commit, const std::string
                                .job_id = job_id_};
     Pending* raw = p.get();
     WorkPool::Ticket t = pool_.Start([raw, &runner](std::stop_token stop) {
+      const auto start = std::chrono::steady_clock::now();
       run::RunSpec spec = raw->run_spec;
       spec.stop = stop;
       raw->run_result = runner.Run(spec);
       std::error_code ec;
       fs::remove_all(spec.work_dir, ec);
+      raw->task_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     });
     pending_.emplace(t, std::move(p));
   }
@@ -227,7 +234,7 @@ Result<Finished> Dispatcher::Complete(Pending& p) {
     row.exit_code = rec.exit_code;
     row.signature = rec.signature;
     row.compiler = rec.compiler;
-    row.duration_s = rec.duration.count();
+    row.duration_s = std::max(rec.duration.count(), p.task_s);
     if (auto ok = parts_.store.PutBuild(row); !ok) return tl::unexpected(ok.error());
     f.build = std::move(row);
     return f;
@@ -261,7 +268,7 @@ Result<Finished> Dispatcher::Complete(Pending& p) {
     row.exit_code = rec.exit_code;
     row.signal = rec.signal;
     f.network_isolated = rec.network_isolated;
-    row.duration_s = rec.duration.count();
+    row.duration_s = std::max(rec.duration.count(), p.task_s);
   }
   std::error_code ec;
   const uintmax_t size = fs::file_size(p.run_spec.log_path, ec);

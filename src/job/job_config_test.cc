@@ -313,7 +313,10 @@ TEST(JobConfig, FlagsComeFromTheTable) {
                 "--infra-patience", "--build-inputs", "--paths", "--network",  "--timeout",
                 "--memory",         "--state",        "--json",  "--strategy", "--confidence",
                 "--max-builds",     "--max-runs",     "--title", "--executor"}));
-  EXPECT_EQ(JobFlags()[6].help, "runs per tested commit; for kernel jobs, VM runs (default: 10)");
+  EXPECT_EQ(JobFlags()[6].help,
+            "git: runs per tested commit; syzbot: runs per commit, twice as many on the bad "
+            "commit and once the crash is seen flaky (as syzbot does); bayes: unused, it decides "
+            "each commit's runs (bounded by --max-runs). Kernel jobs: VM boots (default: 10)");
   EXPECT_EQ(JobFlags()[6].type_name, "INT");
   EXPECT_TRUE(JobFlags()[2].repeatable);
 

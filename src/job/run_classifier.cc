@@ -11,6 +11,8 @@
 namespace culprit::job {
 namespace {
 
+constexpr std::string_view kTimedOut = "test timed out";
+
 std::string SignalName(int sig) {
   const char* abbrev = sigabbrev_np(sig);
   return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
@@ -49,7 +51,7 @@ ClassifiedRun ClassifyRun(const run::RunRecord& record, std::string_view log) {
   if (record.timed_out) {
     // A hang is a crash of its own kind; it matches the target only if the target is a hang.
     out.status = store::RunStatus::kCrashed;
-    out.title = "test timed out";
+    out.title = std::string(kTimedOut);
     return out;
   }
   // A shell that runs the reproducer as a child reports its death by signal N as 128 + N.
@@ -110,6 +112,10 @@ std::string DescribeStatus(const store::RunRow& run) {
       return run.title.empty() ? "infrastructure error" : "infrastructure error: " + run.title;
   }
   return "?";
+}
+
+bool IsTimeoutTitle(std::string_view title) {
+  return title == kTimedOut || title == RunStageName(RunStage::kNoOutput);
 }
 
 TargetCrash PickTarget(const std::vector<store::RunRow>& runs) {

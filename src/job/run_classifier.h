@@ -37,6 +37,10 @@ std::string Describe(const store::RunRow& run);
 /// The same without the note about a cut log.
 std::string DescribeStatus(const store::RunRow& run);
 
+/// A title that is culprit's own word for a test that ran out of time ("test timed out", "no
+/// output from test machine"): a bisected one deserves a warning naming --timeout.
+bool IsTimeoutTitle(std::string_view title);
+
 /// The target crash picked from the crashes seen on the bad commit: the most frequent title,
 /// ties broken by first appearance. Empty title if none crashed.
 TargetCrash PickTarget(const std::vector<store::RunRow>& runs);

@@ -85,10 +85,18 @@ std::string QuotedList(const std::vector<std::string>& items) {
 }
 
 void WriteCosts(const BisectionResult& r, std::ostream& out) {
-  out << "revisions tested: " << r.revisions_tested
-      << ", total time: " << FormatDuration(std::chrono::duration<double>(r.time.total_s))
-      << " (build: " << FormatDuration(std::chrono::duration<double>(r.time.build_s))
-      << ", test: " << FormatDuration(std::chrono::duration<double>(r.time.test_s)) << ")\n";
+  auto d = [](double s) { return FormatDuration(std::chrono::duration<double>(s)); };
+  // The total is wall time. Builds and runs in one at a time add up to it with what culprit
+  // did between them; in parallel their sum exceeds it.
+  const double rest = r.time.total_s - r.time.build_s - r.time.test_s;
+  out << "revisions tested: " << r.revisions_tested << ", total time: " << d(r.time.total_s)
+      << " (build: " << d(r.time.build_s) << ", test: " << d(r.time.test_s);
+  if (rest >= 0.001 * r.time.total_s + 0.0005) {
+    out << ", other: " << d(rest);
+  } else if (rest < -0.001 * r.time.total_s - 0.0005) {
+    out << ", summed over builds and runs in parallel";
+  }
+  out << ")\n";
   out << "builds: " << r.builds << ", runs: " << r.runs << "\n";
 }
 

@@ -48,7 +48,7 @@ TEST(Render, FoundLooksLikeTheSeedLog) {
            " 1 file changed, 18 insertions(+), 3 deletions(-)\n",
            "culprit signature: 2e0a\nparent  signature: 396e\n",
            "revisions tested: 19, total time: 4h29m4.811s (build: 2h5m14.310s, test: "
-           "2h21m48.780s)\n",
+           "2h21m48.780s, other: 2m1.721s)\n",
            "first bad commit: 483fc4e30869f8bd1693aca9cffddb21fb303b32 io_uring: optimise",
            "recipients (to): [\"asml.silence@gmail.com\" \"axboe@kernel.dk\"]\n",
            "crash: general protection fault in __io_queue_sqe\n",
@@ -56,6 +56,28 @@ TEST(Render, FoundLooksLikeTheSeedLog) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing: " << want << "\nin:\n" << text;
   }
   EXPECT_EQ(text.find("cc@example.org"), std::string::npos) << "Cc: is never a recipient";
+}
+
+// The total is wall time: serial builds and runs add up to it with the rest, parallel ones
+// sum to more and say so.
+TEST(Render, TimesAddUpToTheWallTime) {
+  struct {
+    double total, build, test;
+    const char* want;
+  } rows[] = {
+      {10, 4, 6, "total time: 10.000s (build: 4.000s, test: 6.000s)\n"},
+      {12, 4, 6, "total time: 12.000s (build: 4.000s, test: 6.000s, other: 2.000s)\n"},
+      {8, 4, 6,
+       "total time: 8.000s (build: 4.000s, test: 6.000s, summed over builds and runs in "
+       "parallel)\n"},
+  };
+  for (const auto& row : rows) {
+    BisectionResult r = FoundResult();
+    r.time = {row.total, row.build, row.test};
+    std::ostringstream out;
+    WriteText(r, out);
+    EXPECT_NE(out.str().find(row.want), std::string::npos) << row.want << "\nin:\n" << out.str();
+  }
 }
 
 TEST(Render, JsonHasTheDocumentedShape) {

@@ -20,6 +20,8 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE builds ADD COLUMN source_dir TEXT NOT NULL DEFAULT '';",
     // 3: when a job finished or was abandoned (culprit list's duration).
     "ALTER TABLE jobs ADD COLUMN finished TEXT NOT NULL DEFAULT '';",
+    // 4: the wall time the job has been running, summed over culprit's sessions.
+    "ALTER TABLE jobs ADD COLUMN active_s REAL NOT NULL DEFAULT 0;",
 };
 constexpr int kSchemaVersion = 1 + static_cast<int>(std::size(kMigrations));
 
@@ -33,7 +35,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   target_alt_titles TEXT NOT NULL DEFAULT '[]',
   result_json TEXT NOT NULL DEFAULT '',
   created TEXT NOT NULL DEFAULT (datetime('now')),
-  finished TEXT NOT NULL DEFAULT ''
+  finished TEXT NOT NULL DEFAULT '',
+  active_s REAL NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS builds (
   key TEXT PRIMARY KEY,
@@ -126,15 +129,18 @@ JobRecord ReadJob(const Statement& st) {
   job.result_json = st.Text(6);
   job.started = st.Text(7);
   job.finished = st.Text(8);
+  job.active_s = st.Real(9);
   return job;
 }
 
-// The columns ReadJob reads; a read-only database before schema 3 has no `finished`.
+// The columns ReadJob reads; a read-only database before schema 3 has no `finished`, one
+// before 4 no `active_s`.
 std::string JobQuery(int64_t version, const char* rest) {
   return std::string(
              "SELECT id, fingerprint, config_json, status, target_title, "
              "target_alt_titles, result_json, created, ") +
-         (version >= 3 ? "finished" : "''") + " FROM jobs " + rest;
+         (version >= 3 ? "finished" : "''") + (version >= 4 ? ", active_s" : ", 0") +
+         " FROM jobs " + rest;
 }
 
 constexpr const char* kRunning = "status NOT IN ('finished', 'abandoned')";
@@ -330,6 +336,14 @@ Result<void> Store::SetTarget(int64_t job_id, const std::string& title,
   Statement st(db_, "UPDATE jobs SET target_title = ?, target_alt_titles = ? WHERE id = ?");
   st.Bind(1, title).Bind(2, ToJson(alt_titles)).Bind(3, job_id);
   if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording target crash");
+  return {};
+}
+
+Result<void> Store::AddJobTime(int64_t job_id, double seconds) {
+  std::lock_guard lock(mu_);
+  Statement st(db_, "UPDATE jobs SET active_s = active_s + ? WHERE id = ?");
+  st.Bind(1, seconds).Bind(2, job_id);
+  if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording the job's time");
   return {};
 }
 

@@ -28,6 +28,7 @@ struct JobRecord {
   std::string result_json;  ///< the final result when finished
   std::string started;      ///< UTC, "YYYY-MM-DD HH:MM:SS"
   std::string finished;     ///< UTC, when finished or abandoned; empty while running
+  double active_s = 0;      ///< wall seconds culprit has spent on it, over all its sessions
 };
 
 /// How Store::Open treats the state directory.
@@ -100,6 +101,8 @@ class Store {
   Result<void> SetTarget(int64_t job_id, const std::string& title,
                          const std::vector<std::string>& alt_titles);
   Result<void> FinishJob(int64_t job_id, const std::string& result_json);
+  /// Adds `seconds` of wall time to the job's active time (JobRecord::active_s).
+  Result<void> AddJobTime(int64_t job_id, double seconds);
 
   Result<std::optional<BuildRow>> FindBuild(const std::string& key);
   Result<void> PutBuild(const BuildRow& build);
