@@ -108,5 +108,23 @@ TEST(Mistakes, TimesAddUpToTheWallTime) {
   EXPECT_NE(out.out.find("total time: "), std::string::npos) << out.out;
 }
 
+// Budgets hold exactly, with runs in flight on four VMs and two builders: never one run or build
+// more than asked, whatever the strategy.
+TEST(Mistakes, BudgetsAreExact) {
+  for (const char* strategy : {"bayes", "syzbot", "git"}) {
+    Repo r;
+    ScratchDir dir;
+    std::vector<std::string> args = Args(r, dir, BuildCommand(), TestCommand(3));
+    for (const char* more : {"--jobs", "4", "--builders", "2", "--max-runs", "9", "--max-builds",
+                             "3", "--strategy", strategy})
+      args.push_back(more);
+    CliResult out = RunCulprit(args, dir.path() / "result.json");
+    ASSERT_TRUE(out.json.is_object()) << strategy << ": " << out.out << out.err;
+    EXPECT_LE(out.json["runs"].get<int>(), 9) << strategy << ": " << out.out;
+    EXPECT_LE(out.json["builds"].get<int>(), 3) << strategy << ": " << out.out;
+    EXPECT_NE(out.json["outcome"], "found") << strategy << ": too small a budget to be sure";
+  }
+}
+
 }  // namespace
 }  // namespace culprit::e2e
