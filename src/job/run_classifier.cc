@@ -54,6 +54,13 @@ ClassifiedRun ClassifyRun(const run::RunRecord& record, std::string_view log) {
     out.title = std::string(kTimedOut);
     return out;
   }
+  if (record.output_flooded) {
+    // Killed for flooding its output (several times the cap): a failure of its own kind, not
+    // the signal culprit sent.
+    out.status = store::RunStatus::kCrashed;
+    out.title = "test flooded its output";
+    return out;
+  }
   // A shell that runs the reproducer as a child reports its death by signal N as 128 + N.
   int sig = record.signal;
   if (sig == 0 && record.exit_code > 128 && record.exit_code < 128 + 32)

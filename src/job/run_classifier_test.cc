@@ -65,6 +65,16 @@ TEST(RunClassifier, StatusFromExitAndLog) {
        "",
        store::RunStatus::kCrashed,
        "timed out"},
+      {"flood",
+       {.exit_code = -1, .signal = SIGKILL, .output_truncated = true, .output_flooded = true},
+       "xxxx",
+       store::RunStatus::kCrashed,
+       "test flooded its output"},
+      {"flood_after_a_crash",
+       {.exit_code = -1, .signal = SIGKILL, .output_truncated = true, .output_flooded = true},
+       kAsanLog,
+       store::RunStatus::kCrashed,
+       "ASan"},
   };
   for (const Row& r : rows) {
     ClassifiedRun got = ClassifyRun(r.record, r.log);

@@ -46,6 +46,7 @@ class ProcessRunner : public Runner {
                      .signal = run->signal,
                      .timed_out = run->timed_out,
                      .output_truncated = run->output_truncated,
+                     .output_flooded = run->output_flooded,
                      .network_isolated = run->network_isolated,
                      .loopback_up = run->loopback_up,
                      .cancelled = run->cancelled,

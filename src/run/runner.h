@@ -45,6 +45,7 @@ struct RunRecord {
   int signal = 0;          ///< the terminating signal, 0 if it exited
   bool timed_out = false;  ///< killed at the timeout
   bool output_truncated = false;
+  bool output_flooded = false;    ///< killed for printing far more than the output cap
   bool network_isolated = false;  ///< ran in a private network namespace
   bool loopback_up = false;       ///< ... with loopback up
   bool cancelled = false;         ///< stopped on request: no evidence either way
