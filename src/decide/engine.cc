@@ -151,16 +151,25 @@ class BisectEngine : public Engine {
       return *plan;
     }
     Plan plan = ActionAsPlan(a, busy, free);
-    // While the bad commit's runs are in flight, the bisection can start on the guess that it
-    // crashes: speculative builds and runs with the slots left (cause mode from a good commit).
+    // While the ends are being checked (the bad commit's runs, then a user's good commit's
+    // build and runs), the bisection can start on the guess that they are what the user says:
+    // speculative builds and runs with the slots left (cause mode from a good commit). The
+    // ends go first; the other machines do not wait for them.
     const bool simple = pb.mode == Mode::kCause && !pb.good.empty() && merge_bases_.empty();
-    if (!simple || a.commit != pb.bad) return plan;
-    const Judgement j = strategy_->Judge(pb.bad, ev_, /*is_bad=*/true);
+    const bool at_good = std::find(pb.good.begin(), pb.good.end(), a.commit) != pb.good.end();
+    if (!simple || (a.commit != pb.bad && !at_good)) return plan;
     InFlight after = busy;
     for (CommitIndex b : plan.builds) after.builds.push_back(b);
     for (const Plan::Runs& r : plan.runs) after.runs.push_back({r.commit, r.runs});
-    const bool covered =
-        j.kind == Judgement::Kind::kBuild ? after.Building(pb.bad) : after.RunsOn(pb.bad) >= j.runs;
+    bool covered = false;
+    if (a.commit == pb.bad) {
+      const Judgement j = strategy_->Judge(pb.bad, ev_, /*is_bad=*/true);
+      covered = j.kind == Judgement::Kind::kBuild ? after.Building(pb.bad)
+                                                  : after.RunsOn(pb.bad) >= j.runs;
+    } else {
+      covered = a.kind == Action::Kind::kBuild ? after.Building(a.commit)
+                                               : after.RunsOn(a.commit) >= a.runs;
+    }
     if (!covered) return plan;
     Capacity left{.builds = free.builds - static_cast<int>(plan.builds.size()),
                   .runs = free.runs - after.TotalRuns() + busy.TotalRuns()};

@@ -249,6 +249,33 @@ TEST(PlanRound, BayesRespectsSlotsAndWorkInFlight) {
   for (CommitIndex b : p.builds) EXPECT_FALSE(busy.Building(b)) << b;
 }
 
+// A user's good commit is built and run right after the bad one, but the other slots do not
+// wait for it: while it builds, commits inside the range are built and run too.
+TEST(PlanRound, TheGoodEndGoesFirstWithoutIdlingTheRest) {
+  CommitDag dag = LinearDag();
+  auto engine = MakeEngine(dag, {.bad = 63, .good = {0}}, {});
+  ASSERT_TRUE(engine.has_value());
+  Engine& e = **engine;
+  e.RecordBuild(63, {.ok = true, .signature = "bad"});
+  for (int i = 0; i < 6; ++i) e.RecordRun(63, Outcome::kTargetCrash);
+  Plan p = e.PlanRound({}, {.builds = 2, .runs = 10});
+  ASSERT_FALSE(p.builds.empty());
+  EXPECT_EQ(p.builds[0], 0) << "the good end first";
+  ASSERT_EQ(p.builds.size(), 2u) << "and a commit of the range beside it";
+  const CommitIndex inside = p.builds[1];
+  EXPECT_GT(inside, 0);
+  EXPECT_LT(inside, 63);
+  // The range's commit is built while the good end still builds: its runs start at once.
+  e.RecordBuild(inside, {.ok = true, .signature = "inside"});
+  InFlight busy;
+  busy.builds.push_back(0);
+  p = e.PlanRound(busy, {.builds = 1, .runs = 10});
+  bool runs_inside = false;
+  for (const Plan::Runs& r : p.runs) runs_inside |= r.commit == inside;
+  EXPECT_TRUE(runs_inside) << "runs on " << inside << " do not wait for the good end";
+  EXPECT_FALSE(p.conclusion.has_value());
+}
+
 // Commits that change no input of the build are never built while their first parent's
 // program is known: they are recorded as avoided and cost no build slot.
 TEST(Avoidance, AvoidableCommitsAreNotBuilt) {
