@@ -33,6 +33,19 @@ const Field<ConfigFixup> kFixupFields[] = {
      .required = true},
 };
 
+const Field<Backport> kBackportFields[] = {
+    {.key = "guilty",
+     .member = &Backport::guilty,
+     .help = "the commit that broke the build or the boot",
+     .question = true,
+     .required = true},
+    {.key = "fix",
+     .member = &Backport::fix,
+     .help = "its fix: cherry-picked onto tested commits that contain guilty but not fix",
+     .question = true,
+     .required = true},
+};
+
 const Field<KernelSettings> kKernelFields[] = {
     {.key = "config",
      .member = &KernelSettings::config,
@@ -57,6 +70,40 @@ const Field<KernelSettings> kKernelFields[] = {
     {.key = "fixups",
      .member = &KernelSettings::fixups,
      .help = "[{before, disable}]: config options disabled for commits older than a release",
+     .question = true},
+    {.key = "backports",
+     .member = &KernelSettings::backports,
+     .help = "[{guilty, fix}]: fix-ups cherry-picked where a tested commit lacks them",
+     .question = true},
+    {.key = "arch",
+     .member = &KernelSettings::arch,
+     .help = "x86_64, or arm64 (built with aarch64-linux-gnu-gcc, booted with qemu-system-aarch64)",
+     .question = true},
+    {.key = "image",
+     .member = &KernelSettings::image,
+     .help = "a disk image with sshd to boot from (virtio disk); the reproducer runs over ssh",
+     .question = true,
+     .from_job_file_dir = true,
+     .shown_default = "none: a busybox initramfs"},
+    {.key = "ssh_key",
+     .member = &KernelSettings::ssh_key,
+     .help = "the private key for root on the image",
+     .from_job_file_dir = true,
+     .shown_default = "the image's path with .key appended"},
+    {.key = "minimize",
+     .member = &KernelSettings::minimize,
+     .help = "before bisecting, reduce config toward baseline_config while the bad commit "
+             "still crashes, and bisect with the result",
+     .question = true},
+    {.key = "baseline_config",
+     .member = &KernelSettings::baseline_config,
+     .help = "minimize: a small config that boots (e.g. tinyconfig and a console)",
+     .question = true,
+     .from_job_file_dir = true},
+    {.key = "minimize_builds",
+     .member = &KernelSettings::minimize_builds,
+     .help = "minimize: the most builds it may cost",
+     .range = {.min = 1},
      .question = true},
     {.key = "vms",
      .member = &KernelSettings::vms,
@@ -337,6 +384,10 @@ std::span<const Field<ConfigFixup>> FieldsOf<ConfigFixup>() {
 template <>
 std::span<const Field<SlurmSettings>> FieldsOf<SlurmSettings>() {
   return kSlurmFields;
+}
+template <>
+std::span<const Field<Backport>> FieldsOf<Backport>() {
+  return kBackportFields;
 }
 
 }  // namespace culprit::job

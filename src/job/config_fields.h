@@ -30,12 +30,13 @@ struct Range {
 /// integer), double (a number), string, path, optional path, list of strings, the mode and
 /// strategy (one of their names), and the nested tables (a table, an array of tables).
 template <class S>
-using Member = std::variant<std::monostate, int S::*, uint64_t S::*, double S::*, std::string S::*,
-                            std::filesystem::path S::*, std::optional<std::filesystem::path> S::*,
-                            std::vector<std::string> S::*, decide::Mode S::*,
-                            decide::StrategyKind S::*, run::Network S::*,
-                            std::optional<KernelSettings> S::*, std::vector<CompilerRule> S::*,
-                            std::vector<ConfigFixup> S::*, std::optional<SlurmSettings> S::*>;
+using Member =
+    std::variant<std::monostate, int S::*, uint64_t S::*, double S::*, std::string S::*,
+                 std::filesystem::path S::*, std::optional<std::filesystem::path> S::*,
+                 std::vector<std::string> S::*, decide::Mode S::*, decide::StrategyKind S::*,
+                 run::Network S::*, std::optional<KernelSettings> S::*,
+                 std::vector<CompilerRule> S::*, std::vector<ConfigFixup> S::*,
+                 std::optional<SlurmSettings> S::*, bool S::*, std::vector<Backport> S::*>;
 static_assert(std::is_same_v<size_t, uint64_t>, "max_commits is read as a uint64_t");
 
 /// One setting. Its default is the member's value in a default-constructed S.
@@ -56,7 +57,8 @@ struct Field {
 };
 
 /// The tables of fields: JobConfig (the top level), KernelSettings ([kernel]), CompilerRule
-/// and ConfigFixup (the entries of [kernel]'s compilers and fixups arrays), SlurmSettings
+/// ConfigFixup and Backport (the entries of [kernel]'s compilers, fixups and backports arrays),
+/// SlurmSettings
 /// ([slurm]).
 template <class S>
 std::span<const Field<S>> FieldsOf();
@@ -70,6 +72,8 @@ template <>
 std::span<const Field<ConfigFixup>> FieldsOf<ConfigFixup>();
 template <>
 std::span<const Field<SlurmSettings>> FieldsOf<SlurmSettings>();
+template <>
+std::span<const Field<Backport>> FieldsOf<Backport>();
 
 /// True for the structs that are tables of their own (FieldsOf<T> is defined).
 template <class T>
@@ -82,6 +86,8 @@ template <>
 inline constexpr bool kIsTable<ConfigFixup> = true;
 template <>
 inline constexpr bool kIsTable<SlurmSettings> = true;
+template <>
+inline constexpr bool kIsTable<Backport> = true;
 
 /// The type a member pointer points to, and the two kinds of nested tables (a table that
 /// may be absent, an array of tables).

@@ -70,6 +70,22 @@ std::optional<double> NumberOf(const std::string& text) {
   return v;
 }
 
+std::optional<bool> BoolOf(const toml::node& node) {
+  if (const auto* b = node.as_boolean()) return b->get();
+  return std::nullopt;
+}
+
+std::optional<bool> BoolOf(const nlohmann::json& json) {
+  if (json.is_boolean()) return json.get<bool>();
+  return std::nullopt;
+}
+
+std::optional<bool> BoolOf(const std::string& text) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  return std::nullopt;
+}
+
 std::optional<std::string> StringOf(const toml::node& node) {
   if (const auto* s = node.as_string()) return s->get();
   return std::nullopt;

@@ -38,6 +38,9 @@ std::optional<Wide> IntegerOf(const std::string& text);
 std::optional<double> NumberOf(const toml::node& node);
 std::optional<double> NumberOf(const nlohmann::json& json);
 std::optional<double> NumberOf(const std::string& text);
+std::optional<bool> BoolOf(const toml::node& node);
+std::optional<bool> BoolOf(const nlohmann::json& json);
+std::optional<bool> BoolOf(const std::string& text);
 std::optional<std::string> StringOf(const toml::node& node);
 std::optional<std::string> StringOf(const nlohmann::json& json);
 inline std::optional<std::string> StringOf(const std::string& text) { return text; }
@@ -80,6 +83,10 @@ template <class T, class Source>
 bool Read(const Source& in, const Spec& spec, T& out) {
   if constexpr (kIsInteger<T>) {
     return SetInteger(IntegerOf(in), spec, out);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    std::optional<bool> v = BoolOf(in);
+    if (v) out = *v;
+    return v.has_value();
   } else if constexpr (std::is_same_v<T, double>) {
     std::optional<double> v = NumberOf(in);
     if (!v || !InRange(*v, spec.range)) return false;
@@ -164,6 +171,7 @@ template <class T>
 std::string Describe(const Spec& spec) {
   if constexpr (kIsInteger<T>) return "an integer" + RangeText(spec.range);
   if constexpr (std::is_same_v<T, double>) return "a number" + RangeText(spec.range);
+  if constexpr (std::is_same_v<T, bool>) return "true or false";
   if constexpr (std::is_same_v<T, std::string>) return "a string";
   if constexpr (kIsPath<T>) return "a path (a non-empty string)";
   if constexpr (std::is_same_v<T, std::vector<std::string>>) {
@@ -179,6 +187,7 @@ template <class T>
 const char* TypeName() {
   if constexpr (kIsInteger<T>) return "INT";
   if constexpr (std::is_same_v<T, double>) return "NUMBER";
+  if constexpr (std::is_same_v<T, bool>) return "true|false";
   if constexpr (kIsPath<T>) return "PATH";
   if constexpr (std::is_same_v<T, decide::Mode>) return "cause|fix";
   if constexpr (std::is_same_v<T, decide::StrategyKind>) return "bayes|syzbot|git";

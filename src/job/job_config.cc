@@ -202,6 +202,13 @@ Result<void> Validate(const JobConfig& c) {
     if (c.kernel->reproducer.empty())
       return Fail(ErrorKind::kBadInput,
                   "[kernel] needs reproducer = \"PATH\" (a static binary or a script)");
+    if (c.kernel->arch != "x86_64" && c.kernel->arch != "arm64")
+      return Fail(ErrorKind::kBadInput, "[kernel] arch = '" + c.kernel->arch +
+                                            "' is not supported (use \"x86_64\" or \"arm64\")");
+    if (c.kernel->minimize && !c.kernel->baseline_config)
+      return Fail(ErrorKind::kBadInput,
+                  "[kernel] minimize = true needs baseline_config = \"PATH\" (a small config "
+                  "that boots, e.g. tinyconfig with a serial console)");
   } else if (c.build_command.find_first_not_of(" \t\n") == std::string::npos)
     return Fail(ErrorKind::kBadInput,
                 "empty build command (pass --build CMD; it runs in the checkout and puts "

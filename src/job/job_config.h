@@ -25,6 +25,13 @@ struct ConfigFixup {
   std::vector<std::string> disable;
 };
 
+/// A fix-up commit (syzbot's backports): commits that contain `guilty` (it broke the build or
+/// the boot) but not `fix` are built with `fix` cherry-picked onto them.
+struct Backport {
+  std::string guilty;
+  std::string fix;
+};
+
 /// A Linux kernel job: commits are built with the kernel builder and booted under QEMU with
 /// the reproducer in an initramfs (the [kernel] table of a job file).
 struct KernelSettings {
@@ -33,6 +40,18 @@ struct KernelSettings {
   std::filesystem::path busybox = "/bin/busybox";
   std::vector<CompilerRule> compilers;
   std::vector<ConfigFixup> fixups;
+  std::vector<Backport> backports;
+  std::string arch = "x86_64";  ///< "x86_64" or "arm64" (cross-compiled, qemu-system-aarch64)
+  /// A raw disk image with a root file system and sshd: the kernel boots from it (virtio disk)
+  /// and the reproducer is copied in and run over ssh. Empty: the initramfs (the default).
+  std::optional<std::filesystem::path> image;
+  /// The private key that logs in as root on `image`; empty: `image` with ".key" appended.
+  std::optional<std::filesystem::path> ssh_key;
+  /// Before bisecting, reduce `config` toward `baseline_config` while the bad commit still
+  /// shows the target crash, and bisect with the result (at most `minimize_builds` builds).
+  bool minimize = false;
+  std::optional<std::filesystem::path> baseline_config;
+  int minimize_builds = 12;
   int vms = 0;          ///< VMs at once unless JobConfig::jobs is set; 0: automatic
   int memory_mb = 512;  ///< each VM's memory (job file key: vm_memory_mb)
   int cpus = 1;

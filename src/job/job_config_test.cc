@@ -382,6 +382,8 @@ void AddValue(toml::table& file, const Field<S>& f, const T& default_value,
     int64_t v = std::isfinite(f.range.min) ? static_cast<int64_t>(f.range.min) + 2 : 7;
     if (static_cast<T>(v * f.unit) == default_value) v++;
     file.insert(f.key, v);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    file.insert(f.key, !default_value);
   } else if constexpr (std::is_same_v<T, double>) {
     double v = std::isfinite(f.range.max) ? (f.range.min + f.range.max) / 2
                                           : (std::isfinite(f.range.min) ? f.range.min : 0) + 2.5;
@@ -400,6 +402,8 @@ void AddValue(toml::table& file, const Field<S>& f, const T& default_value,
     file.insert(f.key, "host");
   } else if (name == "executor") {
     file.insert(f.key, "slurm");  // one of two names, checked by Validate
+  } else if (name == "kernel.arch") {
+    file.insert(f.key, "arm64");  // likewise
   } else {
     file.insert(f.key, "value of " + name);
   }
@@ -444,8 +448,9 @@ TEST(JobConfig, EveryFieldRoundTripsThroughTomlAndJson) {
   nlohmann::json stored = Parsed(ToJson(*loaded));
   nlohmann::json defaults = Parsed(ToJson(JobConfig{}));
   // Every key of the table was read: none kept its default.
-  JobConfig with_entries{.kernel = KernelSettings{.compilers = {{}}, .fixups = {{}}},
-                         .slurm = SlurmSettings{}};
+  JobConfig with_entries{
+      .kernel = KernelSettings{.compilers = {{}}, .fixups = {{}}, .backports = {{}}},
+      .slurm = SlurmSettings{}};
   ExpectEveryKeyRead<JobConfig>(stored, Parsed(ToJson(with_entries)), "");
   // The job file's directory applies to relative paths, and the TOML value reaches the JSON.
   EXPECT_EQ(loaded->repo, dir.path() / "rel-repo");
@@ -468,6 +473,7 @@ struct Change {
 };
 
 void Bump(int& v) { v++; }
+void Bump(bool& v) { v = !v; }
 void Bump(uint64_t& v) { v += 1 << 20; }  // a whole unit for every field
 void Bump(double& v) { v += 0.01; }
 void Bump(std::string& v) { v += "x"; }
