@@ -178,6 +178,7 @@ class Bisection {
   InfraPolicy infra_;
   std::string bad_id_;
   std::vector<std::string> good_ids_;
+  std::vector<std::string> cross_tree_bases_;  // fix mode across trees: where they meet
   decide::CommitDag dag_;
   decide::Problem problem_;
   std::unique_ptr<decide::Engine> engine_;
@@ -213,10 +214,17 @@ Result<void> Bisection::CheckOrder() {
     if (!fix && *newer)
       return Fail(ErrorKind::kBadInput, "--good " + ShortHash(good) + " is newer than --bad " +
                                             ShortHash(bad_id_) + " (swap them, or use --mode fix)");
-    if (fix && !*newer)
-      return Fail(ErrorKind::kBadInput,
-                  "--good " + ShortHash(good) + " does not contain --bad " + ShortHash(bad_id_) +
-                      " (in fix mode --good is a newer commit where the crash is gone)");
+    if (fix && !*newer) {
+      // Across trees (a stable tree's bad commit, mainline's good end): searched from where
+      // they meet, which must crash.
+      auto bases = repo.MergeBases(bad_id_, good);
+      if (!bases) return tl::unexpected(bases.error());
+      if (bases->empty() || good != good_ids_[0])
+        return Fail(ErrorKind::kBadInput,
+                    "--good " + ShortHash(good) + " does not contain --bad " + ShortHash(bad_id_) +
+                        " (in fix mode --good is a newer commit where the crash is gone)");
+      cross_tree_bases_ = *bases;
+    }
   }
   return {};
 }
@@ -244,7 +252,9 @@ Result<void> Bisection::LoadGraph() {
   if (auto ok = CheckOrder(); !ok) return ok;
 
   Result<std::vector<history::GraphCommit>> graph = std::vector<history::GraphCommit>();
-  if (fix) {
+  if (fix && !cross_tree_bases_.empty()) {
+    graph = repo.Graph({good_ids_[0], bad_id_}, cross_tree_bases_, config_.max_commits);
+  } else if (fix) {
     graph = repo.Graph(good_ids_, {bad_id_}, config_.max_commits);
   } else {
     std::vector<std::string> stops = good_ids_;
@@ -277,7 +287,7 @@ Result<void> Bisection::LoadGraph() {
   if (!dag) return tl::unexpected(dag.error());
   dag_ = std::move(*dag);
 
-  problem_ = {.mode = config_.mode};
+  problem_ = {.mode = config_.mode, .cross_tree = !cross_tree_bases_.empty()};
   auto bad_index = dag_.IndexOf(bad_id_);
   if (!bad_index) return Fail(ErrorKind::kInternal, "bad commit missing from its own graph");
   problem_.bad = *bad_index;
@@ -719,6 +729,9 @@ Result<bool> Bisection::Start(const decide::Plan& plan) {
     auto cached = dispatch_.CachedBuild(Id(c));
     if (!cached) return tl::unexpected(cached.error());
     if (!commits_[c].avoided) Header(c, plan.release_search);
+    auto source = dispatch_.SourceOf(Id(c));  // fix-ups applied to it, for the log
+    if (!source) return tl::unexpected(source.error());
+    for (const std::string& note : (*source)->notes) parts_.log.Note(note);
     if (*cached) {
       if (auto ok = RecordBuild(c, **cached, /*cached=*/true); !ok)
         return tl::unexpected(ok.error());
@@ -864,6 +877,8 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
                             .position = cand.commit});
   }
   r.range_size = dag_.size();
+  r.cross_tree = !cross_tree_bases_.empty();
+  if (r.cross_tree) r.merge_base = cross_tree_bases_[0];
   r.start_commit = bad_id_;
   r.start_title = dag_.node(problem_.bad).title;
   r.repo = parts_.repo.path().string();
@@ -952,6 +967,11 @@ Result<report::BisectionResult> Bisection::Run() {
     target_known_ = true;
   }
   parts_.log.Start(config_.mode == decide::Mode::kFix, bad_id_);
+  if (!cross_tree_bases_.empty()) {
+    parts_.log.Note("cross-tree: " + ShortHash(bad_id_) + " is not in the history of " +
+                    ShortHash(good_ids_[0]) + "; the fix is searched from where they meet, " +
+                    Join(cross_tree_bases_, " ") + ", which must crash");
+  }
   if (parts_.target.SandboxesRuns()) {
     parts_.log.Note(std::string("runs: network ") + std::string(run::NetworkName(config_.network)) +
                     (config_.network == run::Network::kLoopback

@@ -53,6 +53,7 @@ struct Dispatcher::Pending {
   Finished::Kind kind = Finished::Kind::kBuild;
   decide::CommitIndex commit = decide::kNoCommit;
   std::string commit_id;
+  std::string checkout;  // the commit checked out: commit_id, or it with fix-ups applied
   int slot = -1;
   // Builds.
   build::BuildSpec build_spec;
@@ -77,10 +78,17 @@ Dispatcher::Dispatcher(const JobConfig& config, int64_t job_id, Parts parts)
 
 Dispatcher::~Dispatcher() { pool_.CancelAll(); }
 
+Result<const BuildSource*> Dispatcher::SourceOf(const std::string& commit_id) {
+  if (auto it = sources_.find(commit_id); it != sources_.end()) return &it->second;
+  auto source = parts_.target.SourceOf(parts_.repo, commit_id);
+  if (!source) return tl::unexpected(source.error());
+  return &(sources_[commit_id] = std::move(*source));
+}
+
 Result<std::optional<store::BuildRow>> Dispatcher::CachedBuild(const std::string& commit_id) {
-  auto info = parts_.repo.Commit(commit_id);
-  if (!info) return tl::unexpected(info.error());
-  auto cached = parts_.store.FindBuild(build::BuildKey(info->tree_id, build_recipe_));
+  auto source = SourceOf(commit_id);
+  if (!source) return tl::unexpected(source.error());
+  auto cached = parts_.store.FindBuild(build::BuildKey((*source)->tree_id, build_recipe_));
   if (!cached) return tl::unexpected(cached.error());
   std::error_code ec;
   if (*cached && (!(*cached)->ok || fs::exists((*cached)->out_dir, ec))) return *cached;
@@ -93,9 +101,10 @@ Result<void> Dispatcher::StartBuild(decide::CommitIndex commit, const std::strin
     if (!slot_busy_[i]) slot = static_cast<int>(i);
   }
   if (slot < 0) return Fail(ErrorKind::kInternal, "no free build slot");
-  auto info = parts_.repo.Commit(commit_id);
-  if (!info) return tl::unexpected(info.error());
-  const std::string key = build::BuildKey(info->tree_id, build_recipe_);
+  auto found = SourceOf(commit_id);
+  if (!found) return tl::unexpected(found.error());
+  const BuildSource& source = **found;
+  const std::string key = build::BuildKey(source.tree_id, build_recipe_);
   const fs::path dir = parts_.store.dir() / "builds" / key.substr(0, 24);
   if (auto ok = MakeDir(dir); !ok) return ok;
   history::Worktree& worktree = *parts_.worktrees[static_cast<size_t>(slot)];
@@ -103,6 +112,7 @@ Result<void> Dispatcher::StartBuild(decide::CommitIndex commit, const std::strin
   p->kind = Finished::Kind::kBuild;
   p->commit = commit;
   p->commit_id = commit_id;
+  p->checkout = source.commit;
   p->slot = slot;
   p->build_spec = build::BuildSpec{
       .command = parts_.target.BuildCommand(),
@@ -114,7 +124,7 @@ Result<void> Dispatcher::StartBuild(decide::CommitIndex commit, const std::strin
       .timeout = std::chrono::seconds(static_cast<int64_t>(config_.build_timeout_s)),
   };
   p->build_row = store::BuildRow{.key = key,
-                                 .tree_id = info->tree_id,
+                                 .tree_id = source.tree_id,
                                  .commit = commit_id,
                                  .out_dir = p->build_spec.out_dir.string(),
                                  .log_path = p->build_spec.log_path.string(),
@@ -124,7 +134,7 @@ Result<void> Dispatcher::StartBuild(decide::CommitIndex commit, const std::strin
   slot_busy_[static_cast<size_t>(slot)] = true;
   WorkPool::Ticket t = pool_.Start([raw, &worktree, &builder](std::stop_token stop) {
     const auto start = std::chrono::steady_clock::now();
-    if (auto ok = worktree.Checkout(raw->commit_id); !ok) {
+    if (auto ok = worktree.Checkout(raw->checkout); !ok) {
       raw->build_result = Wrap(ok.error(), "checking out " + ShortHash(raw->commit_id));
       return;
     }

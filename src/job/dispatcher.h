@@ -65,6 +65,9 @@ class Dispatcher {
   /// Identifies the build recipe and the test recipe in the store.
   const std::string& test_key() const { return test_key_; }
 
+  /// What is built for `commit_id` (the target's answer, remembered): its tree is the cache
+  /// key; its notes say which fix-ups were applied.
+  Result<const BuildSource*> SourceOf(const std::string& commit_id);
   /// The stored build of `commit_id` if there is a usable one (its artifacts still exist, or
   /// it failed); nullopt if it must be built.
   Result<std::optional<store::BuildRow>> CachedBuild(const std::string& commit_id);
@@ -102,8 +105,9 @@ class Dispatcher {
   std::string test_key_;
   std::vector<bool> slot_busy_;
   std::map<WorkPool::Ticket, std::unique_ptr<Pending>> pending_;
-  std::map<std::string, int> next_run_index_;  // by build key
-  uint64_t output_bytes_ = 0;                  // run logs written by this job so far
+  std::map<std::string, int> next_run_index_;   // by build key
+  std::map<std::string, BuildSource> sources_;  // by commit
+  uint64_t output_bytes_ = 0;                   // run logs written by this job so far
   WorkPool pool_;  // last: destroyed (joined) first, while the rest is still alive
 };
 

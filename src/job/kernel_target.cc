@@ -10,6 +10,7 @@
 #include "base/strings.h"
 #include "build/kernel_builder.h"
 #include "crash/report.h"
+#include "job/backports.h"
 #include "job/build_inputs.h"
 #include "job/run_classifier.h"
 #include "report/disassembly.h"
@@ -45,7 +46,15 @@ std::string KernelBuildRecipe(const KernelSettings& kernel) {
     r += "\nfixup " + f.before;
     for (const auto& o : f.disable) r += " " + o;
   }
+  // Only when not the default, so that the keys of x86_64 builds stay as they were.
+  if (kernel.arch != "x86_64") r += "\narch " + kernel.arch;
   return r;
+}
+
+// The compiler for `arch`: a cross compiler's name for arm64 unless the rule gave one.
+std::string CompilerFor(const std::string& arch, const std::string& cc) {
+  if (arch != "arm64" || cc.rfind("aarch64-", 0) == 0 || cc.rfind("clang", 0) == 0) return cc;
+  return "aarch64-linux-gnu-" + cc;
 }
 
 std::string KernelTestRecipe(const KernelSettings& kernel) {
@@ -54,6 +63,14 @@ std::string KernelTestRecipe(const KernelSettings& kernel) {
     << Slurp(kernel.reproducer) << "\nmem=" << kernel.memory_mb << " cpus=" << kernel.cpus
     << " cmdline=" << kernel.cmdline << " boot=" << kernel.boot_timeout_s
     << " run=" << kernel.run_timeout_s;
+  if (kernel.arch != "x86_64") r << " arch=" << kernel.arch;
+  if (kernel.image) {
+    // The image by path, size and time: hashing gigabytes per job would cost more.
+    std::error_code ec;
+    const auto size = fs::file_size(*kernel.image, ec);
+    const auto time = fs::last_write_time(*kernel.image, ec).time_since_epoch().count();
+    r << " image=" << kernel.image->string() << " size=" << size << " mtime=" << time;
+  }
   return r.str();
 }
 
@@ -69,7 +86,7 @@ class KernelBuilder : public build::Builder {
   Result<build::BuildRecord> Build(const build::BuildSpec& spec) override {
     auto it = spec.env.find("CULPRIT_COMMIT");
     std::string release = it == spec.env.end() ? "" : release_of_(it->second);
-    std::string cc = PickCompiler(kernel_, release);
+    std::string cc = CompilerFor(kernel_.arch, PickCompiler(kernel_, release));
     std::string dir_name = cc;
     for (char& ch : dir_name)
       if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
@@ -80,6 +97,7 @@ class KernelBuilder : public build::Builder {
         .out_dir = spec.out_dir,
         .config = kernel_.config,
         .disable_options = PickDisabledOptions(kernel_, release),
+        .arch = kernel_.arch,
         .compiler = cc,
         .log_path = spec.log_path,
         .env = spec.env,
@@ -133,9 +151,10 @@ class KernelRunner : public run::Runner {
     auto out = spec.env.find("CULPRIT_OUT");
     if (out == spec.env.end()) return Fail(ErrorKind::kInternal, "kernel run without CULPRIT_OUT");
     run::VmRunSpec vm{
-        .kernel = fs::path(out->second) / "bzImage",
+        .kernel = fs::path(out->second) / build::KernelImageName(kernel_.arch),
         .initramfs = initramfs_,
         .log_path = spec.log_path,
+        .arch = kernel_.arch,
         .cpus = kernel_.cpus,
         .memory_mb = kernel_.memory_mb,
         .extra_cmdline = kernel_.cmdline,
@@ -144,6 +163,11 @@ class KernelRunner : public run::Runner {
         .max_output_bytes = spec.max_output_bytes,
         .stop = spec.stop,
     };
+    if (kernel_.image) {
+      vm.disk_image = *kernel_.image;
+      vm.ssh_key = kernel_.ssh_key ? *kernel_.ssh_key : fs::path(kernel_.image->string() + ".key");
+      vm.reproducer = kernel_.reproducer;
+    }
     std::error_code ec;
     fs::create_directories(spec.log_path.parent_path(), ec);
     auto rec = vm_->Run(vm);
@@ -169,6 +193,17 @@ class KernelTarget final : public Target {
  public:
   KernelTarget(const JobConfig& config, fs::path state_dir)
       : config_(config), kernel_(*config.kernel), state_dir_(std::move(state_dir)) {}
+
+  // The commit with the fix-ups it lacks cherry-picked onto it ([kernel] backports).
+  Result<BuildSource> SourceOf(history::Repository& repo, const std::string& commit_id) override {
+    if (kernel_.backports.empty()) return Target::SourceOf(repo, commit_id);
+    if (!backports_) {
+      auto resolved = ResolveBackports(repo, kernel_.backports);
+      if (!resolved) return tl::unexpected(resolved.error());
+      backports_ = std::move(*resolved);
+    }
+    return SourceWithFixups(repo, commit_id, *backports_);
+  }
 
   std::string BuildRecipe() const override { return KernelBuildRecipe(kernel_); }
   std::string TestRecipe() const override { return KernelTestRecipe(kernel_); }
@@ -253,6 +288,9 @@ class KernelTarget final : public Target {
   }
 
   Result<std::unique_ptr<run::Runner>> MakeRunner() override {
+    if (kernel_.image) {  // the reproducer goes in over ssh
+      return std::unique_ptr<run::Runner>(std::make_unique<KernelRunner>(kernel_, fs::path()));
+    }
     // One initramfs per reproducer and VM settings, built once for the job.
     fs::path initramfs =
         state_dir_ /
@@ -282,6 +320,7 @@ class KernelTarget final : public Target {
   const JobConfig& config_;
   const KernelSettings& kernel_;
   fs::path state_dir_;
+  std::optional<std::vector<ResolvedBackport>> backports_;
   std::map<std::string, std::unique_ptr<symbolize::Symbolizer>> symbolizers_;
 };
 

@@ -108,6 +108,9 @@ Result<int> TestOneCommit(const JobConfig& given, const std::string& rev,
   log.TestingCommit(*id);
   auto cached = dispatch.CachedBuild(*id);
   if (!cached) return tl::unexpected(cached.error());
+  auto source = dispatch.SourceOf(*id);
+  if (!source) return tl::unexpected(source.error());
+  for (const std::string& note : (*source)->notes) log.Note(note);
   std::optional<store::BuildRow> build = *cached;
   if (!build) {
     log.Status("building " + ShortHash(*id) + " ...");

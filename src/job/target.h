@@ -30,9 +30,21 @@ struct ClassifiedRun {
   bool truncated = false;
 };
 
+/// What is built for a commit: the commit itself, or a commit culprit made from it in its
+/// private object store (fix-ups cherry-picked onto it), with lines for the log saying so.
+struct BuildSource {
+  std::string commit;   ///< what the build slot checks out
+  std::string tree_id;  ///< the tree that is built: the build cache keys on it
+  std::vector<std::string> notes;
+};
+
 class Target {
  public:
   virtual ~Target() = default;
+
+  /// What to build for `commit_id`. Asked on the loop's thread before every cache lookup and
+  /// build (the dispatcher remembers the answer). Default: the commit itself.
+  virtual Result<BuildSource> SourceOf(history::Repository& repo, const std::string& commit_id);
 
   /// Everything that changes what a build produces / what a run does: part of the cache keys,
   /// so that a changed config or reproducer never reuses stale results.
