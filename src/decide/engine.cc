@@ -28,11 +28,23 @@ std::optional<Action> AsAction(const Judgement& j, CommitIndex c) {
   return std::nullopt;
 }
 
+// Where a fix search starts: the bad commit, or across trees the merge bases of bad and the
+// fix end (where the trees meet).
+std::vector<CommitIndex> FixFrom(const CommitDag& dag, const Problem& problem) {
+  if (problem.mode != Mode::kFix) return {};
+  if (!problem.cross_tree) return {problem.bad};
+  return MergeBases(dag, problem.bad, problem.good[0]);
+}
+
 std::vector<uint8_t> MakeUniverse(const CommitDag& dag, const Problem& problem) {
   std::vector<uint8_t> u =
       MarkAncestors(dag, {problem.mode == Mode::kFix ? problem.good[0] : problem.bad});
   if (problem.mode == Mode::kFix) {
-    std::vector<uint8_t> desc = MarkDescendants(dag, problem.bad);
+    std::vector<uint8_t> desc(u.size(), 0);
+    for (CommitIndex from : FixFrom(dag, problem)) {
+      std::vector<uint8_t> d = MarkDescendants(dag, from);
+      for (size_t c = 0; c < u.size(); ++c) desc[c] = desc[c] || d[c];
+    }
     for (size_t c = 0; c < u.size(); ++c) u[c] = u[c] && desc[c];
   }
   return u;
@@ -47,7 +59,9 @@ Context MakeContext(const CommitDag& dag, const Problem& problem, const EngineOp
 class BisectEngine : public Engine {
  public:
   BisectEngine(const CommitDag& dag, const Problem& problem, const EngineOptions& options)
-      : ctx_(MakeContext(dag, problem, options)), ev_(dag.size()) {
+      : ctx_(MakeContext(dag, problem, options)),
+        ev_(dag.size()),
+        fix_from_(FixFrom(dag, problem)) {
     // Good commits that are not ancestors of bad: their merge bases with bad are tested first.
     if (problem.mode == Mode::kCause) {
       for (CommitIndex g : problem.good) {
@@ -264,6 +278,9 @@ class BisectEngine : public Engine {
   Decision DecideFix() {
     const Problem& pb = ctx_.problem;
     const CommitIndex end = pb.good[0];
+    if (pb.cross_tree) {
+      if (auto d = CheckTreesMeet(end)) return *d;
+    }
     Judgement j = strategy_->Judge(end, ev_, false);
     if (auto a = AsAction(j, end)) return *a;
     if (j.verdict == Verdict::kCrash) {
@@ -276,8 +293,30 @@ class BisectEngine : public Engine {
     if (j.verdict != Verdict::kNoCrash) {
       return ErrorConclusion("the newest commit " + Name(ctx_.dag, end) + " cannot be tested");
     }
-    bisect_range_ = SearchRange{.newest = end, .olds = {pb.bad}};
+    bisect_range_ = SearchRange{.newest = end, .olds = fix_from_};
     return strategy_->Bisect(*bisect_range_, ev_);
+  }
+
+  // Across trees: the merge bases of bad and the fix end must crash, or there is no fix to
+  // find on the fix end's tree. Nothing while they do.
+  std::optional<Decision> CheckTreesMeet(CommitIndex end) {
+    for (CommitIndex base : fix_from_) {
+      if (base == ctx_.problem.bad) continue;
+      Judgement j = strategy_->Judge(base, ev_, false);
+      if (auto a = AsAction(j, base)) return Decision(*a);
+      if (j.verdict == Verdict::kNoCrash) {
+        return Decision(ErrorConclusion(
+            "the bug is not present where the trees meet: merge base " + Name(ctx_.dag, base) +
+            " of the bad commit and " + Name(ctx_.dag, end) +
+            " does not crash (the bug came in on the bad commit's tree after they split: "
+            "bisect its cause there)"));
+      }
+      if (j.verdict != Verdict::kCrash) {
+        return Decision(ErrorConclusion("merge base " + Name(ctx_.dag, base) +
+                                        " where the trees meet cannot be tested"));
+      }
+    }
+    return std::nullopt;
   }
 
   std::optional<Conclusion> OverBudget(const Action& a) const {
@@ -412,6 +451,7 @@ class BisectEngine : public Engine {
   Evidence ev_;
   std::unique_ptr<Strategy> strategy_;
   std::vector<std::pair<CommitIndex, CommitIndex>> merge_bases_;  // (base, good)
+  std::vector<CommitIndex> fix_from_;  // fix mode: bad, or where the trees meet
   bool release_search_ = false;
   std::optional<SearchRange> bisect_range_;  // set when the last Decide() reached Bisect
 };
@@ -504,9 +544,15 @@ Result<std::unique_ptr<Engine>> MakeEngine(const CommitDag& dag, const Problem& 
     if (problem.good.empty()) {
       return Fail(ErrorKind::kBadInput, "fix bisection needs a newer commit without the crash");
     }
-    if (!dag.IsAncestor(problem.bad, problem.good[0])) {
-      return Fail(ErrorKind::kBadInput,
-                  "fix end " + Name(dag, problem.good[0]) + " does not contain the bad commit");
+    if (problem.cross_tree) {
+      if (MergeBases(dag, problem.bad, problem.good[0]).empty()) {
+        return Fail(ErrorKind::kBadInput, "fix end " + Name(dag, problem.good[0]) +
+                                              " and the bad commit share no history");
+      }
+    } else if (!dag.IsAncestor(problem.bad, problem.good[0])) {
+      return Fail(ErrorKind::kBadInput, "fix end " + Name(dag, problem.good[0]) +
+                                            " does not contain the bad commit (across trees: "
+                                            "set cross_tree)");
     }
   }
   if (!options.commit_prior.empty() &&

@@ -67,6 +67,11 @@ struct Problem {
   CommitIndex bad = kNoCommit;
   std::vector<CommitIndex> good;
   Mode mode = Mode::kCause;
+  /// kFix across trees ("does mainline fix what a stable tree has?"): `bad` is on another tree
+  /// than good[0] (not its ancestor). The merge bases of the two are tested right after bad and
+  /// must crash (else the conclusion is an error: the bug is not present where the trees
+  /// meet); the fix is then searched between them and good[0].
+  bool cross_tree = false;
 };
 
 /// Per-commit evidence, for strategies and for reports.

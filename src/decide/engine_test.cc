@@ -49,6 +49,7 @@ struct Scenario {
   bool want_release_search = false;    // some action searched releases
   bool want_twenty_run_tests = false;  // some test after the bad commit asked for 20 runs
   int max_runs = 0;                    // 0: not checked
+  bool cross_tree = false;             // fix mode: bad is on another tree than good
 };
 
 // 0-1-2-8-9-10-11(merge 10, 7)-12-...-20, side branch 3-4-5-6-7 forked from 2.
@@ -69,8 +70,23 @@ CommitDag SideBranchDag() {
   return std::move(*CommitDag::Make(std::move(nodes)));
 }
 
+// Two trees: mainline 0-1-...-40, a stable tree 41-...-60 forked from 10 and never merged.
+CommitDag TwoTreesDag() {
+  std::vector<CommitNode> nodes;
+  for (int i = 0; i <= 60; ++i) {
+    std::vector<CommitIndex> parents;
+    if (i == 41)
+      parents = {10};
+    else if (i > 0)
+      parents = {i - 1};
+    nodes.push_back({.id = "t" + std::to_string(i), .parents = std::move(parents)});
+  }
+  return std::move(*CommitDag::Make(std::move(nodes)));
+}
+
 CommitDag MakeDag(const std::string& spec) {
   if (spec == "side") return SideBranchDag();
+  if (spec == "trees") return TwoTreesDag();
   auto parsed = sim::ParseHistorySpec(spec);
   EXPECT_TRUE(parsed.has_value()) << spec;
   parsed->seed = 7;
@@ -179,6 +195,42 @@ const Scenario kScenarios[] = {
      .bad = 9,
      .good = {20},
      .strategy = StrategyKind::kSyzbot},
+    {.name = "fix_cross_tree",
+     .history = "trees",
+     .culprit = 27,
+     .mode = Mode::kFix,
+     .introduced = 5,
+     .bad = 60,
+     .good = {40},
+     .cross_tree = true},
+    {.name = "fix_cross_tree_syzbot",
+     .history = "trees",
+     .culprit = 33,
+     .mode = Mode::kFix,
+     .introduced = 5,
+     .bad = 55,
+     .good = {40},
+     .strategy = StrategyKind::kSyzbot,
+     .cross_tree = true},
+    {.name = "fix_cross_tree_flaky",
+     .history = "trees",
+     .culprit = 12,
+     .mode = Mode::kFix,
+     .introduced = 5,
+     .bad = 60,
+     .good = {40},
+     .crash_p = 0.5,
+     .cross_tree = true},
+    {.name = "fix_cross_tree_bug_only_on_bad_tree",
+     .history = "trees",
+     .culprit = -1,
+     .mode = Mode::kFix,
+     .introduced = 45,
+     .bad = 60,
+     .good = {40},
+     .want = Want::kError,
+     .want_error = "not present where the trees meet: merge base t10",
+     .cross_tree = true},
     {.name = "fix_not_fixed_at_head",
      .culprit = -1,
      .mode = Mode::kFix,
@@ -293,7 +345,10 @@ TEST_P(EngineScenario, ReachesExpectedConclusion) {
   const int culprit = PickCulprit(dag, s);
   const int bad = s.bad >= 0 ? s.bad : dag.size() - 1;
   sim::World world = MakeWorld(dag, s, culprit);
-  Problem problem{.bad = bad, .good = {s.good.begin(), s.good.end()}, .mode = s.mode};
+  Problem problem{.bad = bad,
+                  .good = {s.good.begin(), s.good.end()},
+                  .mode = s.mode,
+                  .cross_tree = s.cross_tree};
   auto engine = MakeEngine(dag, problem, {.strategy = s.strategy, .seed = 7});
   ASSERT_TRUE(engine.has_value()) << engine.error().message;
   std::vector<Action> trace;
@@ -326,7 +381,10 @@ TEST_P(EngineRounds, ReachesExpectedConclusion) {
   const int culprit = PickCulprit(dag, s);
   const int bad = s.bad >= 0 ? s.bad : dag.size() - 1;
   sim::World world = MakeWorld(dag, s, culprit);
-  Problem problem{.bad = bad, .good = {s.good.begin(), s.good.end()}, .mode = s.mode};
+  Problem problem{.bad = bad,
+                  .good = {s.good.begin(), s.good.end()},
+                  .mode = s.mode,
+                  .cross_tree = s.cross_tree};
   auto engine = MakeEngine(dag, problem, {.strategy = s.strategy, .seed = 7});
   ASSERT_TRUE(engine.has_value()) << engine.error().message;
   sim::Timed timed = world.DriveTimed(**engine, time);

@@ -2,6 +2,7 @@
 // as the seed-style text report and as JSON.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,20 @@ struct BisectionResult {
   int range_size = 0;  ///< commits in the searched range (0 unknown); positions index it
   /// The job's commands and settings, in the order to show them.
   std::vector<Setting> settings;
+  /// Fix mode across trees: the bad commit is on another tree than the fix end, and the fix
+  /// was searched from `merge_base`, where they meet.
+  bool cross_tree = false;
+  std::string merge_base;
+  /// Kernel jobs with [kernel] minimize: the config the bisection used.
+  struct MinimizedConfig {
+    int builds = 0;                    ///< builds minimization cost
+    std::vector<std::string> kept;     ///< options that differ from the baseline, kept
+    std::vector<std::string> dropped;  ///< options that differ from the baseline, dropped
+    std::string path;                  ///< the minimized .config, in the state directory
+    bool fell_back = false;            ///< it stopped reproducing: the job's own config was used
+    std::string note;                  ///< one line for the report
+  };
+  std::optional<MinimizedConfig> minimized_config;
 };
 
 }  // namespace culprit::report

@@ -46,6 +46,13 @@ json TestedJson(const TestedRevision& t, decide::Mode mode) {
           {"avoided", t.avoided},     {"run_list", runs}};
 }
 
+json MinimizedJson(const BisectionResult& r) {
+  if (!r.minimized_config) return nullptr;
+  const BisectionResult::MinimizedConfig& m = *r.minimized_config;
+  return {{"builds", m.builds}, {"kept", m.kept},           {"dropped", m.dropped},
+          {"path", m.path},     {"fell_back", m.fell_back}, {"note", m.note}};
+}
+
 // Readers that never throw: a missing key or one of another type gives the default.
 const json& Member(const json& j, const char* key) {
   static const json kNull;
@@ -182,6 +189,9 @@ std::string ToJson(const BisectionResult& r) {
       {"range_size", r.range_size},
       {"settings", settings},
       {"tested", tested},
+      {"cross_tree", r.cross_tree},
+      {"merge_base", r.merge_base.empty() ? json(nullptr) : json(r.merge_base)},
+      {"minimized_config", MinimizedJson(r)},
   };
   // Titles and logs may hold bytes that are not UTF-8: replace them rather than throw.
   return j.dump(2, ' ', false, json::error_handler_t::replace);
@@ -242,6 +252,17 @@ Result<BisectionResult> ResultFromJson(std::string_view text) {
   r.repo = Str(j, "repo");
   r.range_size = static_cast<int>(Int(j, "range_size"));
   for (const auto& s : Arr(j, "settings")) r.settings.push_back({Str(s, "key"), Str(s, "value")});
+  r.cross_tree = Bool(j, "cross_tree");
+  r.merge_base = Str(j, "merge_base");
+  if (const json& m = Member(j, "minimized_config"); m.is_object()) {
+    r.minimized_config =
+        BisectionResult::MinimizedConfig{.builds = static_cast<int>(Int(m, "builds")),
+                                         .kept = Strings(m, "kept"),
+                                         .dropped = Strings(m, "dropped"),
+                                         .path = Str(m, "path"),
+                                         .fell_back = Bool(m, "fell_back"),
+                                         .note = Str(m, "note")};
+  }
   return r;
 }
 

@@ -98,6 +98,18 @@ void WriteCosts(const BisectionResult& r, std::ostream& out) {
   }
   out << ")\n";
   out << "builds: " << r.builds << ", runs: " << r.runs << "\n";
+  if (r.cross_tree)
+    out << "cross-tree: the fix was searched from " << r.merge_base
+        << ", where the bad commit's tree meets the fixed one\n";
+  if (r.minimized_config) {
+    const BisectionResult::MinimizedConfig& m = *r.minimized_config;
+    out << "config: " << m.note << "\n";
+    if (!m.fell_back && !m.kept.empty()) {
+      out << "config options kept (differing from the baseline):";
+      for (const std::string& o : m.kept) out << " " << o;
+      out << "\n";
+    }
+  }
 }
 
 void WriteFound(const BisectionResult& r, std::ostream& out) {
