@@ -146,9 +146,13 @@ std::vector<std::string> KernelMakeArgv(const KernelBuildSpec& spec, const std::
                                    // The build counter (#N in the banner) would make every
                                    // rebuild a different kernel.
                                    "KBUILD_BUILD_VERSION=1", "LOCALVERSION="};
+  if (spec.arch == "arm64")
+    argv.insert(argv.end(), {"ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-"});
   argv.insert(argv.end(), targets.begin(), targets.end());
   return argv;
 }
+
+std::string KernelImageName(std::string_view arch) { return arch == "arm64" ? "Image" : "bzImage"; }
 
 std::string CompilerLine(std::string_view cc_version, std::string_view ld_version) {
   return FirstLine(cc_version) + ", " + FirstLine(ld_version);
@@ -173,7 +177,9 @@ Result<KernelBuildRecord> BuildKernel(const KernelBuildSpec& spec) {
   record.cc = spec.use_ccache && OnPath("ccache") ? "ccache " + spec.compiler : spec.compiler;
   Result<std::string> cc_version = VersionLine(spec.compiler, spec.out_dir / "cc-version.txt");
   if (!cc_version) return tl::unexpected(cc_version.error());
-  Result<std::string> ld_version = VersionLine(spec.linker, spec.out_dir / "ld-version.txt");
+  const std::string linker =
+      spec.arch == "arm64" && spec.linker == "ld" ? "aarch64-linux-gnu-ld" : spec.linker;
+  Result<std::string> ld_version = VersionLine(linker, spec.out_dir / "ld-version.txt");
   if (!ld_version) return tl::unexpected(ld_version.error());
   record.compiler = CompilerLine(*cc_version, *ld_version);
 
@@ -203,16 +209,18 @@ Result<KernelBuildRecord> BuildKernel(const KernelBuildSpec& spec) {
   if (Result<void> c = Copy(spec.build_dir / ".config", spec.out_dir / "kernel.config"); !c)
     return tl::unexpected(c.error());
 
+  const std::string image = KernelImageName(spec.arch);
   Result<Step> build =
-      RunMake(spec, KernelMakeArgv(spec, record.cc, jobs, {"bzImage"}), remaining(), false);
+      RunMake(spec, KernelMakeArgv(spec, record.cc, jobs, {image}), remaining(), false);
   if (!build) return tl::unexpected(build.error());
   finish(*build, "build");
   if (!build->ok) return record;
 
-  record.bzimage = spec.out_dir / "bzImage";
+  record.bzimage = spec.out_dir / image;
   record.vmlinux = spec.out_dir / "vmlinux";
-  if (Result<void> c = Copy(spec.build_dir / "arch/x86/boot/bzImage", record.bzimage); !c)
-    return tl::unexpected(c.error());
+  const fs::path built =
+      spec.build_dir / (spec.arch == "arm64" ? "arch/arm64/boot" : "arch/x86/boot") / image;
+  if (Result<void> c = Copy(built, record.bzimage); !c) return tl::unexpected(c.error());
   if (Result<void> c = Copy(spec.build_dir / "vmlinux", record.vmlinux); !c)
     return tl::unexpected(c.error());
   Result<std::string> signature = KernelSignature(record.vmlinux);

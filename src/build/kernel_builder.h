@@ -25,9 +25,11 @@ struct KernelBuildSpec {
   std::filesystem::path config;   ///< the job's .config
   /// Per-release fix-ups: options turned off before olddefconfig ("KASAN" or "CONFIG_KASAN").
   std::vector<std::string> disable_options;
+  /// "x86_64", or "arm64" (ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-, target Image).
+  std::string arch = "x86_64";
   std::string compiler = "gcc";            ///< CC; its --version names the compiler line
   bool use_ccache = true;                  ///< CC="ccache <compiler>" when ccache is on PATH
-  std::string linker = "ld";               ///< only for the compiler line
+  std::string linker = "ld";               ///< only for the compiler line (arm64: cross ld)
   int jobs = 0;                            ///< make -j; 0: the number of CPUs
   std::filesystem::path log_path;          ///< olddefconfig and build output
   std::map<std::string, std::string> env;  ///< extra variables (CCACHE_DIR, ...)
@@ -46,7 +48,7 @@ struct KernelBuildRecord {
   std::string compiler;
   std::string cc;                 ///< the CC make got: "ccache gcc"
   std::string signature;          ///< KernelSignature(vmlinux) when ok
-  std::filesystem::path bzimage;  ///< in out_dir, when ok
+  std::filesystem::path bzimage;  ///< in out_dir, when ok: bzImage, or arm64's Image
   std::filesystem::path vmlinux;  ///< in out_dir, when ok
   std::chrono::duration<double> duration{0};
 };
@@ -59,6 +61,9 @@ Result<KernelBuildRecord> BuildKernel(const KernelBuildSpec& spec);
 /// and an empty LOCALVERSION (no "+" for a git tree), then `targets`.
 std::vector<std::string> KernelMakeArgv(const KernelBuildSpec& spec, const std::string& cc,
                                         int jobs, const std::vector<std::string>& targets);
+
+/// The boot image a build of `arch` outputs in out_dir: "bzImage" (x86_64) or "Image" (arm64).
+std::string KernelImageName(std::string_view arch);
 
 /// "<first line of cc --version>, <first line of ld --version>".
 std::string CompilerLine(std::string_view cc_version, std::string_view ld_version);

@@ -14,6 +14,7 @@
 
 #include "process/subprocess.h"
 #include "run/initramfs.h"
+#include "run/vm_ssh.h"
 
 namespace culprit::run {
 namespace {
@@ -132,7 +133,7 @@ class VmHandle {
   int pidfd_ = -1;
 };
 
-enum class KillReason { kNone, kBoot, kSilence, kRunTimeout, kFinished, kKvmProbe };
+enum class KillReason { kNone, kBoot, kSilence, kRunTimeout, kFinished, kKvmProbe, kNoSsh };
 
 // /dev/kvm can open in sandboxes whose KVM cannot run a guest (QEMU aborts setting MSRs, or
 // the guest never prints). Under Accelerator::kAuto a KVM boot that shows no kernel banner
@@ -141,8 +142,10 @@ constexpr Seconds kKvmProbeTimeout{15};
 std::atomic<bool> kvm_broken{false};
 
 // Watches the console until QEMU is gone, killing it at the first limit it hits.
-KillReason Watch(const VmRunSpec& spec, bool kvm_probe, const std::atomic<bool>& done, VmHandle& vm,
-                 ConsoleFollower& console, Seconds* boot_duration) {
+// `no_ssh`: the ssh side gave up (disk images): the VM is of no more use.
+KillReason Watch(const VmRunSpec& spec, bool kvm_probe, const std::atomic<bool>& done,
+                 const std::atomic<bool>& no_ssh, VmHandle& vm, ConsoleFollower& console,
+                 Seconds* boot_duration) {
   const Clock::time_point start = Clock::now();
   Clock::time_point last_output = start;
   std::optional<Clock::time_point> init_at, finished_at;
@@ -163,6 +166,8 @@ KillReason Watch(const VmRunSpec& spec, bool kvm_probe, const std::atomic<bool>&
       if (now - start > kKvmProbeTimeout) due = KillReason::kKvmProbe;
     } else if (finished_at) {
       if (now - *finished_at > spec.exit_grace) due = KillReason::kFinished;
+    } else if (no_ssh) {
+      due = KillReason::kNoSsh;
     } else if (!init_at) {
       if (now - start > spec.boot_timeout) due = KillReason::kBoot;
     } else if (now - last_output > spec.no_output_timeout) {
@@ -180,7 +185,13 @@ KillReason Watch(const VmRunSpec& spec, bool kvm_probe, const std::atomic<bool>&
 class QemuRunner : public VmRunner {
  public:
   Result<VmRunRecord> Run(const VmRunSpec& spec) override {
-    for (const fs::path& p : {spec.kernel, spec.initramfs}) {
+    std::vector<fs::path> inputs = {spec.kernel};
+    if (spec.disk_image.empty()) {
+      inputs.push_back(spec.initramfs);
+    } else {
+      inputs.insert(inputs.end(), {spec.disk_image, spec.ssh_key, spec.reproducer});
+    }
+    for (const fs::path& p : inputs) {
       if (!fs::is_regular_file(p))
         return Fail(ErrorKind::kNotFound, "missing VM input '" + p.string() + "'");
     }
@@ -193,7 +204,8 @@ class QemuRunner : public VmRunner {
     const fs::path pidfile = spec.log_path.string() + ".qemu.pid";
     fs::remove(pidfile, ec);
 
-    const bool auto_kvm = spec.accelerator == Accelerator::kAuto && !kvm_broken && KvmUsable();
+    const bool auto_kvm = spec.accelerator == Accelerator::kAuto && spec.arch != "arm64" &&
+                          !kvm_broken && KvmUsable();
     if (auto_kvm) {
       Result<VmRunRecord> record = RunOnce(spec, pidfile, true, true);
       if (!record || record->kvm) return record;
@@ -203,12 +215,17 @@ class QemuRunner : public VmRunner {
   }
 
  private:
-  Result<VmRunRecord> RunOnce(const VmRunSpec& spec, const fs::path& pidfile, bool kvm,
+  Result<VmRunRecord> RunOnce(const VmRunSpec& given, const fs::path& pidfile, bool kvm,
                               bool kvm_probe) {
     std::error_code ec;
     fs::remove(pidfile, ec);
     VmRunRecord record;
     record.kvm = kvm;
+    VmRunSpec spec = given;
+    if (!spec.disk_image.empty() && spec.ssh_port == 0) {
+      spec.ssh_port = FreeLoopbackPort();
+      if (spec.ssh_port == 0) return Fail(ErrorKind::kInfra, "no free loopback port for ssh");
+    }
     std::vector<std::string> argv = QemuArgv(spec, record.kvm, pidfile);
     record.command_line = Join(argv);
 
@@ -225,10 +242,24 @@ class QemuRunner : public VmRunner {
       });
       done = true;
     });
+    // Disk images: the reproducer goes in over ssh once the guest's sshd answers.
+    std::atomic<bool> no_ssh{false};
+    std::stop_source ssh_stop;
+    std::thread ssh;
+    if (!spec.disk_image.empty()) {
+      ssh = std::thread([&] {
+        std::string error;
+        const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                 spec.boot_timeout + spec.run_timeout);
+        if (!RunReproducerOverSsh(spec, deadline, ssh_stop.get_token(), &error)) no_ssh = true;
+      });
+    }
     VmHandle vm(pidfile, done);
     ConsoleFollower console(spec.log_path);
-    KillReason reason = Watch(spec, kvm_probe, done, vm, console, &record.boot_duration);
+    KillReason reason = Watch(spec, kvm_probe, done, no_ssh, vm, console, &record.boot_duration);
     thread.join();
+    ssh_stop.request_stop();
+    if (ssh.joinable()) ssh.join();
     fs::remove(pidfile, ec);
     if (!*qemu) return Wrap(qemu->error(), "running '" + spec.qemu + "'");
     if (reason == KillReason::kKvmProbe) {
@@ -242,7 +273,8 @@ class QemuRunner : public VmRunner {
     record.output_truncated = r.output_truncated;
     record.cancelled = r.cancelled;
     record.duration = r.duration;
-    record.boot_timed_out = reason == KillReason::kBoot;
+    record.boot_timed_out = reason == KillReason::kBoot ||
+                            (reason == KillReason::kNoSsh && record.boot_duration.count() == 0);
     record.silent = reason == KillReason::kSilence;
     record.run_timed_out =
         reason == KillReason::kRunTimeout || (r.timed_out && reason == KillReason::kNone);
@@ -262,31 +294,75 @@ bool KvmUsable() {
 }
 
 std::string KernelCmdline(std::string_view extra) {
-  std::string s =
-      "console=ttyS0 oops=panic panic_on_warn=1 panic=-1 nokaslr rdinit=/init "
-      "printk.devkmsg=on";
-  if (!extra.empty()) {
+  VmRunSpec spec;
+  spec.extra_cmdline = std::string(extra);
+  return KernelCmdline(spec);
+}
+
+std::string KernelCmdline(const VmRunSpec& spec) {
+  std::string s = spec.arch == "arm64" ? "console=ttyAMA0" : "console=ttyS0";
+  s += " oops=panic panic_on_warn=1 panic=-1 nokaslr ";
+  s += spec.disk_image.empty() ? "rdinit=/init" : "root=/dev/vda rw init=/init";
+  s += " printk.devkmsg=on";
+  if (!spec.extra_cmdline.empty()) {
     s += ' ';
-    s += extra;
+    s += spec.extra_cmdline;
   }
   return s;
 }
 
 std::vector<std::string> QemuArgv(const VmRunSpec& spec, bool kvm, const fs::path& pidfile) {
-  std::vector<std::string> argv = {spec.qemu};
-  if (kvm) {
+  const bool arm64 = spec.arch == "arm64";
+  std::vector<std::string> argv = {!spec.qemu.empty() ? spec.qemu
+                                   : arm64            ? "qemu-system-aarch64"
+                                                      : "qemu-system-x86_64"};
+  if (arm64) argv.insert(argv.end(), {"-M", "virt", "-cpu", "cortex-a57"});
+  if (kvm && !arm64) {
     argv.insert(argv.end(), {"-accel", "kvm", "-cpu", "host"});
   } else {
     argv.insert(argv.end(), {"-accel", "tcg"});
   }
   argv.insert(argv.end(), {"-m", std::to_string(spec.memory_mb), "-smp", std::to_string(spec.cpus),
-                           "-kernel", spec.kernel.string(), "-initrd", spec.initramfs.string(),
-                           "-append", KernelCmdline(spec.extra_cmdline),
+                           "-kernel", spec.kernel.string()});
+  if (spec.disk_image.empty()) {
+    argv.insert(argv.end(), {"-initrd", spec.initramfs.string()});
+  } else {
+    // snapshot=on: writes go to a temporary overlay, so VMs share the image and never change
+    // it; user networking forwards a loopback port to the guest's sshd.
+    argv.insert(
+        argv.end(),
+        {"-drive", "file=" + spec.disk_image.string() + ",format=raw,if=virtio,snapshot=on",
+         "-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:" + std::to_string(spec.ssh_port) + "-:22",
+         "-device", "virtio-net-pci,netdev=net0"});
+  }
+  argv.insert(argv.end(), {"-append", KernelCmdline(spec),
                            // The serial console on stdout (RunSubprocess's log); no monitor,
                            // no display, and a guest reboot (also panic=-1) ends QEMU.
-                           "-display", "none", "-vga", "none", "-serial", "stdio", "-monitor",
-                           "none", "-no-reboot", "-pidfile", pidfile.string()});
+                           "-display", "none"});
+  if (!arm64) argv.insert(argv.end(), {"-vga", "none"});
+  argv.insert(argv.end(),
+              {"-serial", "stdio", "-monitor", "none", "-no-reboot", "-pidfile", pidfile.string()});
   return argv;
+}
+
+std::vector<std::string> SshArgv(const VmRunSpec& spec, const std::string& remote) {
+  return {"ssh",
+          "-p",
+          std::to_string(spec.ssh_port),
+          "-i",
+          spec.ssh_key.string(),
+          "-o",
+          "StrictHostKeyChecking=no",
+          "-o",
+          "UserKnownHostsFile=/dev/null",
+          "-o",
+          "BatchMode=yes",
+          "-o",
+          "ConnectTimeout=5",
+          "-o",
+          "LogLevel=ERROR",
+          "root@127.0.0.1",
+          remote};
 }
 
 std::string_view VmStageName(VmStage stage) {

@@ -25,10 +25,20 @@ namespace culprit::run {
 enum class Accelerator { kAuto, kKvm, kTcg };
 
 struct VmRunSpec {
-  std::filesystem::path kernel;     ///< bzImage
-  std::filesystem::path initramfs;  ///< from BuildInitramfs
+  std::filesystem::path kernel;     ///< bzImage (x86_64) or Image (arm64)
+  std::filesystem::path initramfs;  ///< from BuildInitramfs; unused with a disk image
   std::filesystem::path log_path;   ///< the serial console and QEMU's own messages
-  std::string qemu = "qemu-system-x86_64";
+  /// "x86_64" (a PC, console ttyS0) or "arm64" (QEMU's virt board with a Cortex-A57, console
+  /// ttyAMA0, always TCG).
+  std::string arch = "x86_64";
+  std::string qemu;  ///< empty: qemu-system-x86_64 or qemu-system-aarch64 by `arch`
+  /// Set: boot from this raw disk image (root on a virtio disk, QEMU's snapshot mode so that
+  /// runs never change it) whose init prints the stage markers and starts sshd; the
+  /// reproducer is copied in and run over ssh as root with `ssh_key`.
+  std::filesystem::path disk_image;
+  std::filesystem::path ssh_key;
+  std::filesystem::path reproducer;  ///< with a disk image: installed as /repro and run
+  int ssh_port = 0;  ///< with a disk image: the host port forwarded to the guest's 22
   Accelerator accelerator = Accelerator::kAuto;  ///< kAuto: KVM when /dev/kvm opens, else TCG
   int cpus = 1;
   int memory_mb = 512;
@@ -75,6 +85,11 @@ bool KvmUsable();
 /// The kernel command line: serial console, syzbot's oops=panic panic_on_warn=1, and panic=-1
 /// so that a panic reboots at once (QEMU exits under -no-reboot), then `extra`.
 std::string KernelCmdline(std::string_view extra);
+/// The same for `spec`: its architecture's console, and root on the disk when it has one.
+std::string KernelCmdline(const VmRunSpec& spec);
+
+/// The ssh command line (argv) that runs `remote` as root in the VM of `spec`.
+std::vector<std::string> SshArgv(const VmRunSpec& spec, const std::string& remote);
 
 /// QEMU's argv for `spec` (pure). `pidfile` lets the runner kill the VM before its own timeout.
 std::vector<std::string> QemuArgv(const VmRunSpec& spec, bool kvm,
