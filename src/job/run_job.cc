@@ -5,6 +5,7 @@
 
 #include "base/strings.h"
 #include "job/bisection.h"
+#include "job/config_minimizer.h"
 #include "job/dispatcher.h"
 #include "job/executor.h"
 #include "job/job_files.h"
@@ -87,6 +88,32 @@ Result<RealParts> MakeRealParts(const JobConfig& config, const fs::path& state_d
   if (!runner) return tl::unexpected(runner.error());
   parts.runner = executor.Runner(std::move(*runner));
   return parts;
+}
+
+// Config minimization before bisecting, when the job asks for it ([kernel] minimize).
+Result<std::optional<report::BisectionResult::MinimizedConfig>> MinimizeIfAsked(
+    const JobConfig& config, int64_t job_id, const fs::path& state_dir, Executor& executor,
+    RealParts& real, store::Store& store, report::ProgressLog& log) {
+  if (!config.kernel || !config.kernel->minimize)
+    return std::optional<report::BisectionResult::MinimizedConfig>();
+  std::vector<history::Worktree*> slots;
+  for (const auto& w : real.worktrees) slots.push_back(w.get());
+  history::Repository& repo = *real.repo;
+  MinimizeParts parts{
+      .repo = repo,
+      .worktrees = slots,
+      .runner = *real.runner,
+      .store = store,
+      .log = log,
+      .make_builder = [&repo,
+                       &executor](Target& target) -> Result<std::unique_ptr<build::Builder>> {
+        auto builder = target.MakeBuilder(repo);
+        if (!builder) return tl::unexpected(builder.error());
+        return executor.Builder(std::move(*builder));
+      }};
+  auto m = MinimizeKernelConfig(config, job_id, state_dir, std::move(parts));
+  if (!m) return tl::unexpected(m.error());
+  return std::optional<report::BisectionResult::MinimizedConfig>(std::move(*m));
 }
 
 }  // namespace
@@ -182,9 +209,37 @@ Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
   if (!executor) return finish_on_bad_input(executor.error());
   auto real = MakeRealParts(job->config, state_dir, **executor);
   if (!real) return finish_on_bad_input(real.error());
-  Parts parts = real->View(**store, log);
-  if (interrupted) parts.interrupted = [interrupted](std::string_view) { return interrupted(); };
-  auto result = RunBisection(job->config, job->id, parts);
+  // [kernel] minimize: the bisection runs with the minimized config (job->config keeps the
+  // question as asked).
+  JobConfig bisect_config = job->config;
+  auto minimized =
+      MinimizeIfAsked(bisect_config, job->id, state_dir, **executor, *real, **store, log);
+  if (!minimized) return finish_on_bad_input(minimized.error());
+  if (*minimized && !(*minimized)->fell_back) {
+    bisect_config.kernel->config = (*minimized)->path;
+    real = MakeRealParts(bisect_config, state_dir, **executor);
+    if (!real) return finish_on_bad_input(real.error());
+  }
+  auto bisect = [&](const JobConfig& config) {
+    Parts parts = real->View(**store, log);
+    if (interrupted) parts.interrupted = [interrupted](std::string_view) { return interrupted(); };
+    return RunBisection(config, job->id, parts);
+  };
+  auto result = bisect(bisect_config);
+  // Never wrong for it: a minimized config that stops reproducing gives way to the job's own.
+  if (result && *minimized && !(*minimized)->fell_back &&
+      result->outcome == decide::ConclusionKind::kError &&
+      result->error.find("not reproduced") != std::string::npos) {
+    log.Note(
+        "config minimization: the minimized config no longer reproduces the crash at the "
+        "bad commit; bisecting again with the job's own config");
+    (*minimized)->fell_back = true;
+    (*minimized)->note += "; it stopped reproducing, so the job's own config was used";
+    real = MakeRealParts(job->config, state_dir, **executor);
+    if (!real) return finish_on_bad_input(real.error());
+    result = bisect(job->config);
+  }
+  if (result && *minimized) result->minimized_config = **minimized;
   if (std::string done = (*executor)->Summary(); !done.empty()) log.Note(done);
   if (!result) return finish_on_bad_input(result.error());
   std::string json = report::ToJson(*result);
