@@ -8,7 +8,8 @@
 # DIR/../kernel.config (tiny x86_64, serial console, initramfs, DWARF, frame pointers) and
 # DIR/../kernel-kasan.config (the same with KASAN).
 #
-# Prints "planted: <sha>" (the culprit) and "base: <sha>" at the end.
+# Prints "planted: <sha>" (the culprit), "base: <sha>", "broken: <sha>" and "fixed: <sha>" (the
+# build break and its fix) at the end.
 # Needs: /usr/src/linux-source-6.1.tar.xz (apt-get install linux-source-6.1), git, make, gcc,
 # bison, flex, bc, perl.
 set -euo pipefail
@@ -148,6 +149,7 @@ commit "$bob" "vsprintf: document %pe" "No functional change."
 
 edit fs/proc/version.c 's/\tpde = proc_create_single\("version", 0, NULL, version_proc_show\);\n\tpde_make_permanent\(pde\);/\tentry = proc_create_single("version", 0, NULL, version_proc_show);\n\tpde_make_permanent(entry);/'
 commit "$alice" "proc: version: fix build after rename" "Fixes: the previous rename of pde, which left two uses behind."
+fixed=$(git rev-parse HEAD)
 
 note Documentation/filesystems/proc.rst "/proc/version is created once at boot and never removed."
 commit "$dave" "Documentation: proc: /proc/version is permanent" "Documentation only."
@@ -248,5 +250,6 @@ CONFIG_KASAN_INLINE=y"
 
 echo "base: $base"
 echo "broken: $broken"
+echo "fixed: $fixed"
 echo "planted: $planted"
 echo "head: $(git rev-parse HEAD)"

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "job/run_job.h"
+#include "run/disk_image.h"
 
 namespace culprit::cli {
 namespace {
@@ -37,6 +38,21 @@ int RunKernelTest(const KernelTestFlags& f, CLI::App* cmd) {
   return *status;
 }
 
+struct KernelImageFlags {
+  std::string output;
+  std::string busybox = "/bin/busybox";
+  std::string dropbear = "/usr/sbin/dropbear";
+  int size_mb = 64;
+};
+
+int RunKernelImage(const KernelImageFlags& f) {
+  auto made = run::MakeDiskImage(
+      {.output = f.output, .busybox = f.busybox, .dropbear = f.dropbear, .size_mb = f.size_mb});
+  if (!made) return ReportError(made.error().message);
+  std::cout << "image: " << f.output << "\nssh key: " << f.output << ".key\n";
+  return 0;
+}
+
 }  // namespace
 
 void AddKernelCommand(CLI::App& app, int* exit_code) {
@@ -57,6 +73,17 @@ void AddKernelCommand(CLI::App& app, int* exit_code) {
   test->add_option("--runs", flags->runs, "VM runs (default: the job's runs)")->type_name("INT");
   test->add_option("--state", flags->state, "state directory (default: the job's)");
   test->callback([flags, test, exit_code] { *exit_code = RunKernelTest(*flags, test); });
+  auto image_flags = std::make_shared<KernelImageFlags>();
+  CLI::App* image = kernel->add_subcommand(
+      "image",
+      "Write a small disk image for [kernel] image: an ext4 file system (mke2fs -d, no root "
+      "needed) with a static busybox, dropbear as sshd and an init that prints culprit's stage "
+      "markers, and OUTPUT.key, the ssh key that logs in as root");
+  image->add_option("output", image_flags->output, "the image to write")->required();
+  image->add_option("--busybox", image_flags->busybox, "a static busybox (default /bin/busybox)");
+  image->add_option("--dropbear", image_flags->dropbear, "the sshd (default /usr/sbin/dropbear)");
+  image->add_option("--size-mb", image_flags->size_mb, "the image's size (default 64)");
+  image->callback([image_flags, exit_code] { *exit_code = RunKernelImage(*image_flags); });
 }
 
 }  // namespace culprit::cli

@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# Kernel bisections over real ranges, end to end on the synthetic kernel history
+# (make-kernel-history.sh): fix-ups applied where they are missing (the history's build break),
+# cross-tree fix bisection (a stable tree's bad commit, mainline's fix), config minimization
+# before bisecting, a disk image booted over ssh, and arm64. Each section bisects a short range
+# with tiny configs and few runs; one history serves them all, and builds share ccache.
+# Needs scripts/install-deps.sh --kernel.
+# Usage: scripts/kernel-features-e2e.sh WORK_DIR [SECTION...]
+#   SECTION: backports cross-tree minimize disk arm64 (default: all)
+#   KERNEL_HISTORY=DIR reuses a history made by make-kernel-history.sh (DIR/linux, DIR/*.config,
+#   DIR/history.txt) instead of making one in WORK_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+work=${1:?usage: kernel-features-e2e.sh WORK_DIR [SECTION...]}
+shift
+sections=${*:-backports cross-tree minimize disk arm64}
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build --target culprit >/dev/null
+culprit=$root/build/src/cli/culprit
+fail=0
+say() { echo "kernel-features-e2e: $*"; }
+
+hist=${KERNEL_HISTORY:-$work/history}
+if [ ! -f "$hist/history.txt" ]; then
+  mkdir -p "$hist"
+  scripts/make-kernel-history.sh "$hist/linux" >"$hist/history.txt"
+fi
+field() { sed -n "s/^$1: //p" "$hist/history.txt"; }
+planted=$(field planted)
+broken=$(field broken)
+fixed=$(field fixed)
+[ -n "$fixed" ] || fixed=$(git -C "$hist/linux" log --format=%H --grep '^proc: version: fix build after rename$' -1)
+linux=$hist/linux
+
+cat >"$work/repro.sh" <<'REPRO'
+#!/bin/sh
+# A task name written without a trailing newline.
+printf culprit > /proc/self/comm
+cat /proc/self/comm
+REPRO
+chmod +x "$work/repro.sh"
+
+# config OUT BASE [ARCH] < FRAGMENT: BASE with the fragment merged, brought forward.
+config() {
+  local out=$1 base=$2 arch=${3:-x86_64} tmp make_args=()
+  tmp=$(mktemp -d)
+  [ "$arch" = arm64 ] && make_args=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+  cat >"$tmp/fragment"
+  if [ "$base" = tinyconfig ]; then
+    make -s -C "$linux" O="$tmp" "${make_args[@]}" tinyconfig >/dev/null
+  else
+    cp "$base" "$tmp/.config"
+  fi
+  (cd "$linux" && ARCH=${make_args[0]#ARCH=} scripts/kconfig/merge_config.sh -m -O "$tmp" \
+    "$tmp/.config" "$tmp/fragment" >/dev/null)
+  make -s -C "$linux" O="$tmp" "${make_args[@]}" olddefconfig >/dev/null
+  cp "$tmp/.config" "$out"
+  rm -rf "$tmp"
+}
+
+# bisect NAME: runs culprit bisect on $work/NAME/job.toml, prints the log, checks the outcome.
+bisect() {
+  local name=$1 start
+  log=$work/$name/log
+  start=$(date +%s)
+  ccache -z >/dev/null 2>&1 || true
+  if "$culprit" bisect "$work/$name/job.toml" --json "$work/$name/result.json" >"$log" 2>&1; then
+    status=0
+  else
+    status=$?
+  fi
+  cat "$log"
+  say "$name: exit status $status, wall time $(($(date +%s) - start)) s"
+  grep -E "^(revisions tested|builds:)" "$log" | sed "s/^/kernel-features-e2e: $name: /" || true
+}
+check() {  # check NAME DESCRIPTION PATTERN
+  if grep -qE -- "$3" "$work/$1/log"; then say "$1: ok: $2"; else
+    say "$1: FAILED: $2 (no match for '$3' in $work/$1/log)"; fail=1; fi
+}
+found_planted() {  # found_planted NAME
+  check "$1" "the planted commit is the culprit" "^$planted is the first bad commit"
+}
+# One state directory for the x86_64 jobs: a commit built (or run) by one is reused by the next.
+state=$work/x86-state
+boot_timeout=90
+run_timeout=30
+job() {  # job NAME BAD GOOD CONFIG [TOP-LEVEL TOML LINES...] < [KERNEL TOML LINES]
+  local name=$1 bad=$2 good=$3 cfg=$4
+  mkdir -p "$work/$name"
+  {
+    echo "repo = \"$linux\""
+    echo "bad = \"$bad\""
+    [ -z "$good" ] || echo "good = \"$good\""
+    echo "runs = 2"
+    echo "jobs = 2"
+    echo "state = \"$state\""
+    shift 4
+    for line in "$@"; do echo "$line"; done
+    echo "[kernel]"
+    echo "config = \"$cfg\""
+    echo "reproducer = \"$work/repro.sh\""
+    echo "boot_timeout = $boot_timeout"
+    echo "run_timeout = $run_timeout"
+    cat
+  } >"$work/$name/job.toml"
+}
+
+# commit TREE PARENT MESSAGE: a commit made without touching any checkout.
+commit() {
+  GIT_AUTHOR_NAME="Stable Maintainer" GIT_AUTHOR_EMAIL=stable@culprit.example \
+    GIT_COMMITTER_NAME="Stable Maintainer" GIT_COMMITTER_EMAIL=stable@culprit.example \
+    GIT_AUTHOR_DATE="@1700000000 +0000" GIT_COMMITTER_DATE="@1700000000 +0000" \
+    git -C "$linux" commit-tree "$1" -p "$2" -m "$3"
+}
+keep() { git -C "$linux" update-ref "refs/heads/e2e-$1" "$2"; }  # keep NAME COMMIT: not garbage
+
+for section in $sections; do
+  case $section in
+    backports)
+      # git's walk from the merge before the break tests a commit inside it (vsprintf), which
+      # builds only with the break's fix cherry-picked.
+      job backports "$planted" "$planted~8" "$hist/kernel.config" 'strategy = "git"' <<EOF
+[[kernel.backports]]
+guilty = "$broken"
+fix = "$fixed"
+EOF
+      bisect backports
+      found_planted backports
+      check backports "the fix-up applied inside the break" \
+        "^applied fix-up ${fixed:0:12} \(fixes ${broken:0:12}\)"
+      check backports "a commit inside the break built and judged" \
+        "^# git bisect good ($(git -C "$linux" rev-list "$broken~1..$fixed~1" | paste -sd'|'))"
+      ;;
+    cross-tree)
+      # A stable tree with the bug (bad: a release commit on top of the planted one) and
+      # mainline where a revert fixes it: the fix is searched from where the trees meet.
+      # Made with commit-tree, so the history's checkout is untouched; their trees are trees
+      # the other sections built, so most builds come from the cache.
+      stable=$(commit "$planted^{tree}" "$planted" "stable: Linux 6.1.1")
+      doc=$(commit "$planted^{tree}" "$planted" "Documentation: proc: comm writes")
+      fix=$(commit "$planted~1^{tree}" "$doc" "Revert \"proc: strip the trailing newline from /proc/pid/comm writes\"")
+      mainline=$(commit "$planted~1^{tree}" "$fix" "Documentation: proc: after the revert")
+      keep stable "$stable"
+      keep mainline "$mainline"
+      job cross-tree "$stable" "$mainline" "$hist/kernel.config" 'mode = "fix"' \
+        'strategy = "git"' </dev/null
+      bisect cross-tree
+      check cross-tree "the fix is found" "^$fix is the first fixed commit"
+      check cross-tree "the search starts where the trees meet" "^cross-tree: .*$planted"
+      if grep -q '"cross_tree": true' "$work/cross-tree/result.json"; then
+        say "cross-tree: ok: the JSON says cross_tree"
+      else
+        say "cross-tree: FAILED: the JSON lacks cross_tree"
+        fail=1
+      fi
+      # A stable tree that forked before the bug and got it backported: where the trees meet
+      # there is no bug, which is a clear error.
+      index=$(mktemp)
+      GIT_INDEX_FILE=$index git -C "$linux" read-tree "$planted~3"
+      GIT_INDEX_FILE=$index git -C "$linux" update-index --cacheinfo \
+        "100644,$(git -C "$linux" rev-parse "$planted:fs/proc/base.c"),fs/proc/base.c"
+      early_tree=$(GIT_INDEX_FILE=$index git -C "$linux" write-tree)
+      rm -f "$index"
+      early=$(commit "$early_tree" "$planted~3" "proc: strip the trailing newline (backport)")
+      keep stable-early "$early"
+      early_base=$(git -C "$linux" rev-parse "$planted~3")
+      job cross-tree-early "$early" "$mainline" "$hist/kernel.config" 'mode = "fix"' </dev/null
+      bisect cross-tree-early
+      check cross-tree-early "a clear error where the merge base does not crash" \
+        "bug is not present where the trees meet: merge base ${early_base:0:12}"
+      ;;
+    minimize)
+      # The job's config: the tiny one plus options the bug does not need, sanitizers among
+      # them; the baseline: the tiny one without printk, so the minimizer must keep PRINTK.
+      config "$work/minimize-full.config" "$hist/kernel.config" <<'EOF'
+CONFIG_UBSAN=y
+CONFIG_UBSAN_BOUNDS=y
+CONFIG_KFENCE=y
+CONFIG_DEBUG_LIST=y
+CONFIG_FUTEX=y
+CONFIG_EPOLL=y
+CONFIG_SIGNALFD=y
+CONFIG_TIMERFD=y
+CONFIG_EVENTFD=y
+CONFIG_AIO=y
+CONFIG_ADVISE_SYSCALLS=y
+CONFIG_MEMBARRIER=y
+CONFIG_FHANDLE=y
+CONFIG_POSIX_TIMERS=y
+EOF
+      config "$work/minimize-baseline.config" "$hist/kernel.config" <<'EOF'
+# CONFIG_PRINTK is not set
+EOF
+      job minimize "$planted" "$planted~2" "$work/minimize-full.config" <<EOF
+minimize = true
+baseline_config = "$work/minimize-baseline.config"
+minimize_builds = 10
+EOF
+      bisect minimize
+      found_planted minimize
+      check minimize "minimization's cost" "^config minimized: .* [0-9]+ builds"
+      check minimize "PRINTK kept" "^config options kept .*CONFIG_PRINTK"
+      check minimize "a sanitizer dropped" "dropped .*CONFIG_(UBSAN|KFENCE)"
+      ;;
+    disk)
+      config "$work/disk.config" "$hist/kernel.config" <<'EOF'
+CONFIG_PCI=y
+CONFIG_VIRTIO_MENU=y
+CONFIG_VIRTIO=y
+CONFIG_VIRTIO_PCI=y
+CONFIG_BLOCK=y
+CONFIG_VIRTIO_BLK=y
+CONFIG_EXT4_FS=y
+CONFIG_NET=y
+CONFIG_INET=y
+CONFIG_UNIX=y
+CONFIG_NETDEVICES=y
+CONFIG_NET_CORE=y
+CONFIG_VIRTIO_NET=y
+CONFIG_TTY=y
+CONFIG_UNIX98_PTYS=y
+CONFIG_FUTEX=y
+CONFIG_EPOLL=y
+CONFIG_SHMEM=y
+CONFIG_TMPFS=y
+CONFIG_FILE_LOCKING=y
+CONFIG_POSIX_TIMERS=y
+EOF
+      [ -f "$work/disk.img" ] || "$culprit" kernel image "$work/disk.img"
+      job disk "$planted" "$planted~2" "$work/disk.config" <<EOF
+image = "$work/disk.img"
+EOF
+      bisect disk
+      found_planted disk
+      check disk "the crash title" "^crash: BUG: unable to handle kernel NULL pointer dereference in comm_write"
+      ;;
+    arm64)
+      busybox=${CULPRIT_BUSYBOX_ARM64:-/usr/lib/culprit/arm64/busybox}
+      config "$work/arm64.config" tinyconfig arm64 <<'EOF'
+CONFIG_PRINTK=y
+CONFIG_BUG=y
+CONFIG_KALLSYMS=y
+CONFIG_KALLSYMS_ALL=y
+CONFIG_TTY=y
+CONFIG_SERIAL_AMBA_PL011=y
+CONFIG_SERIAL_AMBA_PL011_CONSOLE=y
+CONFIG_BLK_DEV_INITRD=y
+CONFIG_RD_GZIP=y
+CONFIG_PROC_FS=y
+CONFIG_SYSFS=y
+CONFIG_DEVTMPFS=y
+CONFIG_BINFMT_ELF=y
+CONFIG_BINFMT_SCRIPT=y
+CONFIG_MULTIUSER=y
+CONFIG_DEBUG_KERNEL=y
+# CONFIG_DEBUG_INFO_NONE is not set
+CONFIG_DEBUG_INFO_DWARF4=y
+# CONFIG_SLOB is not set
+CONFIG_SLUB=y
+# CONFIG_LOCALVERSION_AUTO is not set
+EOF
+      saved_state=$state
+      state=$work/arm64-state
+      boot_timeout=180
+      run_timeout=60
+      job arm64 "$planted" "$planted~2" "$work/arm64.config" <<EOF
+arch = "arm64"
+busybox = "$busybox"
+EOF
+      state=$saved_state
+      bisect arm64
+      found_planted arm64
+      check arm64 "the crash title" "^crash: .*comm_write"
+      check arm64 "a symbolized pc" "^pc : comm_write\+0x[0-9a-f]+/0x[0-9a-f]+ fs/proc/base.c:[0-9]+"
+      check arm64 "the disassembly" "<-- trapping instruction"
+      check arm64 "arm64 compiler line" "^compiler: aarch64-linux-gnu-gcc"
+      ;;
+    *) say "unknown section $section"; fail=1 ;;
+  esac
+done
+exit $fail
