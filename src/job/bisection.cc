@@ -500,8 +500,13 @@ void Bisection::Header(CommitIndex c, bool release_search) {
       if (good_ids_.empty() && !last_good_release_.empty()) start += " " + last_good_release_;
       parts_.log.Note(start);
     }
-    decide::Progress p = engine_->progress();
-    parts_.log.Bisecting(std::max(0, p.candidates_left - 1), p.steps_left, node.id, node.title);
+    if (std::find(cross_tree_bases_.begin(), cross_tree_bases_.end(), node.id) !=
+        cross_tree_bases_.end()) {
+      parts_.log.Note("where the trees meet, which must crash: " + node.id);
+    } else {
+      decide::Progress p = engine_->progress();
+      parts_.log.Bisecting(std::max(0, p.candidates_left - 1), p.steps_left, node.id, node.title);
+    }
   }
   shown_ = decide::kNoCommit;
   ShowCommit(c);
