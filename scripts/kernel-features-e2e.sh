@@ -247,6 +247,17 @@ CONFIG_SHMEM=y
 CONFIG_TMPFS=y
 CONFIG_FILE_LOCKING=y
 CONFIG_POSIX_TIMERS=y
+# CONFIG_IPV6 is not set
+# CONFIG_INET_DIAG is not set
+# CONFIG_WIRELESS is not set
+# CONFIG_WLAN is not set
+# CONFIG_ETHERNET is not set
+# CONFIG_NETWORK_FILESYSTEMS is not set
+# CONFIG_MQ_IOSCHED_DEADLINE is not set
+# CONFIG_MQ_IOSCHED_KYBER is not set
+# CONFIG_PCIEASPM is not set
+# CONFIG_SERIAL_8250_PCI is not set
+# CONFIG_SWAP is not set
 EOF
       [ -f "$work/disk.img" ] || "$culprit" kernel image "$work/disk.img"
       job disk "$planted" "$planted~2" "$work/disk.config" <<EOF

@@ -143,6 +143,17 @@ TEST(KernelMakeArgvTest, ReproducibleSettings) {
   EXPECT_EQ(argv, want);
 }
 
+TEST(KernelMakeArgvTest, Arm64CrossCompiles) {
+  KernelBuildSpec spec{.source_dir = "/src/linux", .build_dir = "/b/a", .arch = "arm64"};
+  std::vector<std::string> argv =
+      KernelMakeArgv(spec, "ccache aarch64-linux-gnu-gcc", 2, {KernelImageName(spec.arch)});
+  ASSERT_GE(argv.size(), 3u);
+  EXPECT_EQ(argv[argv.size() - 3], "ARCH=arm64");
+  EXPECT_EQ(argv[argv.size() - 2], "CROSS_COMPILE=aarch64-linux-gnu-");
+  EXPECT_EQ(argv.back(), "Image");
+  EXPECT_EQ(KernelImageName("x86_64"), "bzImage");
+}
+
 TEST(CompilerLineTest, FirstLines) {
   EXPECT_EQ(CompilerLine("gcc (GCC) 10.2.1 20210217\nCopyright (C) 2020\n",
                          "GNU ld (GNU Binutils for Debian) 2.35.1\nCopyright\n"),

@@ -131,6 +131,38 @@ TEST(QemuArgvTest, TcgAndKvm) {
   EXPECT_EQ(kvm[4], "host");
 }
 
+TEST(QemuArgvTest, Arm64VirtBoard) {
+  VmRunSpec spec{.kernel = "/k/Image", .initramfs = "/k/i.cpio.gz", .arch = "arm64"};
+  std::vector<std::string> argv = QemuArgv(spec, /*kvm=*/true, "/tmp/q.pid");
+  std::string joined;
+  for (const std::string& a : argv) joined += a + "|";
+  EXPECT_EQ(argv[0], "qemu-system-aarch64");
+  EXPECT_NE(joined.find("|-M|virt|-cpu|cortex-a57|-accel|tcg|"), npos);  // never KVM
+  EXPECT_NE(joined.find("console=ttyAMA0"), npos);
+  EXPECT_EQ(joined.find("-vga"), npos);
+}
+
+TEST(QemuArgvTest, DiskImageOverSsh) {
+  VmRunSpec spec{.kernel = "/k/bzImage",
+                 .disk_image = "/i/disk.img",
+                 .ssh_key = "/i/disk.img.key",
+                 .ssh_port = 10022};
+  std::vector<std::string> argv = QemuArgv(spec, false, "/tmp/q.pid");
+  std::string joined;
+  for (const std::string& a : argv) joined += a + "|";
+  EXPECT_EQ(joined.find("-initrd"), npos);
+  EXPECT_NE(joined.find("|-drive|file=/i/disk.img,format=raw,if=virtio,snapshot=on|"), npos);
+  EXPECT_NE(joined.find("hostfwd=tcp:127.0.0.1:10022-:22"), npos);
+  EXPECT_NE(joined.find("root=/dev/vda rw init=/init"), npos);
+  EXPECT_EQ(joined.find("rdinit"), npos);
+  std::vector<std::string> ssh = SshArgv(spec, "true");
+  EXPECT_EQ(ssh.front(), "ssh");
+  EXPECT_EQ(ssh[1], "-p");
+  EXPECT_EQ(ssh[2], "10022");
+  EXPECT_EQ(ssh[ssh.size() - 2], "root@127.0.0.1");
+  EXPECT_EQ(ssh.back(), "true");
+}
+
 // The runner against a fake QEMU: a script that writes its -pidfile and then behaves as a row
 // says (boots and finishes, never boots, goes silent), with timeouts of a second or two.
 class QemuRunnerTest : public testing::Test {
