@@ -6,7 +6,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <set>
 #include <sstream>
 
 #include "base/strings.h"
@@ -154,7 +153,8 @@ Result<Answer> Minimizer::Test(const build::Kconfig& kconfig, const std::string&
   JobConfig with = config_;
   with.kernel->config = path;
   with.kernel->minimize = false;
-  std::unique_ptr<Target> target = MakeTarget(with, state_dir_);
+  std::unique_ptr<Target> target =
+      parts_.make_target ? parts_.make_target(with) : MakeTarget(with, state_dir_);
   auto builder = parts_.make_builder(*target);
   if (!builder) return tl::unexpected(builder.error());
   Parts parts{parts_.repo,  parts_.worktrees, **builder, parts_.runner,
@@ -231,9 +231,6 @@ Result<MinimizedConfig> Minimizer::Run() {
   }
   // The sanitizers the crash does not need, all at once: they are slow, and rarely needed.
   if (!sanitizers.empty()) {
-    std::vector<std::string> others;
-    for (const std::string& o : differing)
-      if (!build::IsSanitizer(o) || is_needed(o)) others.push_back(o);
     build::Kconfig without = build::WithOptions(current_, baseline_, sanitizers);
     build::Kconfig built;
     auto answer = Test(
@@ -322,6 +319,30 @@ std::vector<std::string> NeededOptions(
   for (const std::string& c : candidates)
     if (std::find(out.begin(), out.end(), c) != out.end()) ordered.push_back(c);
   return ordered;
+}
+
+Result<report::BisectionResult> BisectWithMinimizedConfig(
+    const JobConfig& config, std::optional<MinimizedConfig> minimized,
+    const std::function<Result<report::BisectionResult>(const JobConfig&)>& bisect,
+    report::ProgressLog& log) {
+  auto with_note = [&](Result<report::BisectionResult> result) {
+    if (result && minimized) result->minimized_config = *minimized;
+    return result;
+  };
+  if (!minimized || minimized->fell_back) return with_note(bisect(config));
+  JobConfig with = config;
+  with.kernel->config = minimized->path;
+  auto result = bisect(with);
+  // The engine's error when the bad commit shows no target crash (decide/engine.cc).
+  const bool stopped = result && result->outcome == decide::ConclusionKind::kError &&
+                       result->error.find("not reproduced") != std::string::npos;
+  if (!stopped) return with_note(std::move(result));
+  log.Note(
+      "config minimization: the minimized config no longer reproduces the crash at the bad "
+      "commit; bisecting again with the job's own config");
+  minimized->fell_back = true;
+  minimized->note += "; it stopped reproducing, so the job's own config was used";
+  return with_note(bisect(config));
 }
 
 Result<MinimizedConfig> MinimizeKernelConfig(const JobConfig& config, int64_t job_id,

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "base/result.h"
@@ -35,6 +36,8 @@ struct MinimizeParts {
   report::ProgressLog& log;
   /// The builder of a target with another config (the executor's, around the target's own).
   std::function<Result<std::unique_ptr<build::Builder>>(Target&)> make_builder;
+  /// The target of the job with another config; empty: MakeTarget (tests plug in fakes).
+  std::function<std::unique_ptr<Target>(const JobConfig&)> make_target = {};
 };
 
 /// Minimizes the config of `config` (a kernel job with minimize set) at its bad commit. The
@@ -44,6 +47,16 @@ struct MinimizeParts {
 Result<report::BisectionResult::MinimizedConfig> MinimizeKernelConfig(
     const JobConfig& config, int64_t job_id, const std::filesystem::path& state_dir,
     MinimizeParts parts);
+
+/// The bisection of `config` with the minimized config (`minimized`, when there is one that
+/// reproduced), and again with the job's own config if the minimized one stops reproducing at
+/// the bad commit: minimization never makes the answer wrong. Then `minimized` says it fell
+/// back and the log says why. `bisect` runs one bisection with the config it is given; the
+/// result carries `minimized`.
+Result<report::BisectionResult> BisectWithMinimizedConfig(
+    const JobConfig& config, std::optional<report::BisectionResult::MinimizedConfig> minimized,
+    const std::function<Result<report::BisectionResult>(const JobConfig&)>& bisect,
+    report::ProgressLog& log);
 
 /// The options of `candidates` that must stay for `reproduces` to hold, given that all of
 /// them together reproduce (syzkaller's bisection over option sets): a set that reproduces

@@ -210,36 +210,22 @@ Result<report::BisectionResult> RunJob(const JobConfig* config, bool resume,
   auto real = MakeRealParts(job->config, state_dir, **executor);
   if (!real) return finish_on_bad_input(real.error());
   // [kernel] minimize: the bisection runs with the minimized config (job->config keeps the
-  // question as asked).
-  JobConfig bisect_config = job->config;
+  // question as asked), or with the job's own if that one stops reproducing.
   auto minimized =
-      MinimizeIfAsked(bisect_config, job->id, state_dir, **executor, *real, **store, log);
+      MinimizeIfAsked(job->config, job->id, state_dir, **executor, *real, **store, log);
   if (!minimized) return finish_on_bad_input(minimized.error());
-  if (*minimized && !(*minimized)->fell_back) {
-    bisect_config.kernel->config = (*minimized)->path;
-    real = MakeRealParts(bisect_config, state_dir, **executor);
-    if (!real) return finish_on_bad_input(real.error());
-  }
-  auto bisect = [&](const JobConfig& config) {
+  fs::path parts_config = job->config.kernel ? job->config.kernel->config : fs::path();
+  auto bisect = [&](const JobConfig& with) -> Result<report::BisectionResult> {
+    if (with.kernel && with.kernel->config != parts_config) {  // parts for another config
+      real = MakeRealParts(with, state_dir, **executor);
+      if (!real) return tl::unexpected(real.error());
+      parts_config = with.kernel->config;
+    }
     Parts parts = real->View(**store, log);
     if (interrupted) parts.interrupted = [interrupted](std::string_view) { return interrupted(); };
-    return RunBisection(config, job->id, parts);
+    return RunBisection(with, job->id, parts);
   };
-  auto result = bisect(bisect_config);
-  // Never wrong for it: a minimized config that stops reproducing gives way to the job's own.
-  if (result && *minimized && !(*minimized)->fell_back &&
-      result->outcome == decide::ConclusionKind::kError &&
-      result->error.find("not reproduced") != std::string::npos) {
-    log.Note(
-        "config minimization: the minimized config no longer reproduces the crash at the "
-        "bad commit; bisecting again with the job's own config");
-    (*minimized)->fell_back = true;
-    (*minimized)->note += "; it stopped reproducing, so the job's own config was used";
-    real = MakeRealParts(job->config, state_dir, **executor);
-    if (!real) return finish_on_bad_input(real.error());
-    result = bisect(job->config);
-  }
-  if (result && *minimized) result->minimized_config = **minimized;
+  auto result = BisectWithMinimizedConfig(job->config, *minimized, bisect, log);
   if (std::string done = (*executor)->Summary(); !done.empty()) log.Note(done);
   if (!result) return finish_on_bad_input(result.error());
   std::string json = report::ToJson(*result);
