@@ -99,8 +99,9 @@ void WriteCosts(const BisectionResult& r, std::ostream& out) {
   out << ")\n";
   out << "builds: " << r.builds << ", runs: " << r.runs << "\n";
   if (r.cross_tree)
-    out << "cross-tree: the fix was searched from " << r.merge_base
-        << ", where the bad commit's tree meets the fixed one\n";
+    out << "cross-tree: the bad commit's tree meets the fixed one at " << r.merge_base
+        << (r.outcome == decide::ConclusionKind::kError ? "" : "; the fix was searched from there")
+        << "\n";
   if (r.minimized_config) {
     const BisectionResult::MinimizedConfig& m = *r.minimized_config;
     out << "config: " << m.note << "\n";
