@@ -14,6 +14,7 @@ set -euo pipefail
 { # One compound command: bash reads it whole before running it, so editing the file meanwhile
   # cannot change a run in progress.
 cd "$(dirname "$0")/.."
+script_start=$(date +%s)
 root=$(pwd)
 work=${1:?usage: kernel-features-e2e.sh WORK_DIR [SECTION...]}
 shift
@@ -81,6 +82,8 @@ bisect() {
   cat "$log"
   say "$name: exit status $status, wall time $(($(date +%s) - start)) s"
   grep -E "^(revisions tested|builds:)" "$log" | sed "s/^/kernel-features-e2e: $name: /" || true
+  ccache -s 2>/dev/null | grep -iE "^ *(hits|misses):" |
+    sed "s/^ */kernel-features-e2e: $name: ccache: /" || true
 }
 check() {  # check NAME DESCRIPTION PATTERN
   if grep -qE -- "$3" "$work/$1/log"; then say "$1: ok: $2"; else
@@ -179,14 +182,15 @@ EOF
         "bug is not present where the trees meet: merge base ${early_base:0:12}"
       ;;
     minimize)
-      # The job's config: the tiny one plus options the bug does not need, sanitizers among
-      # them. The baseline: the tiny one without BINFMT_SCRIPT, so that /init (a script) does
-      # not run: the minimizer must find that option among the others. Options few files use,
-      # so that a candidate rebuilds little (olddefconfig in one object directory).
+      # The job's config: the tiny one plus options the bug does not need, two sanitizers
+      # among them (KFENCE, page poisoning). The baseline: the tiny one without BINFMT_SCRIPT,
+      # so that /init (a script) does not run: the minimizer must find that option among the
+      # others. Options few files use, so that a candidate rebuilds little (one object
+      # directory, olddefconfig and kbuild's per-option dependencies); UBSAN or KASAN would
+      # rebuild everything twice.
       config "$work/minimize-full.config" "$hist/kernel.config" <<'EOF'
-CONFIG_UBSAN=y
-CONFIG_UBSAN_BOUNDS=y
 CONFIG_KFENCE=y
+CONFIG_PAGE_POISONING=y
 CONFIG_EPOLL=y
 CONFIG_SIGNALFD=y
 CONFIG_TIMERFD=y
@@ -215,7 +219,7 @@ EOF
       if python3 - "$work/minimize/result.json" <<'PY'; then
 import json, sys
 m = json.load(open(sys.argv[1]))["minimized_config"]
-sys.exit(0 if {"CONFIG_UBSAN", "CONFIG_KFENCE"} <= set(m["dropped"]) and len(m["dropped"]) >= 10
+sys.exit(0 if {"CONFIG_KFENCE", "CONFIG_PAGE_POISONING"} <= set(m["dropped"]) and len(m["dropped"]) >= 10
          and "CONFIG_BINFMT_SCRIPT" in m["kept"] and not m["fell_back"] else 1)
 PY
         say "minimize: ok: ten or more options dropped, the sanitizers among them"
@@ -311,5 +315,6 @@ EOF
     *) say "unknown section $section"; fail=1 ;;
   esac
 done
+say "done in $(($(date +%s) - script_start)) s"
 exit $fail
 }
