@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include "crash/report.h"
+
 namespace culprit::crash {
 
 struct FirstCrash {
@@ -11,7 +13,11 @@ struct FirstCrash {
   bool user_space = false;
 };
 
-/// Scans from `from` on, in one pass, for the first crash header line.
-FirstCrash FindFirstCrash(std::string_view log, size_t from);
+/// Scans from `from` on, in one pass, for the first crash header line. With `check_replay`, a
+/// kernel header followed by the console's "replaying previous printk message" does not count.
+FirstCrash FindFirstCrash(std::string_view log, size_t from, bool check_replay);
+
+/// Parses the crash `first` found in `log` (searched from `from`); whole-log facts included.
+Report ParseCrash(std::string_view log, size_t from, FirstCrash first);
 
 }  // namespace culprit::crash

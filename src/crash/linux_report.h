@@ -1,4 +1,6 @@
-// Private to crash/: Linux kernel console logs (oopses, after syzkaller's pkg/report/linux.go).
+// Private to crash/: Linux kernel console logs. Finds the oops line, gathers the report of its
+// console context, picks the format and frame from the table (oops_table.h), then corruption,
+// normalization, type and guilty file, as §1 of syzbot-title-rules.md describes.
 #pragma once
 
 #include <string>
@@ -9,22 +11,16 @@
 
 namespace culprit::crash {
 
-/// The header substrings that can start an oops (the fast scan looks for these).
-std::vector<std::string_view> LinuxOopsHeaders();
+/// True if `line` (raw, without '\n') starts a kernel report: it holds a family's header and
+/// none of its false positives. `next` is the following line: a report that the console is
+/// replaying does not count (pass `check_replay` false to ignore that rule).
+bool IsLinuxOopsLine(std::string_view line, std::string_view next, bool check_replay);
 
-/// True if the line of `log` starting at `line_pos` starts a kernel oops.
-bool IsLinuxOopsLine(std::string_view log, size_t line_pos);
+/// Parses the report whose oops line starts at `oops` in `log`; lines before `from` are not
+/// looked at. Offsets are in `log`. Whole-log facts (panicked, suppressed) are the caller's.
+Report ParseLinuxOops(std::string_view log, size_t from, size_t oops);
 
-/// Parses the oops whose line starts at `pos` (see find_crash.h). `log` is the whole log.
-Report ParseLinuxOops(std::string_view log, size_t pos);
-
-/// Regexes of the oops table that fail to compile ("pattern: error"); empty when all is well.
+/// Patterns of the rule tables that fail to compile ("pattern: error"); empty when all is well.
 std::vector<std::string> LinuxFormatErrors();
-
-/// GuiltyFile, with syzkaller's special case for RCU stalls (start at the interrupt entry).
-std::string GuiltyFileForTitle(std::string_view title, std::string_view report);
-
-/// True if "Kernel panic - not syncing" appears in `log`.
-bool LinuxPanicked(std::string_view log);
 
 }  // namespace culprit::crash

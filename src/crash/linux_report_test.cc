@@ -6,41 +6,14 @@
 #include <string>
 
 #include "base/strings.h"
-#include "crash/linux_formats.h"
+#include "crash/demangle.h"
 #include "crash/report.h"
-#include "crash/stack_frames.h"
 
 namespace culprit::crash {
 namespace {
 
 TEST(LinuxFormats, AllRegexesCompile) {
   for (const std::string& e : LinuxFormatErrors()) ADD_FAILURE() << e;
-}
-
-// A part regex said to be just its literals matches each of them whole and captures nothing,
-// and no literal of a part is empty (the stack walk searches for them instead of the regex).
-TEST(LinuxFormats, PartLiteralsDescribeTheirRegex) {
-  int whole = 0;
-  for (const OopsSpec& spec : LinuxOopsSpecs()) {
-    for (const OopsFormat& f : spec.formats) {
-      for (const auto* parts : {&f.stack.parts, &f.stack.parts2}) {
-        for (std::string_view part : *parts) {
-          PartLiterals hint = LiteralsOfPart(part);
-          for (std::string_view literal : hint.literals) EXPECT_FALSE(literal.empty()) << part;
-          if (!hint.whole) continue;
-          ++whole;
-          RE2 re(part);
-          ASSERT_TRUE(re.ok()) << part;
-          EXPECT_EQ(re.NumberOfCapturingGroups(), 0) << part;
-          for (std::string_view literal : hint.literals) {
-            EXPECT_TRUE(RE2::FullMatch(literal, re)) << literal;
-            EXPECT_FALSE(RE2::FullMatch(literal.substr(1), re)) << literal;
-          }
-        }
-      }
-    }
-  }
-  EXPECT_GT(whole, 0);
 }
 
 // One row per oops family: a small console log and what syzbot would call it.

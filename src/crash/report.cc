@@ -5,42 +5,61 @@
 #include "crash/find_crash.h"
 #include "crash/lines.h"
 #include "crash/linux_report.h"
-#include "crash/needle_set.h"
+#include "crash/log_facts.h"
+#include "crash/prefilter.h"
 #include "crash/sanitizers.h"
 
 namespace culprit::crash {
 
-FirstCrash FindFirstCrash(std::string_view log, size_t from) {
-  // One pass over the log for every header, kernel and user space (see needle_set.h).
-  static const auto* needles = [] {
-    std::vector<std::string_view> all = LinuxOopsHeaders();
-    for (std::string_view m : UserSpaceMarkers()) all.push_back(m);
-    return new NeedleSet(std::move(all));
-  }();
+FirstCrash FindFirstCrash(std::string_view log, size_t from, bool check_replay) {
   while (from < log.size()) {
-    NeedleSet::Hit hit = needles->Find(log, from);
-    if (hit.pos == std::string_view::npos) break;
-    Line line = LineAt(log, hit.pos);
+    size_t hit = NextCrashCandidate(log, from);
+    if (hit == std::string_view::npos) break;
+    Line line = LineAt(log, hit);
+    if (line.pos < from) line = {line.text.substr(from - line.pos), from};
     // A user-space report on a line with a kernel header ("WARNING: ThreadSanitizer: ...") is
     // the user-space one.
     if (IsUserSpaceHeaderLine(log, line.pos)) return {line.pos, /*user_space=*/true};
-    if (IsLinuxOopsLine(log, line.pos)) return {line.pos, /*user_space=*/false};
-    from = PastLine(log, line.end());
+    size_t past = PastLine(log, line.end());
+    std::string_view next = past < log.size() ? LineAt(log, past).text : std::string_view();
+    if (IsLinuxOopsLine(line.text, next, check_replay)) return {line.pos, /*user_space=*/false};
+    from = past;
   }
   return {};
 }
 
-Report Parse(std::string_view log) {
-  FirstCrash first = FindFirstCrash(log, 0);
+Report ParseCrash(std::string_view log, size_t from, FirstCrash first) {
   Report r;
-  if (first.pos != std::string_view::npos)
-    r = first.user_space ? ParseUserSpace(log, first.pos) : ParseLinuxOops(log, first.pos);
-  r.panicked = LinuxPanicked(log);
+  if (first.pos == std::string_view::npos) {
+    r.panicked = LogPanicked(log);
+    return r;
+  }
+  if (first.user_space) {
+    r = ParseUserSpace(log, first.pos);
+    r.panicked = LogPanicked(log);
+    return r;
+  }
+  r = ParseLinuxOops(log, from, first.pos);
+  // Suppressions and the VM's disconnection concern the whole console, not the report.
+  LogFacts facts = ScanLogFacts(log);
+  r.panicked = facts.panicked;
+  r.suppressed = facts.suppressed;
+  if (facts.vm_disconnected && r.crashed) {
+    if (!r.corrupted) r.corrupted_reason = "VM disconnected";
+    r.corrupted = true;
+  }
   return r;
 }
 
+Report ParseFrom(std::string_view log, size_t from) {
+  from = std::min(from, log.size());
+  return ParseCrash(log, from, FindFirstCrash(log, from, /*check_replay=*/true));
+}
+
+Report Parse(std::string_view log) { return ParseFrom(log, 0); }
+
 bool ContainsCrash(std::string_view log) {
-  return FindFirstCrash(log, 0).pos != std::string_view::npos;
+  return FindFirstCrash(log, 0, /*check_replay=*/false).pos != std::string_view::npos;
 }
 
 bool SameCrash(const Report& a, const Report& b) {

@@ -5,43 +5,63 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace culprit::crash {
 
+/// The syzkaller executor a report names ("Comm: syz.P.I"): its process and program numbers.
+struct Executor {
+  int proc = 0;
+  int id = 0;
+};
+
 struct Report {
   bool crashed = false;
   std::string title;                    ///< "KASAN: use-after-free Read in io_req_task_submit"
   std::vector<std::string> alt_titles;  ///< sorted; used to match the same crash under other names
-  std::string type;         ///< syzbot's crash type (KASAN-USE-AFTER-FREE-READ, WARNING,
-                            ///< LOCKDEP, HANG, LEAK, DoS, ...), ASAN, UBSAN, TSAN, MSAN,
-                            ///< ASSERT, PANIC for user space; UNKNOWN if none applies
-  bool corrupted = false;   ///< truncated, interleaved, or no usable stack
-  std::string frame;        ///< the function the title names
-  std::string guilty_file;  ///< first non-generic source file in the stack, if known
-  bool panicked = false;    ///< "Kernel panic - not syncing" appears in the log
-  size_t start = 0;         ///< byte offset of the report's first line in the log
-  size_t end = 0;           ///< past the last header line of the report (syzkaller's EndPos,
-                            ///< e.g. the closing "Kernel panic" line); user space: past SUMMARY
-  std::string report;       ///< the report text (console prefixes removed)
+  std::string type;              ///< syzbot's crash type (KASAN-USE-AFTER-FREE-READ, WARNING,
+                                 ///< LOCKDEP, HANG, LEAK, DoS, ...), ASAN, UBSAN, TSAN, MSAN,
+                                 ///< ASSERT, PANIC for user space; UNKNOWN if none applies
+  bool corrupted = false;        ///< truncated, interleaved, or no usable stack
+  std::string corrupted_reason;  ///< why, when corrupted ("extracted no frames", ...)
+  bool suppressed = false;       ///< the log matches a suppression (the executor could not start,
+                                 ///< the OOM killer took the fuzzer, ...): real, but not a bug
+  std::optional<Executor> executor;  ///< the syzkaller program that ran, if the report says
+  std::string frame;                 ///< the function the title names
+  std::string guilty_file;           ///< first non-generic source file in the stack, if known
+  bool panicked = false;             ///< "Kernel panic - not syncing" appears in the log
+  size_t start = 0;                  ///< byte offset of the report's first line in the log
+  size_t end = 0;      ///< end (the '\n' or the log's end) of the report's last header
+                       ///< line (syzkaller's EndPos, e.g. the closing "Kernel panic" line);
+                       ///< user space: of its SUMMARY line
+  std::string report;  ///< the report text (console prefixes removed), a few lines of
+                       ///< the same context before it included
 };
 
 /// Parses the first crash in `log`. Never fails: a log with no crash gives crashed == false.
 /// Cost is linear in the log size for any input (no regex runs per line of a crash-free log).
 Report Parse(std::string_view log);
 
-/// True if `log` contains a crash; cheaper than Parse for logs that do not.
+/// Parses the first crash at or after offset `from` (the log before it is not looked at, but
+/// offsets are in `log` and whole-log facts such as `panicked` cover all of it). To list every
+/// report, parse again from each report's first line end.
+Report ParseFrom(std::string_view log, size_t from);
+
+/// True if `log` contains a crash; cheaper than Parse for logs that do not. It can be true
+/// where Parse finds none: a kernel header the console is replaying counts here, not there.
 bool ContainsCrash(std::string_view log);
 
 /// True if two reports name the same crash: equal titles, or a title of one among the other's
 /// alternative titles (or both share an alternative title).
 bool SameCrash(const Report& a, const Report& b);
 
-/// The first source file of `report`'s stack that is not generic kernel/runtime code
-/// (dump_stack, sanitizers, allocators, locking, ...), or "" if none. `report` is a report text
-/// whose frames carry `file.c:line` (symbolized).
+/// The first source file of `report`'s stack that is not generic kernel code (headers, lib/,
+/// sanitizers, allocators, locking, scheduling, ...), or a deeper one of the same subtree; the
+/// first file cited if all are generic; "" if none. `report` is a report text whose frames carry
+/// `file.c:line` (symbolized). As syzbot picks it.
 std::string GuiltyFile(std::string_view report);
 
 /// Every source file cited in `report`'s stack that is not generic code, in order, each once

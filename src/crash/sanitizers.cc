@@ -1,41 +1,133 @@
+// User-space reports as a table: each kind is one row of kFormats (marker, header pattern, kind,
+// title prefix, type, stack style). The frame is the first one that is not sanitizer, libc or
+// language runtime code.
 #include "crash/sanitizers.h"
 
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <array>
+#include <memory>
 #include <string>
 
 #include "base/strings.h"
 #include "crash/lines.h"
-#include "crash/needle_set.h"
+#include "crash/pattern.h"
 #include "crash/title_normalize.h"
 
 namespace culprit::crash {
+
+const std::vector<UserSpaceFormat>& UserSpaceFormats() {
+  static const auto* formats = new std::vector<UserSpaceFormat>{
+      {.marker = "ERROR: AddressSanitizer: ",
+       .header = R"(ERROR: AddressSanitizer: attempting double-free)",
+       .kind = "double-free",
+       .title = "ASan: ",
+       .type = "ASAN",
+       .needs_stack = true},
+      {.marker = "ERROR: AddressSanitizer: ",
+       .header = R"(ERROR: AddressSanitizer: attempting free on address which was not malloc)",
+       .kind = "bad-free",
+       .title = "ASan: ",
+       .type = "ASAN",
+       .needs_stack = true},
+      {.marker = "ERROR: AddressSanitizer: ",
+       .header = R"(ERROR: AddressSanitizer: ([^ ]+))",
+       .title = "ASan: ",
+       .type = "ASAN",
+       .needs_stack = true},
+      {.marker = "ERROR: HWAddressSanitizer: ",
+       .header = R"(ERROR: HWAddressSanitizer: ([^ ]+))",
+       .title = "ASan: ",
+       .type = "ASAN",
+       .needs_stack = true},
+      {.marker = "ERROR: LeakSanitizer: ",
+       .header = R"(ERROR: LeakSanitizer:)",
+       .kind = "memory leak",
+       .title = "ASan: ",
+       .type = "LEAK",
+       .needs_stack = true},
+      // "x.c:3:5: runtime error: <kind>: details"; a Go runtime error is no UBSan report.
+      {.marker = ": runtime error: ",
+       .header = R"(: runtime error: (.*?)(?: of type | for type | of address | at address |:|$))",
+       .title = "UBSan: ",
+       .type = "UBSAN",
+       .unless = R"(^panic: )",
+       .header_file = R"(^\s*([^ :]+)(?::[0-9]+)*: runtime error)"},
+      {.marker = "WARNING: ThreadSanitizer: ",
+       .header = R"(WARNING: ThreadSanitizer: ([^(]*))",
+       .title = "TSan: ",
+       .type = "TSAN",
+       .needs_stack = true},
+      {.marker = "WARNING: MemorySanitizer: ",
+       .header = R"(WARNING: MemorySanitizer: ([^ ]+))",
+       .title = "MSan: ",
+       .type = "MSAN",
+       .needs_stack = true},
+      // glibc's assert: "prog: x.c:12: parse_node: Assertion `n' failed."
+      {.marker = "' failed.",
+       .header = R"(Assertion (`.*' failed))",
+       .title = "assertion ",
+       .type = "ASSERT",
+       .header_frame = R"(: ([^ :]+):[0-9]+: ([^:]+): Assertion)"},
+      {.marker = "*** stack smashing detected ***",
+       .header = R"((.+))",
+       .title = "glibc: ",
+       .type = "ASSERT",
+       .not_in_kernel_console = true},
+      {.marker = "double free detected",
+       .header = R"((.+))",
+       .title = "glibc: ",
+       .type = "ASSERT",
+       .not_in_kernel_console = true},
+      {.marker = "double free or corruption",
+       .header = R"((.+))",
+       .title = "glibc: ",
+       .type = "ASSERT",
+       .not_in_kernel_console = true},
+      // In a kernel console, syzkaller's own Go panics are the kernel table's "panic:" reports.
+      {.marker = "panic: ",
+       .header = R"(^panic: (.*))",
+       .title = "Go panic: ",
+       .type = "PANIC",
+       .stack = UserStack::kGo,
+       .not_in_kernel_console = true,
+       .followed_by = "\ngoroutine "},
+      {.marker = "fatal error: ",
+       .header = R"(^fatal error: (.*))",
+       .title = "Go panic: ",
+       .type = "PANIC",
+       .stack = UserStack::kGo,
+       .not_in_kernel_console = true,
+       .followed_by = "\ngoroutine "},
+      {.marker = "' panicked at ",
+       .header = R"(^thread '.*' panicked at (.*))",
+       .title = "Rust panic: ",
+       .type = "PANIC",
+       .stack = UserStack::kRust,
+       .kind_on_next_line = true,
+       .header_file = R"(panicked at ([^ :,']+))"},
+  };
+  return *formats;
+}
+
 namespace {
 
-enum class Kind { kAsan, kLeak, kUbsan, kTsan, kMsan, kAssert, kGlibc, kGo, kRust };
-
-struct Marker {
-  std::string_view text;  // searched anywhere in a line
-  Kind kind;
+struct CompiledFormat {
+  const UserSpaceFormat* spec;
+  std::unique_ptr<RE2> header, unless, header_frame, header_file;
 };
 
-constexpr std::array<Marker, 13> kMarkers = {{
-    {"ERROR: AddressSanitizer: ", Kind::kAsan},
-    {"ERROR: HWAddressSanitizer: ", Kind::kAsan},
-    {"ERROR: LeakSanitizer: ", Kind::kLeak},
-    {": runtime error: ", Kind::kUbsan},
-    {"WARNING: ThreadSanitizer: ", Kind::kTsan},
-    {"WARNING: MemorySanitizer: ", Kind::kMsan},
-    {"' failed.", Kind::kAssert},
-    {"*** stack smashing detected ***", Kind::kGlibc},
-    {"double free detected", Kind::kGlibc},
-    {"double free or corruption", Kind::kGlibc},
-    {"panic: ", Kind::kGo},
-    {"fatal error: ", Kind::kGo},
-    {"' panicked at ", Kind::kRust},
-}};
+const std::vector<CompiledFormat>& Compiled() {
+  static const auto* compiled = [] {
+    auto* out = new std::vector<CompiledFormat>;
+    for (const UserSpaceFormat& f : UserSpaceFormats()) {
+      out->push_back({&f, CompilePattern(f.header), CompilePattern(f.unless),
+                      CompilePattern(f.header_frame), CompilePattern(f.header_file)});
+    }
+    return out;
+  }();
+  return *compiled;
+}
 
 // A kernel console ("[  96.262735] ..." lines) shows user programs' glibc aborts as noise: true
 // if one of the few lines before `pos` starts with a console timestamp.
@@ -57,49 +149,6 @@ bool InKernelConsole(std::string_view log, size_t pos) {
     at = nl + 1;
   }
   return false;
-}
-
-// True if the marker found on `line` really starts a report of its kind.
-bool ConfirmMarker(std::string_view log, const Line& line, const Marker& m) {
-  switch (m.kind) {
-    case Kind::kGlibc:
-      return !InKernelConsole(log, line.pos);
-    case Kind::kUbsan:
-      return !line.text.starts_with("panic: ");
-    case Kind::kAssert:
-      return line.text.find("Assertion `") != std::string_view::npos;
-    case Kind::kGo: {
-      if (!line.text.starts_with(m.text)) return false;
-      // A Go panic prints its goroutines within a few lines.
-      std::string_view rest = log.substr(line.pos, 4096);
-      return rest.find("\ngoroutine ") != std::string_view::npos;
-    }
-    case Kind::kRust:
-      return line.text.starts_with("thread '");
-    default:
-      return true;
-  }
-}
-
-struct Hit {
-  size_t line_pos = std::string_view::npos;
-  const Marker* marker = nullptr;
-};
-
-Hit FindFirst(std::string_view log, size_t from) {
-  static const NeedleSet* markers = new NeedleSet(UserSpaceMarkers());
-  while (from < log.size()) {
-    NeedleSet::Hit hit = markers->Find(log, from);
-    if (hit.pos == std::string_view::npos) return {};
-    Line line = LineAt(log, hit.pos);
-    // Any marker on this line may confirm it, not only the first one found.
-    for (const Marker& m : kMarkers) {
-      if (line.text.find(m.text) != std::string_view::npos && ConfirmMarker(log, line, m))
-        return {line.pos, &m};
-    }
-    from = PastLine(log, line.end());
-  }
-  return {};
 }
 
 // One user-space stack frame: "#1 0x55d4 in parse_node /src/x.c:12:5" (ASan, MSan),
@@ -144,19 +193,18 @@ std::string StripLocation(std::string_view file) {
   return std::string(colon == std::string_view::npos ? file : file.substr(0, colon));
 }
 
-// Scans the frames after the header; returns the first non-runtime one (or none). `end` becomes
-// the end of the first stack.
+// The first frame not in runtime code, from `from` on; `end` becomes the end of the last frame
+// line read (the first stack's end).
 bool FirstUserFrame(std::string_view log, size_t from, Frame* out, size_t* end) {
   LineCursor cursor(log, from);
   Line line;
   bool in_stack = false;
   int lines_without_frame = 0;
-  *end = from;
   while (cursor.Next(&line)) {
     Frame f;
     if (ParseSanitizerFrame(line.text, &f)) {
       in_stack = true;
-      *end = PastLine(log, line.end());
+      *end = line.end();
       if (!IsRuntimeFrame(f)) {
         *out = f;
         return true;
@@ -203,34 +251,7 @@ bool FirstRustFrame(std::string_view log, size_t from, Frame* out) {
   return false;
 }
 
-// The words after `marker` on `line` up to the first of `stops`.
-std::string WordsAfter(std::string_view line, std::string_view marker, std::string_view stops) {
-  size_t at = line.find(marker);
-  if (at == std::string_view::npos) return "";
-  std::string_view rest = line.substr(at + marker.size());
-  size_t stop = rest.size();
-  for (char c : stops) stop = std::min(stop, rest.find(c));
-  return std::string(Trim(rest.substr(0, stop)));
-}
-
-std::string AsanKind(std::string_view header) {
-  std::string kind = WordsAfter(header, "Sanitizer: ", " ");
-  if (header.find("attempting double-free") != std::string_view::npos) return "double-free";
-  if (header.find("attempting free on address which was not malloc") != std::string_view::npos)
-    return "bad-free";
-  return kind;
-}
-
-std::string UbsanKind(std::string_view header) {
-  std::string msg = WordsAfter(header, "runtime error: ", ":");
-  for (std::string_view cut : {" of type ", " for type ", " of address ", " at address "}) {
-    size_t at = msg.find(cut);
-    if (at != std::string::npos) msg.resize(at);
-  }
-  return msg;
-}
-
-// Offset just past the report's last line: the SUMMARY / ABORTING line if there is one.
+// The end of the report's last line: its SUMMARY or ABORTING line if there is one.
 size_t ReportEnd(std::string_view log, size_t from, size_t fallback) {
   size_t limit = std::min(log.size(), from + (256 << 10));
   std::string_view window = log.substr(0, limit);
@@ -239,104 +260,80 @@ size_t ReportEnd(std::string_view log, size_t from, size_t fallback) {
     size_t at = window.find(closing, from);
     if (at == std::string_view::npos) continue;
     Line line = LineAt(log, at);
-    if (end == std::string_view::npos || line.pos <= end) end = PastLine(log, line.end());
+    if (end == std::string_view::npos || line.end() < end) end = line.end();
   }
-  if (end != std::string_view::npos) return end;
-  return std::max(fallback, PastLine(log, LineAt(log, from).end()));
+  return end != std::string_view::npos ? end : fallback;
+}
+
+// The row whose report starts on `line`, or null.
+const CompiledFormat* FormatOf(std::string_view log, const Line& line,
+                               std::vector<std::string_view>* groups) {
+  for (const CompiledFormat& f : Compiled()) {
+    const UserSpaceFormat& spec = *f.spec;
+    if (line.text.find(spec.marker) == std::string_view::npos) continue;
+    if (!SearchIn(*f.header, line.text, groups)) continue;
+    if (f.unless && SearchIn(*f.unless, line.text, nullptr)) continue;
+    if (spec.not_in_kernel_console && InKernelConsole(log, line.pos)) continue;
+    if (!spec.followed_by.empty() &&
+        log.substr(line.pos, 4096).find(spec.followed_by) == std::string_view::npos)
+      continue;
+    return &f;
+  }
+  return nullptr;
 }
 
 }  // namespace
 
 std::vector<std::string_view> UserSpaceMarkers() {
   std::vector<std::string_view> out;
-  for (const Marker& m : kMarkers) out.push_back(m.text);
+  for (const UserSpaceFormat& f : UserSpaceFormats()) {
+    if (std::find(out.begin(), out.end(), f.marker) == out.end()) out.push_back(f.marker);
+  }
   return out;
 }
 
 bool IsUserSpaceHeaderLine(std::string_view log, size_t line_pos) {
-  Line line = LineAt(log, line_pos);
-  for (const Marker& m : kMarkers) {
-    if (line.text.find(m.text) != std::string_view::npos && ConfirmMarker(log, line, m))
-      return true;
-  }
-  return false;
+  std::vector<std::string_view> groups;
+  return FormatOf(log, LineAt(log, line_pos), &groups) != nullptr;
 }
 
 Report ParseUserSpace(std::string_view log, size_t pos) {
-  Hit hit = FindFirst(log, pos);
   Report r;
-  if (hit.marker == nullptr) return r;
-  Line header = LineAt(log, hit.line_pos);
+  Line header = LineAt(log, pos);
+  std::vector<std::string_view> groups;
+  const CompiledFormat* f = FormatOf(log, header, &groups);
+  if (f == nullptr) return r;
+  const UserSpaceFormat& spec = *f->spec;
   r.crashed = true;
   r.start = header.pos;
   size_t body = PastLine(log, header.end());
+  std::string kind = groups.empty() ? std::string(spec.kind) : std::string(Trim(groups[0]));
+  if (spec.kind_on_next_line && header.text.ends_with(":") && body < log.size())
+    kind = std::string(Trim(LineAt(log, body).text));
   Frame frame;
   bool have_frame = false;
-  size_t stack_end = body;
-  std::string prefix, kind;
-  switch (hit.marker->kind) {
-    case Kind::kAsan:
-      prefix = "ASan: ";
-      kind = AsanKind(header.text);
+  size_t stack_end = header.end();
+  std::vector<std::string_view> g;
+  if (f->header_frame && SearchIn(*f->header_frame, header.text, &g)) {
+    frame = {std::string(g[1]), std::string(g[0])};
+    size_t paren = frame.function.find('(');
+    if (paren != std::string::npos && paren > 0) frame.function.resize(paren);
+    have_frame = true;
+  }
+  switch (spec.stack) {
+    case UserStack::kSanitizer:
+      if (!have_frame) have_frame = FirstUserFrame(log, body, &frame, &stack_end);
       break;
-    case Kind::kLeak:
-      prefix = "ASan: ";
-      kind = "memory leak";
-      break;
-    case Kind::kUbsan:
-      prefix = "UBSan: ";
-      kind = UbsanKind(header.text);
-      break;
-    case Kind::kTsan:
-      prefix = "TSan: ";
-      kind = WordsAfter(header.text, "ThreadSanitizer: ", "(");
-      break;
-    case Kind::kMsan:
-      prefix = "MSan: ";
-      kind = WordsAfter(header.text, "MemorySanitizer: ", " ");
-      break;
-    case Kind::kAssert:
-      prefix = "assertion ";
-      kind = "`" + WordsAfter(header.text, "Assertion `", "\n");
-      if (kind.ends_with(".")) kind.pop_back();
-      break;
-    case Kind::kGlibc:
-      prefix = "glibc: ";
-      kind = std::string(Trim(header.text));
-      break;
-    case Kind::kGo:
-      prefix = "Go panic: ";
-      kind = std::string(Trim(header.text.substr(header.text.find(':') + 1)));
+    case UserStack::kGo:
       have_frame = FirstGoFrame(log, body, &frame);
       break;
-    case Kind::kRust: {
-      prefix = "Rust panic: ";
-      Line next = LineAt(log, std::min(body, log.size()));
-      kind = header.text.ends_with(":") && body < log.size()
-                 ? std::string(Trim(next.text))
-                 : WordsAfter(header.text, "panicked at ", "\n");
+    case UserStack::kRust:
       have_frame = FirstRustFrame(log, body, &frame);
-      if (!have_frame) frame.file = StripLocation(WordsAfter(header.text, "panicked at ", " :,'"));
       break;
-    }
   }
-  if (hit.marker->kind == Kind::kAssert) {
-    // "prog: x.c:12: parse_node: Assertion `n' failed." names the function itself.
-    static const RE2 re(R"(: ([^ :]+):(?:\d+): ([^:]+): Assertion)");
-    std::string file, function;
-    if (RE2::PartialMatch(header.text, re, &file, &function)) {
-      frame = {function, file};
-      have_frame = true;
-      size_t paren = frame.function.find('(');
-      if (paren != std::string::npos && paren > 0) frame.function.resize(paren);
-    }
-  }
-  if (!have_frame && hit.marker->kind != Kind::kGo && hit.marker->kind != Kind::kRust)
-    have_frame = FirstUserFrame(log, body, &frame, &stack_end);
-  if (!have_frame && hit.marker->kind == Kind::kUbsan) {
-    frame.file = StripLocation(Trim(header.text.substr(0, header.text.find(": runtime error"))));
-  }
-  std::string title = prefix + kind;
+  if (!have_frame && f->header_file && SearchIn(*f->header_file, header.text, &g))
+    frame.file = StripLocation(g[0]);
+  std::string title = std::string(spec.title) + kind;
   if (have_frame) {
     title += " in " + frame.function;
     r.frame = frame.function;
@@ -346,11 +343,9 @@ Report ParseUserSpace(std::string_view log, size_t pos) {
   }
   r.guilty_file = StripLocation(frame.file);
   r.title = NormalizeTitle(title);
-  r.type = TitleToType(r.title);
-  // Sanitizer reports always carry a stack; one without a single frame was cut off.
-  bool needs_stack = hit.marker->kind == Kind::kAsan || hit.marker->kind == Kind::kLeak ||
-                     hit.marker->kind == Kind::kTsan || hit.marker->kind == Kind::kMsan;
-  r.corrupted = needs_stack && !have_frame && stack_end == body;
+  r.type = std::string(spec.type);
+  r.corrupted = spec.needs_stack && !have_frame && stack_end == header.end();
+  if (r.corrupted) r.corrupted_reason = "no frames in a stack trace";
   r.end = ReportEnd(log, header.pos, stack_end);
   r.report = std::string(log.substr(r.start, r.end - r.start));
   return r;

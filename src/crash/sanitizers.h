@@ -1,5 +1,7 @@
 // Private to crash/: user-space crash reports (AddressSanitizer, LeakSanitizer, UBSan,
-// ThreadSanitizer, MemorySanitizer, glibc assertions and aborts, Go and Rust panics).
+// ThreadSanitizer, MemorySanitizer, glibc assertions and aborts, Go and Rust panics). Each kind
+// is one row of UserSpaceFormats(): the marker that starts it, how its kind and frame are read,
+// its title prefix and type. The rows are culprit's own (syzbot has no user-space rules).
 #pragma once
 
 #include <string_view>
@@ -8,6 +10,39 @@
 #include "crash/report.h"
 
 namespace culprit::crash {
+
+/// Where a report's frame comes from.
+enum class UserStack {
+  kSanitizer,  ///< "#1 0x55d4 in parse_node /src/x.c:12:5" (ASan, MSan), "#0 f /x.c:1 (b+0x1)"
+  kGo,         ///< "main.parse(0xc000, 0x3)" then "\t/src/x.go:12 +0x1d"
+  kRust,       ///< "  4: prog::parse" then "at ./src/main.rs:5:10" (RUST_BACKTRACE=1)
+};
+
+struct UserSpaceFormat {
+  std::string_view marker;  ///< substring that starts the report on a line
+  /// Pattern the header line must match; its first group (if any) is the kind.
+  std::string_view header;
+  std::string_view kind;   ///< the kind when `header` has no group
+  std::string_view title;  ///< title prefix: "ASan: "
+  std::string_view type;   ///< crash type: ASAN, LEAK, UBSAN, TSAN, MSAN, ASSERT, PANIC
+  UserStack stack = UserStack::kSanitizer;
+  bool needs_stack = false;  ///< a report without a single frame was cut off (corrupted)
+  /// Pattern whose match on the header line rules the row out.
+  std::string_view unless;
+  /// The program's output inside a kernel console is noise there, not a crash.
+  bool not_in_kernel_console = false;
+  /// Text that must follow within 4 KB (a Go panic prints its goroutines).
+  std::string_view followed_by;
+  /// The kind is the next line when the header ends with ':' (Rust since 1.73).
+  bool kind_on_next_line = false;
+  /// Pattern on the header line capturing (file, function): the header names the frame.
+  std::string_view header_frame;
+  /// Pattern on the header line capturing a source location: named when there is no frame.
+  std::string_view header_file;
+};
+
+/// The rows, in the order they are tried on a line.
+const std::vector<UserSpaceFormat>& UserSpaceFormats();
 
 /// The substrings that can start a user-space report (the fast scan looks for these).
 std::vector<std::string_view> UserSpaceMarkers();

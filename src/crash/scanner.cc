@@ -6,14 +6,12 @@
 #include <string>
 
 #include "crash/find_crash.h"
-#include "crash/linux_report.h"
+#include "crash/log_facts.h"
 #include "crash/report.h"
-#include "crash/sanitizers.h"
 
 namespace culprit::crash {
 namespace {
 
-constexpr std::string_view kPanic = "Kernel panic - not syncing";
 // An unfinished line longer than this is cut to its tail before searching (headers are short).
 constexpr size_t kMaxPartialLine = 64 << 10;
 constexpr size_t kPartialTail = 4 << 10;
@@ -25,26 +23,12 @@ constexpr size_t kLookahead = 8 << 10;
 struct Scanner::State {
   Options options;
   std::string window;
-  size_t base = 0;      // stream offset of window[0]
-  size_t searched = 0;  // window offset up to which lines were judged
-  FirstCrash hit;       // window-relative once found
-  bool panicked = false;
-  std::string panic_tail;  // last bytes seen, for a marker split across chunks
+  size_t base = 0;       // stream offset of window[0]
+  size_t searched = 0;   // window offset up to which lines were judged
+  FirstCrash hit;        // window-relative once found
+  LogFactsStream facts;  // panic, suppressions: over the whole stream
 
   bool found() const { return hit.pos != std::string_view::npos; }
-
-  void NotePanic(std::string_view chunk) {
-    if (panicked) return;
-    std::string joined = panic_tail;
-    joined.append(chunk.substr(0, kPanic.size()));
-    if (joined.find(kPanic) != std::string::npos || chunk.find(kPanic) != std::string_view::npos) {
-      panicked = true;
-      return;
-    }
-    joined = panic_tail;
-    joined.append(chunk.substr(chunk.size() > kPanic.size() ? chunk.size() - kPanic.size() : 0));
-    panic_tail = joined.substr(joined.size() > kPanic.size() ? joined.size() - kPanic.size() : 0);
-  }
 
   void Drop(size_t n) {
     window.erase(0, n);
@@ -72,7 +56,8 @@ struct Scanner::State {
   // Looks for a header line in [searched, limit); true if found (the window is then trimmed to
   // the context before it).
   bool Judge(size_t complete, size_t limit) {
-    FirstCrash first = FindFirstCrash(std::string_view(window).substr(0, complete), searched);
+    FirstCrash first = FindFirstCrash(std::string_view(window).substr(0, complete), searched,
+                                      /*check_replay=*/true);
     if (first.pos != std::string_view::npos && first.pos < limit) {
       hit = first;
       size_t keep_from = hit.pos > options.context_bytes ? hit.pos - options.context_bytes : 0;
@@ -98,7 +83,7 @@ Scanner::~Scanner() = default;
 
 void Scanner::Feed(std::string_view chunk) {
   State& s = *state_;
-  s.NotePanic(chunk);
+  s.facts.Feed(chunk);
   if (s.found()) {
     size_t limit = s.hit.pos + s.options.max_report_bytes;
     if (s.window.size() < limit) s.window.append(chunk.substr(0, limit - s.window.size()));
@@ -111,14 +96,17 @@ void Scanner::Feed(std::string_view chunk) {
 Report Scanner::Finish() {
   State& s = *state_;
   if (!s.found()) s.Search(/*final=*/true);
-  Report r;
+  LogFacts facts = s.facts.Finish();
+  Report r = ParseCrash(s.window, 0, s.hit);
   if (s.found()) {
-    r = s.hit.user_space ? ParseUserSpace(s.window, s.hit.pos)
-                         : ParseLinuxOops(s.window, s.hit.pos);
     r.start += s.base;
     r.end += s.base;
+    if (!s.hit.user_space) {
+      r.suppressed = facts.suppressed;
+      if (facts.vm_disconnected) r.corrupted = true;
+    }
   }
-  r.panicked = s.panicked;
+  r.panicked = facts.panicked;
   return r;
 }
 

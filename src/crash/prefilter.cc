@@ -1,0 +1,38 @@
+#include "crash/prefilter.h"
+
+#include <vector>
+
+#include "crash/needle_set.h"
+#include "crash/oops_table.h"
+#include "crash/sanitizers.h"
+
+namespace culprit::crash {
+namespace {
+
+std::vector<std::string_view> KernelHeaders() {
+  std::vector<std::string_view> headers;
+  for (const OopsFamily& f : OopsFamilies()) headers.push_back(f.header);
+  return headers;
+}
+
+}  // namespace
+
+size_t NextCrashCandidate(std::string_view log, size_t from) {
+  static const NeedleSet* needles = [] {
+    std::vector<std::string_view> all = KernelHeaders();
+    for (std::string_view m : UserSpaceMarkers()) all.push_back(m);
+    return new NeedleSet(std::move(all));
+  }();
+  return needles->Find(log, from).pos;
+}
+
+size_t NextReportCandidate(std::string_view log, size_t from) {
+  static const NeedleSet* needles = [] {
+    std::vector<std::string_view> all = KernelHeaders();
+    for (std::string_view m : InfoMessagesWithStack()) all.push_back(m);
+    return new NeedleSet(std::move(all));
+  }();
+  return needles->Find(log, from).pos;
+}
+
+}  // namespace culprit::crash
