@@ -1,5 +1,6 @@
-// Evaluation of the parser against syzkaller-style golden files ("TITLE:/ALT:/TYPE:/CORRUPTED:"
-// headers, a blank line, the log). The caller reads the files; this only takes their bytes.
+// Evaluation of the parser against syzkaller-style golden files (TITLE/ALT/TYPE/FRAME/CORRUPTED/
+// SUPPRESSED/PANICKED/EXECUTOR/START/END headers, a blank line, the log, optionally a REPORT:
+// section; shared/eval/SOURCE.md). The caller reads the files; this only takes their bytes.
 #pragma once
 
 #include <string>
@@ -14,9 +15,16 @@ struct CorpusFile {
 
 struct Mismatch {
   std::string file;
-  std::string field;  ///< "crashed", "title", "alt", "corrupted", "type", "guilty_file"
+  std::string field;  ///< "crashed", "title", "alt", "corrupted", "type", "frame", "suppressed",
+                      ///< "panicked", "executor", "positions", "report", "guilty_file"
   std::string want;
   std::string got;
+};
+
+/// One measure: files where it agreed, of files where it applies.
+struct Measure {
+  int ok = 0;
+  int of = 0;
 };
 
 struct CorpusScore {
@@ -29,9 +37,17 @@ struct CorpusScore {
   int titled = 0;
   int guilty_files = 0;
   int guilty_ok = 0;
+  Measure frame;       ///< FRAME header, where a file has one
+  Measure suppressed;  ///< SUPPRESSED (missing = N), over all files
+  Measure panicked;    ///< PANICKED (missing = N), over all files
+  Measure executor;    ///< EXECUTOR (missing = none), over all files
+  /// START/END offsets where a file has them, and everywhere a report is found: start < end
+  /// within the log, parsing from start gives the title again, parsing from end does not.
+  Measure positions;
+  Measure report;  ///< byte-exact REPORT body, where a file has one
   std::vector<Mismatch> mismatches;
 
-  /// "crash 100.0% (498/498)  title 97.2% ..." one line per figure.
+  /// "crash/no-crash agreement 100.0% (498/498)" ... one line per figure.
   std::string Summary() const;
 };
 
