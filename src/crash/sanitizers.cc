@@ -10,6 +10,7 @@
 #include <string>
 
 #include "base/strings.h"
+#include "crash/console_line.h"
 #include "crash/lines.h"
 #include "crash/pattern.h"
 #include "crash/title_normalize.h"
@@ -51,7 +52,7 @@ const std::vector<UserSpaceFormat>& UserSpaceFormats() {
        .header = R"(: runtime error: (.*?)(?: of type | for type | of address | at address |:|$))",
        .title = "UBSan: ",
        .type = "UBSAN",
-       .unless = R"(^panic: )",
+       .unless = R"(panic: runtime error: )",
        .header_file = R"(^\s*([^ :]+)(?::[0-9]+)*: runtime error)"},
       {.marker = "WARNING: ThreadSanitizer: ",
        .header = R"(WARNING: ThreadSanitizer: ([^(]*))",
@@ -72,32 +73,23 @@ const std::vector<UserSpaceFormat>& UserSpaceFormats() {
       {.marker = "*** stack smashing detected ***",
        .header = R"((.+))",
        .title = "glibc: ",
-       .type = "ASSERT",
-       .not_in_kernel_console = true},
-      {.marker = "double free detected",
-       .header = R"((.+))",
-       .title = "glibc: ",
-       .type = "ASSERT",
-       .not_in_kernel_console = true},
+       .type = "ASSERT"},
+      {.marker = "double free detected", .header = R"((.+))", .title = "glibc: ", .type = "ASSERT"},
       {.marker = "double free or corruption",
        .header = R"((.+))",
        .title = "glibc: ",
-       .type = "ASSERT",
-       .not_in_kernel_console = true},
-      // In a kernel console, syzkaller's own Go panics are the kernel table's "panic:" reports.
+       .type = "ASSERT"},
       {.marker = "panic: ",
        .header = R"(^panic: (.*))",
        .title = "Go panic: ",
        .type = "PANIC",
        .stack = UserStack::kGo,
-       .not_in_kernel_console = true,
        .followed_by = "\ngoroutine "},
       {.marker = "fatal error: ",
        .header = R"(^fatal error: (.*))",
        .title = "Go panic: ",
        .type = "PANIC",
        .stack = UserStack::kGo,
-       .not_in_kernel_console = true,
        .followed_by = "\ngoroutine "},
       {.marker = "' panicked at ",
        .header = R"(^thread '.*' panicked at (.*))",
@@ -129,24 +121,27 @@ const std::vector<CompiledFormat>& Compiled() {
   return *compiled;
 }
 
-// A kernel console ("[  96.262735] ..." lines) shows user programs' glibc aborts as noise: true
-// if one of the few lines before `pos` starts with a console timestamp.
+// True if a line at or before `pos` carries a kernel console prefix ("[  96.262735] "): a user
+// program's output inside a kernel console is noise to syzbot, and its own "panic:" lines are
+// the kernel table's. The scan is remembered per log, so many candidates cost one pass.
 bool InKernelConsole(std::string_view log, size_t pos) {
-  auto stamped = [&log](size_t at) {
-    if (at >= log.size() || log[at] != '[') return false;
-    size_t i = at + 1;
-    while (i < log.size() && log[i] == ' ') ++i;
-    size_t digits = i;
-    while (i < log.size() && log[i] >= '0' && log[i] <= '9') ++i;
-    return i > digits && i < log.size() && log[i] == '.';
-  };
-  size_t at = pos > 2048 ? log.find('\n', pos - 2048) + 1 : 0;
-  while (at != 0 || pos <= 2048) {
-    if (at > pos || at >= log.size()) break;
-    if (stamped(at)) return true;
-    size_t nl = log.find('\n', at);
-    if (nl == std::string_view::npos) break;
-    at = nl + 1;
+  thread_local struct {
+    const char* data = nullptr;
+    size_t size = 0;
+    size_t scanned = 0;                     // lines starting before this were looked at
+    size_t stamp = std::string_view::npos;  // the first prefixed line, if found
+  } memo;
+  if (memo.data != log.data() || memo.size != log.size())
+    memo = {log.data(), log.size(), 0, std::string_view::npos};
+  if (memo.stamp != std::string_view::npos) return memo.stamp <= pos;
+  LineCursor cursor(log, memo.scanned);
+  Line line;
+  while (memo.scanned <= pos && cursor.Next(&line)) {
+    memo.scanned = cursor.pos();
+    if (SplitConsoleLine(line.text).kind != ContextKind::kNone) {
+      memo.stamp = line.pos;
+      return true;
+    }
   }
   return false;
 }
@@ -268,12 +263,12 @@ size_t ReportEnd(std::string_view log, size_t from, size_t fallback) {
 // The row whose report starts on `line`, or null.
 const CompiledFormat* FormatOf(std::string_view log, const Line& line,
                                std::vector<std::string_view>* groups) {
+  if (InKernelConsole(log, line.pos)) return nullptr;
   for (const CompiledFormat& f : Compiled()) {
     const UserSpaceFormat& spec = *f.spec;
     if (line.text.find(spec.marker) == std::string_view::npos) continue;
     if (!SearchIn(*f.header, line.text, groups)) continue;
     if (f.unless && SearchIn(*f.unless, line.text, nullptr)) continue;
-    if (spec.not_in_kernel_console && InKernelConsole(log, line.pos)) continue;
     if (!spec.followed_by.empty() &&
         log.substr(line.pos, 4096).find(spec.followed_by) == std::string_view::npos)
       continue;

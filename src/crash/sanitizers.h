@@ -1,7 +1,8 @@
 // Private to crash/: user-space crash reports (AddressSanitizer, LeakSanitizer, UBSan,
 // ThreadSanitizer, MemorySanitizer, glibc assertions and aborts, Go and Rust panics). Each kind
 // is one row of UserSpaceFormats(): the marker that starts it, how its kind and frame are read,
-// its title prefix and type. The rows are culprit's own (syzbot has no user-space rules).
+// its title prefix and type. The rows are culprit's own (syzbot has no user-space rules); inside
+// a kernel console none applies, so kernel logs get syzbot's titles.
 #pragma once
 
 #include <string_view>
@@ -29,8 +30,6 @@ struct UserSpaceFormat {
   bool needs_stack = false;  ///< a report without a single frame was cut off (corrupted)
   /// Pattern whose match on the header line rules the row out.
   std::string_view unless;
-  /// The program's output inside a kernel console is noise there, not a crash.
-  bool not_in_kernel_console = false;
   /// Text that must follow within 4 KB (a Go panic prints its goroutines).
   std::string_view followed_by;
   /// The kind is the next line when the header ends with ':' (Rust since 1.73).

@@ -161,7 +161,18 @@ TEST(Sanitizers, ReportSpansHeaderToSummary) {
   std::string log = std::string(kRows[0].log) + "after the report\n";
   Report r = Parse(log);
   EXPECT_EQ(log.substr(r.start, 5), "==424");
-  EXPECT_EQ(log.substr(r.end), "after the report\n");
+  // The end is the end of the SUMMARY line (its '\n'), as for kernel reports.
+  EXPECT_EQ(log.substr(r.end), "\n==4242==ABORTING\nafter the report\n");
+}
+
+TEST(Sanitizers, KernelConsoleOutputIsLeftToTheKernelRules) {
+  // A user program's Go panic in a kernel console is syzkaller's "panic:" report.
+  std::string log =
+      "[  1.0] booting\npanic: runtime error: slice bounds out of range\n\ngoroutine 1 "
+      "[running]:\nmain.main()\n\t/src/x.go:3 +0x1d\n";
+  Report r = Parse(log);
+  EXPECT_EQ(r.title, "panic: runtime error: slice bounds out of range");
+  EXPECT_EQ(r.type, "DoS");
 }
 
 TEST(Sanitizers, CleanRunHasNoCrash) {
