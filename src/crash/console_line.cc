@@ -17,6 +17,7 @@ size_t Digits(std::string_view s, size_t i) {
 struct Prefix {
   bool ok = false;
   std::string_view caller;
+  size_t end = 0;  // past the prefix's space
 };
 
 // "<6>" (optional), "[  96.262735]", then "[ T1234]" (optional), then one space, from `at`.
@@ -45,10 +46,10 @@ Prefix PrefixAt(std::string_view line, size_t at) {
       size_t d = Digits(line, k + 1);
       if (d > k + 1 && d < line.size() && line[d] == ']' && d + 1 < line.size() &&
           line[d + 1] == ' ')
-        return {true, line.substr(stamp_end, d + 1 - stamp_end)};
+        return {true, line.substr(stamp_end, d + 1 - stamp_end), d + 2};
     }
   }
-  if (stamp_end < line.size() && line[stamp_end] == ' ') return {true, {}};
+  if (stamp_end < line.size() && line[stamp_end] == ' ') return {true, {}, stamp_end + 1};
   return {};
 }
 
@@ -58,14 +59,39 @@ size_t Find(std::string_view s, std::string_view needle, size_t from = 0) {
   return at == nullptr ? std::string_view::npos : static_cast<const char*>(at) - s.data();
 }
 
+// The first offset of `c` followed by `next` at or after `from`, or npos. This runs on every
+// line of a report: memchr on a rare byte beats memmem's setup on short lines.
+size_t FindPair(std::string_view s, char c, char next, size_t from = 0) {
+  while (from < s.size()) {
+    const void* p = memchr(s.data() + from, c, s.size() - from);
+    if (p == nullptr) return std::string_view::npos;
+    size_t at = static_cast<const char*>(p) - s.data();
+    if (at + 1 < s.size() && s[at + 1] == next) return at;
+    from = at + 1;
+  }
+  return std::string_view::npos;
+}
+
+bool HasLogin(std::string_view s) {
+  // By its 'g', a rare byte in console lines (':' is not: registers, locations).
+  for (size_t from = 0; from < s.size();) {
+    const void* p = memchr(s.data() + from, 'g', s.size() - from);
+    if (p == nullptr) return false;
+    size_t g = static_cast<const char*>(p) - s.data();
+    if (g >= 3 && s.substr(g - 3).starts_with(" login: ")) return true;
+    from = g + 1;
+  }
+  return false;
+}
+
 // The prefix may follow a login prompt (the last one on the line first, as a greedy match
 // would) or a "** N printk messages dropped **" notice.
-Prefix FindPrefix(std::string_view line) {
+Prefix FindPrefix(std::string_view line, bool login) {
   constexpr std::string_view kLogin = " login: ";
   // Each login prompt's end, tried from the last one back, as a greedy match would.
   std::vector<size_t> logins;
-  for (size_t at = Find(line, kLogin); at != std::string_view::npos;
-       at = Find(line, kLogin, at + 1))
+  for (size_t at = login ? Find(line, kLogin) : std::string_view::npos;
+       at != std::string_view::npos; at = Find(line, kLogin, at + 1))
     logins.push_back(at + kLogin.size());
   for (auto it = logins.rbegin(); it != logins.rend(); ++it) {
     Prefix p = PrefixAt(line, *it);
@@ -87,13 +113,12 @@ Prefix FindPrefix(std::string_view line) {
 ConsoleLine SplitConsoleLine(std::string_view raw) {
   ConsoleLine out;
   out.text = raw;
-  // Nearly every prefix starts with '[' or '<'; other lines need the search only for a login
-  // prompt or a dropped-messages notice, both of which hold ": " or "**".
+  // Nearly every prefix starts with '[' or '<'; other lines need a login prompt or a
+  // dropped-messages notice before it.
   if (raw.empty()) return out;
-  if (raw[0] != '[' && raw[0] != '<' && raw[0] != '*' &&
-      Find(raw, " login: ") == std::string_view::npos)
-    return out;
-  Prefix p = FindPrefix(raw);
+  bool login = HasLogin(raw);
+  if (raw[0] != '[' && raw[0] != '<' && raw[0] != '*' && !login) return out;
+  Prefix p = FindPrefix(raw, login);
   if (!p.ok) return out;
   if (p.caller.empty()) {
     out.kind = ContextKind::kConsole;
@@ -104,16 +129,21 @@ ConsoleLine SplitConsoleLine(std::string_view raw) {
     while (i < p.caller.size() && p.caller[i] == ' ') ++i;
     out.caller_type = p.caller[i];
   }
-  size_t cut = Find(raw, "] ");
-  std::string_view text = raw.substr(cut + 2);
-  if (Find(text, "<EOI>") == std::string_view::npos) {
-    size_t q = Find(text, " ? ");
-    if (q != std::string_view::npos) {
-      out.questionable = true;
-      text = text.substr(q + 2);
-    } else if (text.ends_with(" (unreliable)")) {
-      out.questionable = true;
+  // Everything up to the line's first "] " goes; a prefix at the line's start ends with it.
+  size_t cut = raw[0] == '[' && !login ? p.end : FindPair(raw, ']', ' ') + 2;
+  std::string_view text = raw.substr(cut);
+  // " ? " marks an unsure frame, powerpc says " (unreliable)"; not inside an IRQ stack's end.
+  size_t q = FindPair(text, '?', ' ');
+  while (q != std::string_view::npos && (q == 0 || text[q - 1] != ' '))
+    q = FindPair(text, '?', ' ', q + 1);
+  bool unreliable = q == std::string_view::npos && text.ends_with(" (unreliable)");
+  if ((q != std::string_view::npos || unreliable) &&
+      Find(text, "<EOI>") == std::string_view::npos) {
+    out.questionable = true;
+    if (unreliable) {
       text.remove_suffix(13);
+    } else {
+      text = text.substr(q + 1);
     }
   }
   out.text = text;

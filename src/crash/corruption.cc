@@ -22,14 +22,19 @@ bool TitleHasTimestamp(std::string_view title) {
 }
 
 std::string_view MissingStackReason(std::string_view text) {
+  return MissingStackReason(text, MarkLines(text));
+}
+
+std::string_view MissingStackReason(std::string_view text, const std::vector<MarkedLine>& marks) {
   // Each way a stack can start, at its first occurrence: a few lines later there must be a
   // frame (or the kernel's own "stack is not available") before another stack starts.
   constexpr int kLookahead = 15;
   bool has_stack = false;
   std::vector<std::string_view> names;
   const auto& shapes = StackStartShapes();
+  std::vector<size_t> starts = FirstStackStarts(text, marks);
   for (size_t s = 0; s < shapes.size(); ++s) {
-    size_t at = FindStackStart(text, s);
+    size_t at = starts[s];
     if (at == std::string_view::npos) continue;
     std::string_view rest = text.substr(at);
     size_t breaks = 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 namespace culprit::crash {
 
@@ -13,5 +14,10 @@ bool TitleHasTimestamp(std::string_view raw_title);
 /// Why `report_text` (the report without its prefix lines) lacks a usable stack: "call trace is
 /// missed", "no frames in a stack trace", "no stack trace in report"; "" if it has one.
 std::string_view MissingStackReason(std::string_view report_text);
+
+struct MarkedLine;
+/// As above, with MarkLines(report_text) already at hand.
+std::string_view MissingStackReason(std::string_view report_text,
+                                    const std::vector<MarkedLine>& marks);
 
 }  // namespace culprit::crash

@@ -13,11 +13,18 @@ struct FirstCrash {
   bool user_space = false;
 };
 
+struct LogFacts;
+
 /// Scans from `from` on, in one pass, for the first crash header line. With `check_replay`, a
 /// kernel header followed by the console's "replaying previous printk message" does not count.
-FirstCrash FindFirstCrash(std::string_view log, size_t from, bool check_replay);
+/// `facts`, if given, gathers the whole-log facts of the lines scanned (up to the crash's line,
+/// or to the end if there is none).
+FirstCrash FindFirstCrash(std::string_view log, size_t from, bool check_replay,
+                          LogFacts* facts = nullptr);
 
 /// Parses the crash `first` found in `log` (searched from `from`); whole-log facts included.
-Report ParseCrash(std::string_view log, size_t from, FirstCrash first);
+/// `before` are the facts FindFirstCrash gathered on its way, or null to scan for them.
+Report ParseCrash(std::string_view log, size_t from, FirstCrash first,
+                  const LogFacts* before = nullptr);
 
 }  // namespace culprit::crash

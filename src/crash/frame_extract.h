@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "crash/oops_table.h"
@@ -15,6 +16,8 @@ class RE2;
 }
 
 namespace culprit::crash {
+
+struct MarkedLine;
 
 /// A chosen frame: `canonical` (syscall prefixes stripped) names the title, `raw` the alt titles.
 struct Frame {
@@ -35,7 +38,11 @@ class CompiledFrameRule {
   explicit CompiledFrameRule(const FrameRule& rule);
   ~CompiledFrameRule();
 
-  /// Runs the rule on `text`, which starts where the format matched.
+  /// Runs the rule on `text` from `start` (where the format matched). `marks` are
+  /// MarkLines(text), shared by every rule run on the same text.
+  FrameResult Extract(std::string_view text, size_t start,
+                      const std::vector<MarkedLine>& marks) const;
+  /// As above, on the whole of `text`.
   FrameResult Extract(std::string_view text) const;
 
   /// Patterns that fail to compile ("pattern: error").
@@ -44,9 +51,18 @@ class CompiledFrameRule {
  private:
   struct Step {
     std::unique_ptr<re2::RE2> line;  // null: a stack section
+    std::vector<std::string> hints;  // a line holding none of these cannot match (if any)
+    bool MayMatch(std::string_view text) const;
   };
-  FrameResult Run(const std::vector<Step>& steps, std::string_view text) const;
-  bool Skipped(const std::string& name) const;
+  FrameResult Run(const std::vector<Step>& steps, std::string_view text, size_t start,
+                  const std::vector<MarkedLine>& marks) const;
+  // Skip decisions by name, looked up with a string_view.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using SkipAnswerMap = std::unordered_map<std::string, bool, NameHash, std::equal_to<>>;
+  SkipAnswerMap& SkipAnswers() const;
 
   std::vector<Step> steps_;
   std::vector<Step> fallback_;

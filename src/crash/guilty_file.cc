@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "crash/lines.h"
 #include "crash/pattern.h"
 #include "crash/report.h"
 
@@ -83,8 +84,15 @@ const RE2& IgnoredLineRe() {
 
 // "path/file.c:123" on a line: the leftmost such reference, without ":123".
 std::string_view FileRef(std::string_view line) {
-  if (line.find(".c:") == std::string_view::npos && line.find(".h:") == std::string_view::npos)
-    return {};
+  // Every reference holds ".c:" or ".h:" and a digit: look at the colons first.
+  bool maybe = false;
+  for (size_t colon = line.find(':'); colon != std::string_view::npos && !maybe;
+       colon = line.find(':', colon + 1)) {
+    maybe = colon >= 2 && line[colon - 2] == '.' &&
+            (line[colon - 1] == 'c' || line[colon - 1] == 'h') && colon + 1 < line.size() &&
+            line[colon + 1] >= '0' && line[colon + 1] <= '9';
+  }
+  if (!maybe) return {};
   static const RE2* re =
       CompilePattern(R"(([A-Za-z0-9_./-]*[A-Za-z0-9_-]\.(?:c|h)):[0-9]+)").release();
   std::vector<std::string_view> groups;
@@ -139,21 +147,41 @@ void ForEachLine(std::string_view text, F f) {
   }
 }
 
+// The lines of `report` that may cite a file (they hold ".c:" or ".h:"), in order.
+std::vector<std::string_view> CitingLines(std::string_view report) {
+  static constexpr Needle kC(".c:"), kH(".h:");
+  std::vector<size_t> starts;
+  for (const Needle* n : {&kC, &kH}) {
+    for (size_t at = FindIn(report, *n); at != std::string_view::npos;) {
+      size_t nl = at == 0 ? std::string_view::npos : report.rfind('\n', at - 1);
+      starts.push_back(nl == std::string_view::npos ? 0 : nl + 1);
+      size_t end = report.find('\n', at);
+      at = end == std::string_view::npos ? end : FindIn(report, *n, end + 1);
+    }
+  }
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  std::vector<std::string_view> lines;
+  for (size_t pos : starts) {
+    size_t end = report.find('\n', pos);
+    lines.push_back(report.substr(pos, end == std::string_view::npos ? end : end - pos));
+  }
+  return lines;
+}
+
 std::string GuiltyIn(std::string_view report) {
+  // Lines without a file reference play no part: only the citing ones are read.
+  std::vector<std::string_view> lines = CitingLines(report);
   std::string guilty;
-  bool found = false;
-  size_t pos = 0;
+  size_t i = 0;
   // First pass: the first reference to a file that is not generic (the first of any kind is
   // kept in case there is none: a report should reach someone).
-  while (pos < report.size() && !found) {
-    size_t end = report.find('\n', pos);
-    if (end == std::string_view::npos) end = report.size();
-    std::string_view line = report.substr(pos, end - pos);
-    pos = end + 1;
-    std::string_view file = FileRef(line);
+  bool found = false;
+  for (; i < lines.size() && !found; ++i) {
+    std::string_view file = FileRef(lines[i]);
     if (file.empty()) continue;
     if (guilty.empty()) guilty = std::string(file);
-    if (NeverGuilty(file) || IgnoredLine(line)) continue;
+    if (NeverGuilty(file) || IgnoredLine(lines[i])) continue;
     guilty = CleanPath(file);
     found = true;
   }
@@ -161,17 +189,16 @@ std::string GuiltyIn(std::string_view report) {
   // Second pass: a file deeper in the same subtree names the bug more precisely.
   static const RE2* deeper = CompilePattern(R"(^/(?:[^/]+/)+[^/]+\.[ch]$)").release();
   std::string base(Dir(guilty));
-  ForEachLine(report.substr(std::min(pos, report.size())), [&](std::string_view line) {
-    if (IgnoredLine(line)) return true;
-    std::string_view file = FileRef(line);
-    if (file.empty() || NeverGuilty(file)) return true;
+  for (; i < lines.size(); ++i) {
+    if (IgnoredLine(lines[i])) continue;
+    std::string_view file = FileRef(lines[i]);
+    if (file.empty() || NeverGuilty(file)) continue;
     std::string cleaned = CleanPath(file);
     if (cleaned.starts_with(base) && RE2::FullMatch(cleaned.substr(base.size()), *deeper)) {
       guilty = cleaned;
       base = std::string(Dir(guilty));
     }
-    return true;
-  });
+  }
   return guilty;
 }
 

@@ -23,9 +23,19 @@ const std::vector<StackStartShape>& StackStartShapes();
 /// True if `line` holds a stack start.
 bool IsStackStartLine(std::string_view line);
 
-/// The first stack start of shape `shape` in `text` (a whole report), or npos. The match may
-/// begin on the line before (the byte before " backtrace:" must not be 'k').
-size_t FindStackStart(std::string_view text, size_t shape);
+/// The lines of a text worth a closer look: those holding a stack-start literal or a
+/// fault-injection frame's name, found in one pass, in order.
+struct MarkedLine {
+  size_t pos = 0;                ///< offset of the line in the text
+  bool stack_start = false;      ///< IsStackStartLine
+  bool fault_injection = false;  ///< IsFaultInjectionFrame
+};
+std::vector<MarkedLine> MarkLines(std::string_view text);
+
+/// Where each shape first matches in `text` (a whole report), npos where it does not; in the
+/// order of StackStartShapes(). A match may begin with the byte before its line (the byte
+/// before " backtrace:" must not be 'k'). `marks` are MarkLines(text).
+std::vector<size_t> FirstStackStarts(std::string_view text, const std::vector<MarkedLine>& marks);
 
 /// The function names a frame line holds, in order: " foo+0x1/0x2" and " [<ffff..>] foo.isra.0+0x1"
 /// give one, 32-bit ARM's "[<c0..>] (foo) from [<c0..>] (bar+0x1/0x2)" two. False if `line` is

@@ -8,6 +8,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,7 +19,10 @@
 #include "crash/frame_extract.h"
 #include "crash/frame_lists.h"
 #include "crash/guilty_file.h"
+#include "crash/line_shapes.h"
 #include "crash/lines.h"
+#include "crash/log_facts.h"
+#include "crash/needle_set.h"
 #include "crash/oops_table.h"
 #include "crash/pattern.h"
 #include "crash/prefilter.h"
@@ -29,8 +33,24 @@ namespace {
 
 struct CompiledPattern {
   std::unique_ptr<RE2> re;
-  std::string prefix;      // literal text every match starts with
-  bool at_header = false;  // matches start where the family's header does
+  std::string prefix;             // literal text every match starts with
+  bool at_header = false;         // matches start where the family's header does
+  std::vector<std::string> then;  // literals that follow the prefix on its line, in order
+
+  // False if no match can start at `at` (cheap literal tests; the regex decides otherwise).
+  bool MayMatchAt(std::string_view text, size_t at) const {
+    if (text.compare(at, prefix.size(), prefix) != 0) return false;
+    if (then.empty()) return true;
+    size_t eol = text.find('\n', at);
+    std::string_view line = text.substr(at, eol == std::string_view::npos ? eol : eol - at);
+    size_t from = prefix.size();
+    for (const std::string& literal : then) {
+      size_t found = line.find(literal, from);
+      if (found == std::string_view::npos) return false;
+      from = found + literal.size();
+    }
+    return true;
+  }
 };
 
 struct CompiledFormat {
@@ -51,6 +71,7 @@ CompiledPattern Compile(std::string_view pattern, std::string_view header) {
   p.re = CompilePattern(pattern);
   p.prefix = LiteralPrefix(pattern);
   p.at_header = std::string_view(p.prefix).starts_with(header);
+  p.then = LiteralsAfterPrefix(pattern);
   return p;
 }
 
@@ -79,8 +100,22 @@ bool Contains(std::string_view s, std::string_view part) {
 
 // The first family (§1.2 order) whose header `line` holds without a false positive, or null.
 const CompiledFamily* FamilyOf(std::string_view line) {
-  for (const CompiledFamily& f : Families()) {
-    if (!Contains(line, f.spec->header)) continue;
+  // One pass over the line finds every header it holds (usually one).
+  static const NeedleSet* headers = [] {
+    std::vector<std::string_view> all;
+    for (const CompiledFamily& f : Families()) all.push_back(f.spec->header);
+    return new NeedleSet(std::move(all));
+  }();
+  const auto& families = Families();
+  uint64_t held = 0;
+  for (size_t at = headers->Find(line, 0).pos; at != std::string_view::npos;
+       at = headers->Find(line, at + 1).pos) {
+    for (size_t i = 0; i < families.size(); ++i) {
+      if (line.substr(at).starts_with(families[i].spec->header)) held |= uint64_t{1} << i;
+    }
+  }
+  for (; held != 0; held &= held - 1) {
+    const CompiledFamily& f = families[__builtin_ctzll(held)];
     if (f.false_positives &&
         RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), *f.false_positives))
       continue;
@@ -122,13 +157,14 @@ std::string PrefixLines(std::string_view log, size_t oops, const ConsoleLine& he
   return out;
 }
 
-Gathered Gather(std::string_view log, const Line& oops) {
+Gathered Gather(std::string_view log, const Line& oops, LogFacts* facts) {
   Gathered g;
   ConsoleLine head = SplitConsoleLine(oops.text);
   bool caller_context = head.kind == ContextKind::kCaller;
   // Past this many lines a panic (or lockdep's second report) closes the report.
   size_t threshold = Contains(oops.text, "BUG: KMSAN:") ? 16 : 22;
   g.prefix = PrefixLines(log, oops.pos, head);
+  g.text.reserve(std::min(log.size() - oops.pos, kMaxReportBytes) + 1);
   g.end = oops.end();
   bool second = false, cpu_traceback = false, tail_drop = false;
   size_t count = 0;
@@ -137,12 +173,17 @@ Gathered Gather(std::string_view log, const Line& oops) {
   Line line;
   while (cursor.Next(&line)) {
     bool is_oops = line.pos == oops.pos;
-    bool header = false, info = false;
+    // Only candidate lines (the prefilter's) can be headers or markers.
+    bool header = false, info = false, lock_debugging_off = false, all_cpus = false, closer = false;
     if (candidate < line.end()) {
       size_t past = PastLine(log, line.end());
       Line next = past < log.size() ? LineAt(log, past) : Line{};
       header = FamilyOf(line.text) != nullptr && !Contains(next.text, kReplay);
       info = AnyOf(line.text, InfoMessagesWithStack());
+      lock_debugging_off = Contains(line.text, kLockDebuggingOff);
+      all_cpus = Contains(line.text, kAllCpuBacktrace);
+      closer = AnyOf(line.text, ReportClosers());
+      if (facts != nullptr) NoteLogFacts(line.text, facts);
       candidate = NextReportCandidate(log, past);
     }
     if (header) g.end = line.end();
@@ -159,12 +200,10 @@ Gathered Gather(std::string_view log, const Line& oops) {
       continue;
     ++count;
     if (!is_oops) {
-      if (Contains(line.text, "Disabling lock debugging due to kernel taint")) continue;
-      if (Contains(line.text, "Sending NMI from CPU")) {
+      if (lock_debugging_off) continue;
+      if (all_cpus) {
         cpu_traceback = true;
-      } else if (count > threshold &&
-                 (Contains(line.text, "Kernel panic - not syncing") ||
-                  Contains(line.text, "WARNING: possible circular locking dependency detected"))) {
+      } else if (closer && count > threshold) {
         tail_drop = true;
         continue;
       }
@@ -177,17 +216,19 @@ Gathered Gather(std::string_view log, const Line& oops) {
 
 // --- §1.6: choosing the format ---
 
-// The leftmost match of `p` in `text`; `headers` are the offsets of the family's header there.
+// The leftmost match of `p` in `text` starting at or before `limit`; `headers` are the offsets
+// of the family's header there.
 bool Leftmost(const CompiledPattern& p, std::string_view text, const std::vector<size_t>& headers,
-              std::vector<std::string_view>* groups, size_t* start) {
+              size_t limit, std::vector<std::string_view>* groups, size_t* start) {
   if (!p.at_header) {
     std::string_view whole;
     if (!SearchIn(*p.re, text, groups, &whole)) return false;
     *start = whole.data() - text.data();
-    return true;
+    return *start <= limit;
   }
   for (size_t h : headers) {
-    if (text.compare(h, p.prefix.size(), p.prefix) != 0) continue;
+    if (h > limit) break;
+    if (!p.MayMatchAt(text, h)) continue;
     if (MatchAt(*p.re, text, h, groups)) {
       *start = h;
       return true;
@@ -261,7 +302,8 @@ void AddAlts(const OopsFormat& f, const std::vector<std::string>& captures,
   }
 }
 
-Description Describe(std::string_view text, const CompiledFamily& family) {
+Description Describe(std::string_view text, const CompiledFamily& family,
+                     const std::vector<MarkedLine>& marks) {
   std::string_view header = family.spec->header;
   std::vector<size_t> headers;
   for (size_t at = text.find(header); at != std::string_view::npos; at = text.find(header, at + 1))
@@ -272,20 +314,22 @@ Description Describe(std::string_view text, const CompiledFamily& family) {
   std::vector<std::string_view> groups;
   for (const CompiledFormat& f : family.formats) {
     size_t start = 0;
-    if (!Leftmost(f.title, text, headers, &groups, &start) || start > best) continue;
-    if (start == best && have_title) continue;  // an earlier format wins a tie
+    // A match after the best one so far, or at it once a format holds it, cannot win.
+    if (have_title && best == 0) break;
+    size_t limit = have_title ? best - 1 : best;
+    if (!Leftmost(f.title, text, headers, limit, &groups, &start)) continue;
     if (start < best) {
       have_title = false;
       d.format = nullptr;
       best = start;
     }
     some_title_matched = true;
-    if (f.body.re && !Leftmost(f.body, text, headers, &groups, &start)) continue;
+    if (f.body.re && !Leftmost(f.body, text, headers, text.size(), &groups, &start)) continue;
     std::vector<std::string> captures(groups.begin(), groups.end());
     std::vector<Frame> frames;
     failed = false;
     if (f.frames) {
-      FrameResult fr = f.frames->Extract(text.substr(start));
+      FrameResult fr = f.frames->Extract(text, start, marks);
       frames = std::move(fr.frames);
       failed = fr.failed;
     }
@@ -329,7 +373,8 @@ std::string FrameOfTitle(std::string_view title) {
 
 // §12: "Comm: syz.P.I " names the executor process and program.
 std::optional<Executor> ExecutorOf(std::string_view report) {
-  size_t at = report.find(" Comm: syz.");
+  static constexpr Needle kComm(" Comm: syz.");
+  size_t at = FindIn(report, kComm);
   if (at == std::string_view::npos) return std::nullopt;
   static const RE2* re = CompilePattern(R"( Comm: syz\.([0-9]+)\.([0-9]+) )").release();
   std::vector<std::string_view> g;
@@ -348,21 +393,24 @@ bool IsLinuxOopsLine(std::string_view line, std::string_view next, bool check_re
   return !check_replay || !Contains(next, kReplay);
 }
 
-Report ParseLinuxOops(std::string_view whole_log, size_t from, size_t oops) {
+Report ParseLinuxOops(std::string_view whole_log, size_t from, size_t oops, LogFacts* facts) {
   Report r;
   std::string_view log = whole_log.substr(from);
   Line first = LineAt(log, oops - from);
   const CompiledFamily* family = FamilyOf(first.text);
   if (family == nullptr) return r;
-  Gathered g = Gather(log, first);
+  Gathered g = Gather(log, first, facts);
   std::string_view report_text = g.text;
   size_t end = std::max(g.end, first.end());
-  Description d = Describe(std::string_view(g.text).substr(0, g.cut), *family);
+  // Marked lines of the report serve the title text too (it is the report's start).
+  std::vector<MarkedLine> marks = MarkLines(report_text);
+  Description d = Describe(std::string_view(g.text).substr(0, g.cut), *family, marks);
   if (d.title.empty()) {
     // The header did not survive into the title text: the raw lines are all there is.
     report_text = log.substr(first.pos, end - first.pos);
     g.prefix.clear();
-    d = Describe(report_text, *family);
+    marks = MarkLines(report_text);
+    d = Describe(report_text, *family, marks);
   }
   r.crashed = true;
   r.type = TitleToType(d.title);
@@ -373,7 +421,7 @@ Report ParseLinuxOops(std::string_view whole_log, size_t from, size_t oops) {
     r.corrupted_reason = "title contains a timestamp";
   }
   if (!r.corrupted && d.format != nullptr && !d.format->spec->stack_not_required) {
-    r.corrupted_reason = MissingStackReason(report_text);
+    r.corrupted_reason = MissingStackReason(report_text, marks);
     r.corrupted = !r.corrupted_reason.empty();
   }
   r.title = NormalizeTitle(d.title);

@@ -16,9 +16,12 @@ namespace culprit::crash {
 /// replaying does not count (pass `check_replay` false to ignore that rule).
 bool IsLinuxOopsLine(std::string_view line, std::string_view next, bool check_replay);
 
+struct LogFacts;
+
 /// Parses the report whose oops line starts at `oops` in `log`; lines before `from` are not
-/// looked at. Offsets are in `log`. Whole-log facts (panicked, suppressed) are the caller's.
-Report ParseLinuxOops(std::string_view log, size_t from, size_t oops);
+/// looked at. Offsets are in `log`. `facts`, if given, gathers the whole-log facts of the lines
+/// from the oops line to the end (panicked, suppressed are the caller's to set).
+Report ParseLinuxOops(std::string_view log, size_t from, size_t oops, LogFacts* facts = nullptr);
 
 /// Patterns of the rule tables that fail to compile ("pattern: error"); empty when all is well.
 std::vector<std::string> LinuxFormatErrors();

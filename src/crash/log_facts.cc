@@ -19,36 +19,22 @@ struct Compiled {
 
 const Compiled& Rules() {
   static const Compiled* compiled = [] {
-    std::vector<std::string_view> needles;
     std::vector<std::unique_ptr<RE2>> patterns;
-    for (const SuppressionRule& r : SuppressionRules()) {
-      needles.push_back(r.literal);
+    for (const SuppressionRule& r : SuppressionRules())
       patterns.push_back(CompilePattern(r.pattern));
-    }
-    needles.push_back(kPanic);
-    needles.push_back(kDisconnected);
-    return new Compiled{NeedleSet(std::move(needles)), std::move(patterns)};
+    return new Compiled{NeedleSet(LogFactNeedles()), std::move(patterns)};
   }();
   return *compiled;
 }
 
 void Scan(std::string_view log, LogFacts* facts) {
   const Compiled& c = Rules();
-  size_t rules = c.patterns.size();
   for (size_t from = 0; from < log.size();) {
     if (facts->panicked && facts->suppressed && facts->vm_disconnected) return;
     NeedleSet::Hit hit = c.needles.Find(log, from);
     if (hit.pos == std::string_view::npos) return;
     Line line = LineAt(log, hit.pos);
-    // Every needle on this line, not only the first one found.
-    for (size_t i = 0; i < rules; ++i) {
-      const SuppressionRule& r = SuppressionRules()[i];
-      if (facts->suppressed || line.text.find(r.literal) == std::string_view::npos) continue;
-      facts->suppressed = c.patterns[i] == nullptr || SearchIn(*c.patterns[i], line.text, nullptr);
-    }
-    facts->panicked = facts->panicked || line.text.find(kPanic) != std::string_view::npos;
-    facts->vm_disconnected =
-        facts->vm_disconnected || line.text.find(kDisconnected) != std::string_view::npos;
+    NoteLogFacts(line.text, facts);
     from = PastLine(log, line.end());
   }
 }
@@ -82,6 +68,27 @@ const std::vector<SuppressionRule>& SuppressionRules() {
       {"panic: ", R"(panic: .*cannot allocate memory)"},
   };
   return *rules;
+}
+
+std::vector<std::string_view> LogFactNeedles() {
+  std::vector<std::string_view> needles;
+  for (const SuppressionRule& r : SuppressionRules()) needles.push_back(r.literal);
+  needles.push_back(kPanic);
+  needles.push_back(kDisconnected);
+  return needles;
+}
+
+void NoteLogFacts(std::string_view line, LogFacts* facts) {
+  const Compiled& c = Rules();
+  const auto& rules = SuppressionRules();
+  // Every rule on this line, not only the needle that found it.
+  for (size_t i = 0; i < rules.size() && !facts->suppressed; ++i) {
+    if (line.find(rules[i].literal) == std::string_view::npos) continue;
+    facts->suppressed = c.patterns[i] == nullptr || SearchIn(*c.patterns[i], line, nullptr);
+  }
+  facts->panicked = facts->panicked || line.find(kPanic) != std::string_view::npos;
+  facts->vm_disconnected =
+      facts->vm_disconnected || line.find(kDisconnected) != std::string_view::npos;
 }
 
 LogFacts ScanLogFacts(std::string_view log) {

@@ -18,6 +18,13 @@ struct LogFacts {
 /// One pass over `log`.
 LogFacts ScanLogFacts(std::string_view log);
 
+/// The literals every line that changes LogFacts holds: a scan that already looks at the lines
+/// holding them (the prefilter's) collects the facts with NoteLogFacts, at no extra pass.
+std::vector<std::string_view> LogFactNeedles();
+
+/// Adds what `line` says to `facts`.
+void NoteLogFacts(std::string_view line, LogFacts* facts);
+
 /// True if "Kernel panic - not syncing" appears in `log` (cheaper than ScanLogFacts).
 bool LogPanicked(std::string_view log);
 

@@ -47,13 +47,21 @@ NeedleSet::NeedleSet(std::vector<std::string_view> needles)
   for (size_t n = 0; n < needles_.size(); ++n) {
     std::string_view s = needles_[n];
     if (s.size() < 2) continue;  // needles are headers, never a single byte
-    // The anchor: ':', which most headers share, else the needle's rarest byte.
+    // The anchor: ':', which most headers share, else a byte another needle anchors on (each
+    // anchor byte costs the scan a compare per block and a look-up per occurrence), else the
+    // needle's rarest byte.
     char anchor = s[0];
+    bool shared = false;
     if (s.find(':') != std::string_view::npos) {
       anchor = ':';
     } else {
       for (char c : s) {
-        if (AnchorRarity(c) > AnchorRarity(anchor)) anchor = c;
+        if (std::find(anchors.begin(), anchors.end(), c) == anchors.end()) continue;
+        if (!shared || AnchorRarity(c) > AnchorRarity(anchor)) anchor = c;
+        shared = true;
+      }
+      for (char c : s) {
+        if (!shared && AnchorRarity(c) > AnchorRarity(anchor)) anchor = c;
       }
     }
     if (std::find(anchors.begin(), anchors.end(), anchor) == anchors.end())

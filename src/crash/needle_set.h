@@ -24,6 +24,10 @@ class NeedleSet {
   /// The first occurrence at or after `from` of any needle (the lowest index on ties).
   Hit Find(std::string_view text, size_t from) const;
 
+  /// True if the needles share few enough anchor bytes for the vectorized scan (at most 8);
+  /// otherwise every position of a text is looked up and scans run several times slower.
+  bool vectorized() const { return anchor_count_ > 0; }
+
  private:
   struct Entry {
     uint32_t needle;

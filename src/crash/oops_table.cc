@@ -601,6 +601,13 @@ const std::vector<std::string_view>& ReportContinuations() {
   return *lines;
 }
 
+const std::vector<std::string_view>& ReportClosers() {
+  // The panic that panic_on_warn adds, and lockdep's report that follows another one.
+  static const auto* lines = new std::vector<std::string_view>{
+      "Kernel panic - not syncing", "WARNING: possible circular locking dependency detected"};
+  return *lines;
+}
+
 const std::vector<std::string_view>& InfoMessagesWithStack() {
   static const auto* lines = new std::vector<std::string_view>{
       "vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure",

@@ -59,6 +59,13 @@ const std::vector<std::string_view>& ReportContinuations();
 /// Messages that are no bug but print a stack of their own; they end the title text (§1.5).
 const std::vector<std::string_view>& InfoMessagesWithStack();
 
+/// Lines that change how a report is gathered (§1.5): a dropped line, the start of a traceback
+/// of every CPU, and lines that end a report far enough down.
+inline constexpr std::string_view kLockDebuggingOff =
+    "Disabling lock debugging due to kernel taint";
+inline constexpr std::string_view kAllCpuBacktrace = "Sending NMI from CPU";
+const std::vector<std::string_view>& ReportClosers();
+
 /// The line steps frame rules share, exposed for tests.
 extern const FrameStep kFaultLine;      ///< RIP/NIP/pc/PC is at line, its function captured
 extern const FrameStep kCallTraceLine;  ///< "Call Trace:", "Call trace:", "Backtrace:"

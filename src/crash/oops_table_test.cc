@@ -8,6 +8,9 @@
 
 #include "base/strings.h"
 #include "crash/linux_report.h"
+#include "crash/needle_set.h"
+#include "crash/pattern.h"
+#include "crash/prefilter.h"
 #include "crash/report.h"
 
 namespace culprit::crash {
@@ -954,6 +957,41 @@ TEST(OopsTable, EveryFamilyHasFormatsAndAShape) {
       EXPECT_EQ(uses_frame, format.frames != nullptr) << format.title;
     }
   }
+}
+
+}  // namespace
+}  // namespace culprit::crash
+
+namespace culprit::crash {
+namespace {
+
+// Line steps run on every line until they match: each gives literals to look for first.
+TEST(OopsTable, EveryLineStepHasLiteralHints) {
+  for (const OopsFamily& f : OopsFamilies()) {
+    for (const OopsFormat& format : f.formats) {
+      if (format.frames == nullptr) continue;
+      for (const auto* steps : {&format.frames->steps, &format.frames->fallback}) {
+        for (const FrameStep& step : *steps) {
+          if (step.line.empty()) continue;
+          EXPECT_FALSE(RequiredLiterals(step.line).empty()) << step.line;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace culprit::crash
+
+namespace culprit::crash {
+namespace {
+
+// The matcher keeps one bit per family; the prefilter's scans must keep their vectorized path
+// (a header whose rarest byte is new can push a scan past it).
+TEST(OopsTable, FitsTheMatcherAndThePrefilter) {
+  EXPECT_LE(OopsFamilies().size(), 64u);
+  EXPECT_TRUE(CrashNeedles().vectorized());
+  EXPECT_TRUE(ReportNeedles().vectorized());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "crash/pattern.h"
 
 #include <utility>
+#include <vector>
 
 namespace culprit::crash {
 
@@ -52,29 +53,149 @@ std::unique_ptr<RE2> CompileNameList(const std::vector<std::string_view>& entrie
   return CompilePattern(joined);
 }
 
-std::string LiteralPrefix(std::string_view pattern) {
-  std::string expanded = ExpandPattern(pattern);
-  constexpr std::string_view kMeta = ".[]()*+?{}|^$\\";
+namespace {
+
+constexpr std::string_view kMeta = ".[]()*+?{}|^$\\";
+
+// The literal byte at `i` of an expanded regex and the offset after it, if it is one.
+bool LiteralAt(std::string_view re, size_t i, char* literal, size_t* next) {
+  if (i >= re.size()) return false;
+  if (re[i] == '\\') {
+    if (i + 1 >= re.size() ||
+        std::string_view(".[]()*+?{}|^$\\-/ ").find(re[i + 1]) == std::string_view::npos)
+      return false;
+    *literal = re[i + 1];
+    *next = i + 2;
+    return true;
+  }
+  if (kMeta.find(re[i]) != std::string_view::npos) return false;
+  *literal = re[i];
+  *next = i + 1;
+  return true;
+}
+
+// The run of certain literal bytes at `i`; `i` moves past it.
+std::string LiteralRun(std::string_view re, size_t* i) {
   std::string out;
-  for (size_t i = 0; i < expanded.size(); ++i) {
-    char c = expanded[i];
-    char literal;
-    size_t next = i + 1;
-    if (c == '\\' && i + 1 < expanded.size() &&
-        std::string_view(".[]()*+?{}|^$\\-/ ").find(expanded[i + 1]) != std::string_view::npos) {
-      literal = expanded[i + 1];
-      next = i + 2;
-    } else if (kMeta.find(c) == std::string_view::npos) {
-      literal = c;
-    } else {
-      break;
-    }
-    // A quantified or alternated byte is not certain: the prefix ends before it.
-    if (next < expanded.size() &&
-        std::string_view("*+?{|").find(expanded[next]) != std::string_view::npos)
+  char literal;
+  size_t next;
+  while (LiteralAt(re, *i, &literal, &next)) {
+    // A quantified byte is not certain: the run ends before it.
+    if (next < re.size() && std::string_view("*+?{").find(re[next]) != std::string_view::npos)
       break;
     out.push_back(literal);
-    i = next - 1;
+    *i = next;
+  }
+  return out;
+}
+
+// Offset of the ')' closing the group opened at `open`, or npos.
+size_t GroupEnd(std::string_view re, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < re.size(); ++i) {
+    char c = re[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '[') {
+      size_t j = i + 1;
+      if (j < re.size() && re[j] == '^') ++j;
+      if (j < re.size() && re[j] == ']') ++j;
+      while (j < re.size() && re[j] != ']') j += re[j] == '\\' ? 2 : 1;
+      i = j;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The top-level branches of an alternation.
+std::vector<std::string_view> Branches(std::string_view re) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (size_t i = 0; i < re.size(); ++i) {
+    char c = re[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '(' || c == '[') {
+      if (c == '[') {
+        size_t j = i + 1;
+        if (j < re.size() && re[j] == '^') ++j;
+        if (j < re.size() && re[j] == ']') ++j;
+        while (j < re.size() && re[j] != ']') j += re[j] == '\\' ? 2 : 1;
+        i = j;
+      } else {
+        size_t end = GroupEnd(re, i);
+        if (end == std::string_view::npos) return {};
+        i = end;
+      }
+    } else if (c == '|') {
+      out.push_back(re.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.push_back(re.substr(start));
+  return out;
+}
+
+std::vector<std::string> Required(std::string_view re, int depth) {
+  if (depth > 8) return {};
+  std::vector<std::string> out;
+  for (std::string_view branch : Branches(re)) {
+    if (branch.starts_with("^")) branch.remove_prefix(1);
+    std::vector<std::string> lits;
+    if (branch.starts_with("(")) {
+      size_t end = GroupEnd(branch, 0);
+      if (end == std::string_view::npos) return {};
+      if (end + 1 < branch.size() &&
+          std::string_view("?*{").find(branch[end + 1]) != std::string_view::npos)
+        return {};  // an optional group says nothing
+      std::string_view inner = branch.substr(1, end - 1);
+      if (inner.starts_with("?:")) {
+        inner.remove_prefix(2);
+      } else if (inner.starts_with("?")) {
+        return {};  // flags or a named group: not worth reading
+      }
+      lits = Required(inner, depth + 1);
+    } else {
+      size_t i = 0;
+      std::string run = LiteralRun(branch, &i);
+      if (!run.empty()) lits.push_back(std::move(run));
+    }
+    if (lits.empty()) return {};
+    for (std::string& l : lits) out.push_back(std::move(l));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string LiteralPrefix(std::string_view pattern) {
+  std::string expanded = ExpandPattern(pattern);
+  if (Branches(expanded).size() != 1) return "";
+  size_t i = 0;
+  return LiteralRun(expanded, &i);
+}
+
+std::vector<std::string> RequiredLiterals(std::string_view pattern) {
+  return Required(ExpandPattern(pattern), 0);
+}
+
+std::vector<std::string> LiteralsAfterPrefix(std::string_view pattern) {
+  std::string expanded = ExpandPattern(pattern);
+  std::string_view re = expanded;
+  std::vector<std::string> out;
+  if (Branches(re).size() != 1) return out;
+  size_t i = 0;
+  LiteralRun(re, &i);
+  // ".*" or ".*?" stays on the line; the literal run after it must follow there.
+  while (re.substr(i).starts_with(".*")) {
+    i += re.substr(i).starts_with(".*?") ? 3 : 2;
+    std::string run = LiteralRun(re, &i);
+    if (run.empty()) break;
+    out.push_back(std::move(run));
   }
   return out;
 }

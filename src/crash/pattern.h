@@ -33,6 +33,16 @@ std::unique_ptr<RE2> CompileNameList(const std::vector<std::string_view>& entrie
 /// in {{FN}}"); "" if the pattern opens with an anchor, a group or a class.
 std::string LiteralPrefix(std::string_view pattern);
 
+/// Literals of which every match of `pattern` holds at least one, read off its leading text
+/// (through a leading group's alternatives and a top-level alternation); empty if unknown. A
+/// line holding none of them cannot match: the pattern need not run there.
+std::vector<std::string> RequiredLiterals(std::string_view pattern);
+
+/// For a pattern without top-level alternation: the literal runs that follow each ".*" after
+/// its literal prefix ("WARNING: .*lib/kobject\.c.* " gives "lib/kobject.c", " "). A match
+/// holds them in this order on its first line.
+std::vector<std::string> LiteralsAfterPrefix(std::string_view pattern);
+
 /// Captures of `re` matched at exactly `pos` in `text` (false if there is none). Groups that took
 /// no part are empty. `whole` receives the match.
 bool MatchAt(const RE2& re, std::string_view text, size_t pos,

@@ -11,12 +11,13 @@
 
 namespace culprit::crash {
 
-FirstCrash FindFirstCrash(std::string_view log, size_t from, bool check_replay) {
+FirstCrash FindFirstCrash(std::string_view log, size_t from, bool check_replay, LogFacts* facts) {
   while (from < log.size()) {
     size_t hit = NextCrashCandidate(log, from);
     if (hit == std::string_view::npos) break;
     Line line = LineAt(log, hit);
     if (line.pos < from) line = {line.text.substr(from - line.pos), from};
+    if (facts != nullptr) NoteLogFacts(line.text, facts);
     // A user-space report on a line with a kernel header ("WARNING: ThreadSanitizer: ...") is
     // the user-space one.
     if (IsUserSpaceHeaderLine(log, line.pos)) return {line.pos, /*user_space=*/true};
@@ -28,20 +29,28 @@ FirstCrash FindFirstCrash(std::string_view log, size_t from, bool check_replay) 
   return {};
 }
 
-Report ParseCrash(std::string_view log, size_t from, FirstCrash first) {
+Report ParseCrash(std::string_view log, size_t from, FirstCrash first, const LogFacts* before) {
   Report r;
-  if (first.pos == std::string_view::npos) {
-    r.panicked = LogPanicked(log);
+  if (first.pos == std::string_view::npos || first.user_space) {
+    if (first.pos != std::string_view::npos) r = ParseUserSpace(log, first.pos);
+    r.panicked = before != nullptr && first.pos == std::string_view::npos && from == 0
+                     ? before->panicked
+                     : LogPanicked(log);
     return r;
   }
-  if (first.user_space) {
-    r = ParseUserSpace(log, first.pos);
-    r.panicked = LogPanicked(log);
-    return r;
+  // Suppressions and the VM's disconnection concern the whole console, not the report: the
+  // scans that found and gathered the report saw every line that matters from `from` on.
+  LogFacts facts = before != nullptr ? *before : LogFacts{};
+  bool scanned = before != nullptr;
+  r = ParseLinuxOops(log, from, first.pos, scanned ? &facts : nullptr);
+  if (!scanned) {
+    facts = ScanLogFacts(log);
+  } else if (from > 0) {
+    LogFacts head = ScanLogFacts(log.substr(0, from));
+    facts.panicked = facts.panicked || head.panicked;
+    facts.suppressed = facts.suppressed || head.suppressed;
+    facts.vm_disconnected = facts.vm_disconnected || head.vm_disconnected;
   }
-  r = ParseLinuxOops(log, from, first.pos);
-  // Suppressions and the VM's disconnection concern the whole console, not the report.
-  LogFacts facts = ScanLogFacts(log);
   r.panicked = facts.panicked;
   r.suppressed = facts.suppressed;
   if (facts.vm_disconnected && r.crashed) {
@@ -53,7 +62,9 @@ Report ParseCrash(std::string_view log, size_t from, FirstCrash first) {
 
 Report ParseFrom(std::string_view log, size_t from) {
   from = std::min(from, log.size());
-  return ParseCrash(log, from, FindFirstCrash(log, from, /*check_replay=*/true));
+  LogFacts facts;
+  FirstCrash first = FindFirstCrash(log, from, /*check_replay=*/true, &facts);
+  return ParseCrash(log, from, first, &facts);
 }
 
 Report Parse(std::string_view log) { return ParseFrom(log, 0); }
