@@ -250,7 +250,9 @@ std::string GuiltyFileForTitle(std::string_view title, std::string_view report) 
   return GuiltyIn(report);
 }
 
-std::string GuiltyFile(std::string_view report) { return GuiltyIn(report); }
+std::string GuiltyFile(std::string_view report, std::string_view title) {
+  return GuiltyFileForTitle(title, report);
+}
 
 std::vector<std::string> StackFiles(std::string_view report) {
   std::vector<std::string> files;

@@ -61,8 +61,9 @@ bool SameCrash(const Report& a, const Report& b);
 /// The first source file of `report`'s stack that is not generic kernel code (headers, lib/,
 /// sanitizers, allocators, locking, scheduling, ...), or a deeper one of the same subtree; the
 /// first file cited if all are generic; "" if none. `report` is a report text whose frames carry
-/// `file.c:line` (symbolized). As syzbot picks it.
-std::string GuiltyFile(std::string_view report);
+/// `file.c:line` (symbolized). As syzbot picks it; with the report's `title`, an RCU stall is
+/// looked at from its timer interrupt on (the frames before it are the stall detector's).
+std::string GuiltyFile(std::string_view report, std::string_view title = {});
 
 /// Every source file cited in `report`'s stack that is not generic code, in order, each once
 /// (cleaned of a leading "/", "./" and "dir/.."). For a prior over commits: the ones that

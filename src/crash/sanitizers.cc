@@ -53,7 +53,7 @@ const std::vector<UserSpaceFormat>& UserSpaceFormats() {
        .title = "UBSan: ",
        .type = "UBSAN",
        .unless = R"(panic: runtime error: )",
-       .header_file = R"(^\s*([^ :]+)(?::[0-9]+)*: runtime error)"},
+       .header_file = R"(^\s*(.+?)(?::[0-9]+)+: runtime error)"},
       {.marker = "WARNING: ThreadSanitizer: ",
        .header = R"(WARNING: ThreadSanitizer: ([^(]*))",
        .title = "TSan: ",
@@ -69,7 +69,7 @@ const std::vector<UserSpaceFormat>& UserSpaceFormats() {
        .header = R"(Assertion (`.*' failed))",
        .title = "assertion ",
        .type = "ASSERT",
-       .header_frame = R"(: ([^ :]+):[0-9]+: ([^:]+): Assertion)"},
+       .header_frame = R"(: ([^:]+?):[0-9]+: ([^:]+): Assertion)"},
       {.marker = "*** stack smashing detected ***",
        .header = R"((.+))",
        .title = "glibc: ",
@@ -97,7 +97,7 @@ const std::vector<UserSpaceFormat>& UserSpaceFormats() {
        .type = "PANIC",
        .stack = UserStack::kRust,
        .kind_on_next_line = true,
-       .header_file = R"(panicked at ([^ :,']+))"},
+       .header_file = R"(panicked at (?:'.*', )?(.+?):[0-9]+)"},
   };
   return *formats;
 }
@@ -154,17 +154,79 @@ struct Frame {
   std::string file;
 };
 
+// The end of a frame's function name in `s`: its first space outside parentheses and angle
+// brackets ("Buffer::Append(char const*, unsigned long)", "(anonymous namespace)::f",
+// "std::vector<int, std::allocator<int> >::at"), past an operator's own symbol and words
+// ("operator delete(void*)", "operator<<", "operator new[](unsigned long)"). What follows is
+// the source location, whose path may hold spaces.
+size_t FunctionEnd(std::string_view s) {
+  constexpr std::string_view kOperator = "operator";
+  int depth = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s.substr(i).starts_with(kOperator) &&
+        (i == 0 || s[i - 1] == ':' || s[i - 1] == ' ' || s[i - 1] == '~')) {
+      i += kOperator.size();
+      if (s.substr(i).starts_with(" new") || s.substr(i).starts_with(" delete")) {
+        i = s.find_first_of("([ ", i + 1);
+        if (i == std::string_view::npos) return s.size();
+        if (s.substr(i).starts_with("[]")) i += 2;
+        continue;
+      }
+      while (i < s.size() &&
+             std::string_view("<>=!+-*/%&|^~,").find(s[i]) != std::string_view::npos)
+        ++i;
+      if (s.substr(i).starts_with("()") || s.substr(i).starts_with("[]")) i += 2;
+      continue;
+    }
+    char c = s[i];
+    if (c == '(' || c == '<') {
+      ++depth;
+    } else if ((c == ')' || c == '>') && depth > 0) {
+      --depth;
+    } else if (c == ' ' && depth == 0) {
+      // A method's qualifier belongs to the name ("Foo::get() const").
+      bool qualifier = false;
+      for (std::string_view q : {std::string_view(" const"), std::string_view(" volatile")}) {
+        if (i > 0 && s[i - 1] == ')' && s.substr(i).starts_with(q) &&
+            (i + q.size() == s.size() || s[i + q.size()] == ' ')) {
+          i += q.size();
+          qualifier = true;
+          break;
+        }
+      }
+      if (!qualifier) return i;
+      continue;
+    }
+    ++i;
+  }
+  return s.size();
+}
+
 bool ParseSanitizerFrame(std::string_view text, Frame* frame) {
-  static const RE2 re(
-      R"(^\s*#\d+ (?:0x[0-9a-fA-F]+ )?(?:in )?(.+?)(?: ([^ ()]+?)(?::\d+)*)?(?: \(.*\))?\s*$)");
-  std::string function, file;
-  if (!RE2::FullMatch(text, re, &function, &file)) return false;
-  if (function.starts_with("0x") || function.starts_with("(")) return false;  // unsymbolized
+  static const RE2 re(R"(^\s*#\d+ (?:0x[0-9a-fA-F]+ )?(?:in )?)");
+  re2::StringPiece rest(text.data(), text.size());
+  if (!RE2::Consume(&rest, re)) return false;
+  std::string_view line = Trim(std::string_view(rest.data(), rest.size()));
+  if (line.empty()) return false;
+  size_t end = FunctionEnd(line);
+  std::string function(line.substr(0, end));
+  // Unsymbolized: an address, or only the module ("(/out/prog+0x4c)").
+  if (function.starts_with("0x") || (function.starts_with("(") && !function.starts_with("(anon")))
+    return false;
   size_t paren = function.find('(');
   if (paren != std::string::npos && paren > 0 && !function.starts_with("operator"))
     function.resize(paren);
+  // The location: "/src/x.c:12:5", maybe followed by TSan's "(prog+0x1d)"; a module alone
+  // ("(/lib/libc.so.6+0x21c87)") names no source file.
+  std::string_view location = end < line.size() ? Trim(line.substr(end)) : std::string_view();
+  if (location.starts_with("(")) location = {};
+  if (location.ends_with(")")) {
+    size_t open = location.rfind(" (");
+    if (open != std::string_view::npos) location = Trim(location.substr(0, open));
+  }
   frame->function = function;
-  frame->file = file;
+  frame->file = std::string(location);
   return true;
 }
 
@@ -183,9 +245,14 @@ bool IsRuntimeFrame(const Frame& f) {
 }
 
 std::string StripLocation(std::string_view file) {
-  // "/src/x.c:12:5" -> "/src/x.c"
-  size_t colon = file.find(':');
-  return std::string(colon == std::string_view::npos ? file : file.substr(0, colon));
+  // "/src/x.c:12:5" -> "/src/x.c", "/src/x.go:12 +0x1d" -> "/src/x.go": the location starts at
+  // the first colon followed by a digit (a path may hold spaces and colons).
+  for (size_t colon = file.find(':'); colon != std::string_view::npos;
+       colon = file.find(':', colon + 1)) {
+    if (colon + 1 < file.size() && file[colon + 1] >= '0' && file[colon + 1] <= '9')
+      return std::string(file.substr(0, colon));
+  }
+  return std::string(file);
 }
 
 // The first frame not in runtime code, from `from` on; `end` becomes the end of the last frame

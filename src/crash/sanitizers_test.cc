@@ -135,6 +135,46 @@ const Row kRows[] = {
      .title = "Rust panic: attempt to add with overflow in main.rs",
      .type = "PANIC",
      .guilty_file = "src/main.rs"},
+    // Paths may hold spaces (a state directory "st with space"): the function ends at its first
+    // space outside brackets, the location runs to the line's end (issue 14).
+    {.name = "asan_path_with_spaces",
+     .log = "==4==ERROR: AddressSanitizer: heap-use-after-free on address 0x6 at pc 0x5 bp 0x1\n"
+            "READ of size 4 at 0x6 thread T0\n"
+            "    #0 0x5 in lookup /some/dir/st with space/worktree/src/prog.c:12:5\n"
+            "    #1 0x6 in main /some/dir/st with space/worktree/src/prog.c:30:3\n",
+     .title = "ASan: heap-use-after-free in lookup",
+     .type = "ASAN",
+     .frame = "lookup",
+     .guilty_file = "/some/dir/st with space/worktree/src/prog.c"},
+    {.name = "asan_cxx_operator_and_const_method",
+     .log = "==4==ERROR: AddressSanitizer: heap-use-after-free on address 0x6 at pc 0x5 bp 0x1\n"
+            "READ of size 4 at 0x6 thread T0\n"
+            "    #0 0x5 in operator delete(void*) (/usr/lib/libasan.so.8+0xb4)\n"
+            "    #1 0x6 in Table::get(int) const /my src/table.cc:7:3\n",
+     .title = "ASan: heap-use-after-free in Table::get",
+     .type = "ASAN",
+     .frame = "Table::get",
+     .guilty_file = "/my src/table.cc"},
+    {.name = "tsan_path_with_spaces",
+     .log = "WARNING: ThreadSanitizer: data race (pid=77)\n"
+            "  Write of size 4 at 0x7b04 by thread T1:\n"
+            "    #0 worker /a b/pool.c:10:5 (demo+0x12)\n",
+     .title = "TSan: data race in worker",
+     .type = "TSAN",
+     .frame = "worker",
+     .guilty_file = "/a b/pool.c"},
+    {.name = "ubsan_path_with_spaces",
+     .log = "/a b/calc.c:12:7: runtime error: signed integer overflow: 2147483647 + 1 cannot be "
+            "represented in type 'int'\n",
+     .title = "UBSan: signed integer overflow in calc.c",
+     .type = "UBSAN",
+     .guilty_file = "/a b/calc.c"},
+    {.name = "glibc_assert_path_with_spaces",
+     .log = "demo: /a b/tree.c:88: insert: Assertion `n' failed.\nAborted\n",
+     .title = "assertion `n' failed in insert",
+     .type = "ASSERT",
+     .frame = "insert",
+     .guilty_file = "/a b/tree.c"},
 };
 
 class SanitizerRow : public testing::TestWithParam<Row> {};

@@ -249,7 +249,7 @@ class KernelTarget final : public Target {
     std::string symbolized = Symbolize(build, r.crash_report);
     if (symbolized != r.crash_report) {
       r.crash_report = std::move(symbolized);
-      std::string guilty = crash::GuiltyFile(r.crash_report);
+      std::string guilty = crash::GuiltyFile(r.crash_report, r.title);
       if (!guilty.empty()) r.guilty_file = guilty;
     }
     for (std::string_view line : SplitLines(r.crash_report)) {
