@@ -909,6 +909,129 @@ Backtrace:
     {.name = "kernel_function_panic_is_not_a_crash",
      .log = "skbuff: skb_over_panic: text:ffffffff8 len:4\n",
      .title = ""},
+
+    // --- The global skip list's families (§3): the helper that reported is not the bug ---
+    {.name = "skip_warn_bogus_irq_restore",
+     .log = R"(
+WARNING: CPU: 0 PID: 5 at kernel/locking/irqflag-debug.c:10 warn_bogus_irq_restore+0x1/0x2
+RIP: 0010:warn_bogus_irq_restore+0x1/0x2
+)" TRACE("ext4_fill_super", "mount_bdev", "legacy_get_tree"),
+     .title = "WARNING in ext4_fill_super",
+     .type = "WARNING"},
+    {.name = "skip_fortify_report",
+     .log = R"(
+WARNING: CPU: 1 PID: 9 at lib/string_helpers.c:1027 __fortify_report+0x1/0x2
+RIP: 0010:__fortify_report+0x1/0x2
+)" TRACE("__fortify_panic", "hci_sock_setsockopt", "do_sock_setsockopt"),
+     .title = "WARNING in hci_sock_setsockopt",
+     .type = "WARNING"},
+    {.name = "skip_usb_and_device_teardown",
+     .log = R"(
+general protection fault, probably for non-canonical address 0xdffffc0000000000: 0000 [#1] SMP
+RIP: 0010:usb_kill_urb+0x1/0x2
+)" TRACE("usb_kill_anchored_urbs", "device_del", "mydev_disconnect"),
+     .title = "general protection fault in mydev_disconnect",
+     .type = "DoS",
+     .alt = "bad-access in mydev_disconnect"},
+    {.name = "skip_page_locking_in_hang",
+     .log = R"(
+INFO: task syz-executor.0:5123 blocked for more than 143 seconds.
+Call Trace:
+ __schedule+0x1/0x2
+ io_schedule+0x1/0x2
+ lock_page+0x1/0x2
+ myfs_write_begin+0x1/0x2
+ generic_perform_write+0x1/0x2
+)",
+     .title = "INFO: task hung in myfs_write_begin",
+     .type = "HANG",
+     .alt = "hang in myfs_write_begin"},
+    {.name = "cxx_frame_demangled",
+     .log = R"(
+BUG: KASAN: use-after-free in memcpy+0x20/0x60
+Read of size 8 at addr ffff888012345678 by task a/1
+)" TRACE("kasan_report", "_ZN3foo3barEv", "vfs_ioctl"),
+     .title = "KASAN: use-after-free Read in foo::bar",
+     .type = "KASAN-USE-AFTER-FREE-READ",
+     .alt = "bad-access in foo::bar"},
+
+    // --- Formats without a row above ---
+    {.name = "bad_page_map",
+     .log = R"(
+BUG: Bad page map in process syz-executor.0  pte:8000000012345067 pmd:12345067
+)" TRACE("dump_stack", "print_bad_pte", "zap_pte_range"),
+     .title = "BUG: Bad page map"},
+    {.name = "non_zero_nr_ptes_needs_no_stack",
+     .log = R"(
+BUG: non-zero nr_ptes on freeing mm: 1
+)",
+     .title = "BUG: non-zero nr_ptes on freeing mm"},
+    {.name = "panic_attempted_to_kill_init",
+     .log = R"(
+Kernel panic - not syncing: Attempted to kill init! exitcode=0x0000000b
+)" TRACE("dump_stack", "panic", "do_exit"),
+     .title = "kernel panic: Attempted to kill init!",
+     .type = "DoS"},
+    {.name = "panic_hung_task_lost_header",
+     .log = R"(
+Kernel panic - not syncing: hung_task: blocked tasks
+)",
+     .title = "kernel panic: hung_task: blocked tasks",
+     .type = "DoS",
+     .corrupted = true},
+    {.name = "stack_regs_bad_bp_fallback",
+     .log = R"(
+WARNING: kernel stack regs at ffffc90001 in syz executor has bad 'bp' value 0000000000000001
+)",
+     .title = "WARNING: kernel stack regs has bad value"},
+
+    // --- Other architectures ---
+    {.name = "arm64_null_dereference_skips_string_helper",
+     .log = R"(
+Unable to handle kernel NULL pointer dereference at virtual address 0000000000000008
+Mem abort info:
+pc : __pi_memcmp+0x1/0x2
+lr : my_arm_fn+0x1/0x2
+Call trace:
+ __pi_memcmp+0x1/0x2
+ my_arm_fn+0x1/0x2
+ el0_svc+0x1/0x2
+)",
+     .title = "BUG: unable to handle kernel NULL pointer dereference in my_arm_fn",
+     .type = "NULL-POINTER-DEREFERENCE",
+     .alt = "bad-access in my_arm_fn"},
+    {.name = "arm64_unknown_fault_kind_is_its_line",
+     .log = R"(
+Unable to handle kernel execute from non-executable memory at virtual address ffff0000c0a4a000
+)",
+     .title = "Unable to handle kernel execute from non-executable memory at virtual address ADDR"},
+    {.name = "riscv_register_tail_gives_the_stack",
+     .log = R"(
+Unable to handle kernel paging request at virtual address ffffffff8a000000
+Oops [#1]
+epc : my_riscv_fn+0x1/0x2
+ ra : caller_fn+0x1/0x2
+status: 0000000000000120 badaddr: ffffffff8a000000 cause: 000000000000000d
+[<ffffffff80001234>] my_riscv_fn+0x1/0x2
+[<ffffffff80001235>] caller_fn+0x1/0x2
+)",
+     .title = "BUG: unable to handle kernel paging request in my_riscv_fn",
+     .type = "MEMORY_SAFETY_BUG",
+     .alt = "bad-access in my_riscv_fn"},
+    {.name = "powerpc_nip_and_unreliable_frames",
+     .log = R"(
+[   10.000000] kernel BUG at fs/ext4/inode.c:123!
+[   10.000001] Oops: Exception in kernel mode, sig: 5 [#1]
+[   10.000002] NIP [c000000000123456] ext4_do_thing+0x1c/0x40
+[   10.000003] LR [c000000000123400] ext4_caller+0x10/0x20
+[   10.000004] Call Trace:
+[   10.000005] [c00000000abcdef0] [c000000000123400] ext4_caller+0x10/0x20 (unreliable)
+[   10.000006] [c00000000abcdf00] [c000000000123500] vfs_write+0x10/0x20
+[   10.000007] [c00000000abcdf10] [c000000000123600] ksys_write+0x10/0x20
+[   10.000008] [c00000000abcdf20] [c000000000123700] system_call_exception+0x10/0x20
+)",
+     .title = "kernel BUG in ext4_do_thing",
+     .type = "BUG"},
 };
 
 class OopsTableRow : public testing::TestWithParam<Row> {};
