@@ -8,6 +8,7 @@
 #include "crash/log_facts.h"
 #include "crash/prefilter.h"
 #include "crash/sanitizers.h"
+#include "crash/title_normalize.h"
 
 namespace culprit::crash {
 
@@ -68,6 +69,8 @@ Report ParseFrom(std::string_view log, size_t from) {
 }
 
 Report Parse(std::string_view log) { return ParseFrom(log, 0); }
+
+std::string TypeOfTitle(std::string_view title) { return TitleToType(title); }
 
 bool ContainsCrash(std::string_view log) {
   return FindFirstCrash(log, 0, /*check_replay=*/false).pos != std::string_view::npos;

@@ -65,6 +65,10 @@ bool SameCrash(const Report& a, const Report& b);
 /// looked at from its timer interrupt on (the frames before it are the stall detector's).
 std::string GuiltyFile(std::string_view report, std::string_view title = {});
 
+/// syzbot's crash type of a title ("KASAN-USE-AFTER-FREE-READ", "WARNING"; "HANG" for hung
+/// tasks, stalls and soft lockups; "UNKNOWN" when none applies).
+std::string TypeOfTitle(std::string_view title);
+
 /// Every source file cited in `report`'s stack that is not generic code, in order, each once
 /// (cleaned of a leading "/", "./" and "dir/.."). For a prior over commits: the ones that
 /// touched these files are likelier culprits.

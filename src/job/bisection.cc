@@ -590,6 +590,11 @@ Result<void> Bisection::RecordHeldRuns() {
                       "': the test ran past --timeout (" + FormatSeconds(config_.timeout_s) +
                       ") on the bad commit. If it only needs more time, stop (Ctrl-C) and "
                       "raise --timeout; a test that never ends looks the same at every commit");
+    } else if (IsHangTitle(target_.title)) {
+      parts_.log.Note("warning: the crash to bisect is a hang ('" + target_.title +
+                      "'): a slow machine or a reproducer that needs more than --timeout (" +
+                      FormatSeconds(config_.timeout_s) +
+                      ") can look like one; if it shows on the good end too, suspect the test");
     }
     if (auto ok = parts_.store.SetTarget(job_id_, target_.title, target_.alt_titles); !ok)
       return ok;

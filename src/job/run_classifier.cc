@@ -125,6 +125,10 @@ bool IsTimeoutTitle(std::string_view title) {
   return title == kTimedOut || title == RunStageName(RunStage::kNoOutput);
 }
 
+bool IsHangTitle(std::string_view title) {
+  return IsTimeoutTitle(title) || crash::TypeOfTitle(title) == "HANG";
+}
+
 TargetCrash PickTarget(const std::vector<store::RunRow>& runs) {
   std::map<std::string, int> count;
   std::vector<const store::RunRow*> order;

@@ -40,6 +40,9 @@ std::string DescribeStatus(const store::RunRow& run);
 /// A title that is culprit's own word for a test that ran out of time ("test timed out", "no
 /// output from test machine"): a bisected one deserves a warning naming --timeout.
 bool IsTimeoutTitle(std::string_view title);
+/// A timeout or a hang the kernel reported (hung task, stall, soft lockup): a bisected one
+/// deserves a warning naming the time limits, since a test that is merely slow looks the same.
+bool IsHangTitle(std::string_view title);
 
 /// The target crash picked from the crashes seen on the bad commit: the most frequent title,
 /// ties broken by first appearance. Empty title if none crashed.

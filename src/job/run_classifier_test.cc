@@ -137,3 +137,29 @@ TEST(RunClassifier, DescribeNamesTheStageWithoutDecodingTitles) {
 
 }  // namespace
 }  // namespace culprit::job
+
+namespace culprit::job {
+namespace {
+
+TEST(HangTitles, TimeoutsAndKernelHangsButNotOtherCrashes) {
+  struct {
+    const char* title;
+    bool timeout, hang;
+  } rows[] = {
+      {"test timed out", true, true},
+      {"no output from test machine", true, true},
+      {"INFO: task hung in io_uring_del_tctx_node", false, true},
+      {"INFO: rcu detected stall in sys_sendmsg", false, true},
+      {"BUG: soft lockup in ext4_fill_super", false, true},
+      {"KASAN: use-after-free Read in io_req_task_submit", false, false},
+      {"ASan: heap-use-after-free in lookup", false, false},
+      {"test flooded its output", false, false},
+  };
+  for (const auto& r : rows) {
+    EXPECT_EQ(IsTimeoutTitle(r.title), r.timeout) << r.title;
+    EXPECT_EQ(IsHangTitle(r.title), r.hang) << r.title;
+  }
+}
+
+}  // namespace
+}  // namespace culprit::job

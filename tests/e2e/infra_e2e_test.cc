@@ -135,8 +135,8 @@ TEST(Interrupt, SigintSaysHowToResume) {
   for (const char* signal : {"INT", "TERM"}) {
     Repo r;
     ScratchDir dir;
-    std::vector<std::string> args = Args(r, dir, "sleep 0.3; " + TestCommand(3));
-    CliResult stopped = RunCulprit(args, {}, /*kill_after_s=*/1.5, signal);
+    std::vector<std::string> args = Args(r, dir, "sleep 0.5; " + TestCommand(3));
+    CliResult stopped = RunCulprit(args, {}, /*kill_after_s=*/3, signal);
     EXPECT_EQ(stopped.exit_code, 1) << signal << ": " << stopped.out << stopped.err;
     EXPECT_NE(stopped.err.find("interrupted"), std::string::npos) << stopped.err;
     EXPECT_NE(stopped.err.find("culprit resume --state " + (dir.path() / "state").string()),
