@@ -44,6 +44,9 @@ std::optional<bool> BoolOf(const std::string& text);
 std::optional<std::string> StringOf(const toml::node& node);
 std::optional<std::string> StringOf(const nlohmann::json& json);
 inline std::optional<std::string> StringOf(const std::string& text) { return text; }
+std::optional<bool> BoolOf(const toml::node& node);
+std::optional<bool> BoolOf(const nlohmann::json& json);
+std::optional<bool> BoolOf(const std::string& text);  ///< "true" or "false"
 /// A string, or an array of strings.
 std::optional<std::vector<std::string>> StringsOf(const toml::node& node);
 std::optional<std::vector<std::string>> StringsOf(const nlohmann::json& json);
@@ -114,6 +117,10 @@ bool Read(const Source& in, const Spec& spec, T& out) {
       std::optional<run::Network> n = run::ParseNetworkName(*s);
       if (n) out = *n;
       return n.has_value();
+    } else if constexpr (std::is_same_v<T, Predicate>) {
+      std::optional<Predicate> p = ParsePredicateName(*s);
+      if (p) out = *p;
+      return p.has_value();
     } else {
       static_assert(std::is_same_v<T, decide::StrategyKind>);
       std::optional<decide::StrategyKind> k = decide::ParseStrategyName(*s);
@@ -149,6 +156,8 @@ nlohmann::json ToJson(const T& v, const Spec& spec) {
     return std::string(decide::StrategyName(v));
   } else if constexpr (std::is_same_v<T, run::Network>) {
     return std::string(run::NetworkName(v));
+  } else if constexpr (std::is_same_v<T, Predicate>) {
+    return std::string(PredicateName(v));
   } else {
     return v;
   }
@@ -170,6 +179,7 @@ bool InRange(const T& v, const Spec& spec) {
 template <class T>
 std::string Describe(const Spec& spec) {
   if constexpr (kIsInteger<T>) return "an integer" + RangeText(spec.range);
+  if constexpr (std::is_same_v<T, bool>) return "true or false";
   if constexpr (std::is_same_v<T, double>) return "a number" + RangeText(spec.range);
   if constexpr (std::is_same_v<T, bool>) return "true or false";
   if constexpr (std::is_same_v<T, std::string>) return "a string";
@@ -180,6 +190,7 @@ std::string Describe(const Spec& spec) {
   if constexpr (std::is_same_v<T, decide::Mode>) return "one of cause, fix";
   if constexpr (std::is_same_v<T, decide::StrategyKind>) return "one of bayes, syzbot, git";
   if constexpr (std::is_same_v<T, run::Network>) return "one of none, loopback, host";
+  if constexpr (std::is_same_v<T, Predicate>) return "one of crash, exit";
 }
 
 /// The option's type for --help.
@@ -192,6 +203,8 @@ const char* TypeName() {
   if constexpr (std::is_same_v<T, decide::Mode>) return "cause|fix";
   if constexpr (std::is_same_v<T, decide::StrategyKind>) return "bayes|syzbot|git";
   if constexpr (std::is_same_v<T, run::Network>) return "none|loopback|host";
+  if constexpr (std::is_same_v<T, Predicate>) return "crash|exit";
+  if constexpr (std::is_same_v<T, bool>) return "";
   return "TEXT";
 }
 
