@@ -268,8 +268,7 @@ std::string Body(const BisectionResult& r, bool log_attached) {
   }
   if (r.merge) out << "\nnote: the culprit is a merge commit\n";
   if (r.release) out << "\nnote: the culprit is the release " << r.release_tag << "\n";
-  if (r.outcome == decide::ConclusionKind::kFound && r.mode == decide::Mode::kCause &&
-      !r.refuted())
+  if (r.outcome == decide::ConclusionKind::kFound && r.mode == decide::Mode::kCause && !r.refuted())
     out << "\nFixes: " << ShortHash(r.commit) << " (\"" << r.culprit.title << "\")\n";
   if (!r.crash_report.empty()) {
     out << "\nfinal oops:\n" << r.crash_report;

@@ -37,13 +37,20 @@ json TestedJson(const TestedRevision& t, decide::Mode mode) {
                     {"truncated", run.truncated},
                     {"log_path", run.log_path},
                     {"duration_s", run.duration_s}});
-  return {{"commit", t.commit},       {"title", t.title},
-          {"release", t.release},     {"verdict", decide::VerdictWord(t.verdict, mode)},
-          {"built", t.built},         {"signature", t.signature},
-          {"build_log", t.build_log}, {"target_crashes", t.target_crashes},
-          {"runs", t.runs},           {"build_s", t.build_s},
-          {"test_s", t.test_s},       {"position", t.position},
-          {"avoided", t.avoided},     {"run_list", runs},
+  return {{"commit", t.commit},
+          {"title", t.title},
+          {"release", t.release},
+          {"verdict", decide::VerdictWord(t.verdict, mode)},
+          {"built", t.built},
+          {"signature", t.signature},
+          {"build_log", t.build_log},
+          {"target_crashes", t.target_crashes},
+          {"runs", t.runs},
+          {"build_s", t.build_s},
+          {"test_s", t.test_s},
+          {"position", t.position},
+          {"avoided", t.avoided},
+          {"run_list", runs},
           {"mark", t.mark == decide::CommitVerdict::kUndecided
                        ? json(nullptr)
                        : json(decide::VerdictWord(t.mark, mode))}};
@@ -304,11 +311,12 @@ Result<BisectionResult> ResultFromJson(std::string_view text) {
     r.marks.push_back(
         {.commit = Str(m, "commit"),
          .title = Str(m, "title"),
-         .mark = decide::ParseVerdictWord(Str(m, "mark")).value_or(decide::CommitVerdict::kUndecided),
+         .mark =
+             decide::ParseVerdictWord(Str(m, "mark")).value_or(decide::CommitVerdict::kUndecided),
          .range = Str(m, "range"),
          .commits = static_cast<int>(Int(m, "commits", 1)),
-         .verdict =
-             decide::ParseVerdictWord(Str(m, "verdict")).value_or(decide::CommitVerdict::kUndecided)});
+         .verdict = decide::ParseVerdictWord(Str(m, "verdict"))
+                        .value_or(decide::CommitVerdict::kUndecided)});
   }
   if (const json& v = Member(j, "verification"); v.is_object()) {
     Verification out;
