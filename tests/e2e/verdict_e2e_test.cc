@@ -25,8 +25,14 @@ std::string Draw(int every, const std::string& salt) {
 // A test script in the style of `git bisect run`: it fails (exit 1, no crash) about one run in
 // three where `bug` says 1; with `noise`, an unrelated test fails one run in `noise` anywhere.
 // `dir` is where `bug` is: $CULPRIT_OUT with a build, the checkout (.) without.
-std::string FlakyTest(const std::string& dir, int noise = 0) {
+// With `infra`, about one run in six cannot start (exit 126, random: a retry may start).
+std::string FlakyTest(const std::string& dir, int noise = 0, bool infra = false) {
   std::string cmd;
+  if (infra) {
+    cmd +=
+        "if [ $(( $(od -An -N1 -tu1 /dev/urandom) % 6 )) = 0 ]; then echo 'runner: no free "
+        "device'; exit 126; fi; ";
+  }
   if (noise > 0) {
     cmd += "if " + Draw(noise, "noise") +
            "; then echo 'FAIL: test_network (connection reset)'; exit 1; fi; ";
@@ -78,6 +84,7 @@ struct PredicateScenario {
   bool build;
   int noise = 0;  // an unrelated failure one run in `noise`
   const char* expect = "";
+  bool infra = false;  // exit 126 now and then, with --infra-exit 126
 };
 
 void PrintTo(const PredicateScenario& row, std::ostream* os) { *os << row.name; }
@@ -92,7 +99,7 @@ TEST_P(FailingTest, BisectsAFlakyFailingTest) {
   const std::string planted = LinearHistory(repo, &good);
   std::vector<std::string> extra = {
       "--good", good,     "--verdict",
-      "exit",   "--test", FlakyTest(s.build ? "\"$CULPRIT_OUT\"" : ".", s.noise)};
+      "exit",   "--test", FlakyTest(s.build ? "\"$CULPRIT_OUT\"" : ".", s.noise, s.infra)};
   if (s.build) {
     extra.push_back("--build");
     extra.push_back(BuildCommand());
@@ -100,6 +107,10 @@ TEST_P(FailingTest, BisectsAFlakyFailingTest) {
   if (*s.expect) {
     extra.push_back("--expect");
     extra.push_back(s.expect);
+  }
+  if (s.infra) {
+    extra.push_back("--infra-exit");
+    extra.push_back("126");
   }
   CliResult r = RunCulprit(Common(repo, dir, extra), dir.path() / "result.json");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -115,6 +126,12 @@ TEST_P(FailingTest, BisectsAFlakyFailingTest) {
     EXPECT_NE(r.out.find("tree: "), std::string::npos) << "the tree id is the signature";
     EXPECT_EQ(r.json["builds"], 0);
   }
+  if (s.infra) {
+    EXPECT_NE(r.out.find("infrastructure error: the test exited with status 126"),
+              std::string::npos)
+        << "126 is an infrastructure error, retried and never a verdict\n"
+        << r.out;
+  }
   if (*s.expect) {
     EXPECT_EQ(r.json["predicate"]["expect"], s.expect);
     EXPECT_NE(r.out.find("(output does not match --expect)"), std::string::npos)
@@ -123,15 +140,17 @@ TEST_P(FailingTest, BisectsAFlakyFailingTest) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(All, FailingTest,
-                         testing::Values(PredicateScenario{.name = "with_a_build", .build = true},
-                                         PredicateScenario{.name = "in_the_checkout",
-                                                           .build = false},
-                                         PredicateScenario{.name = "expect_ignores_another_failure",
-                                                           .build = true,
-                                                           .noise = 5,
-                                                           .expect = "FAIL: test_lookup"}),
-                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(
+    All, FailingTest,
+    testing::Values(PredicateScenario{.name = "with_a_build", .build = true},
+                    PredicateScenario{.name = "in_the_checkout", .build = false},
+                    PredicateScenario{.name = "expect_ignores_another_failure",
+                                      .build = true,
+                                      .noise = 5,
+                                      .expect = "FAIL: test_lookup"},
+                    PredicateScenario{
+                        .name = "infra_exit_126_is_retried", .build = false, .infra = true}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 // The crash really comes from elsewhere (here: how deep the history is, which a build records):
 // the commit the bisection names changed nothing relevant, and reverting it on the bad commit
@@ -183,6 +202,36 @@ TEST(Verification, RefutesACulpritThatChangedNothingRelevant) {
   std::string subject;
   std::getline(eml, subject);
   EXPECT_NE(subject.find("[verification refuted it]"), std::string::npos) << subject;
+}
+
+// A human's wrong mark forces a wrong answer: the planted commit marked good, plain git bisect
+// takes it as given and names the next commit, a documentation change. Reverting that on the
+// bad commit leaves the crash: the verification refutes the answer, and the exit status says so.
+TEST(Verification, RefutesAnAnswerAWrongMarkForced) {
+  TestRepo repo;
+  ScratchDir dir;
+  std::string good;
+  const std::string planted = LinearHistory(repo, &good);
+  const std::string next = repo.Resolve("HEAD~10");  // commit 20, the one after the planted
+  ASSERT_EQ(repo.Resolve(next + "~1"), planted);
+  CliResult r =
+      RunCulprit(Common(repo, dir,
+                        {"--good", good, "--build", BuildCommand(), "--test", TestCommand(1),
+                         "--strategy", "git", "--mark", planted + "=good"}),
+                 dir.path() / "result.json");
+  ASSERT_EQ(r.exit_code, 4) << r.out << r.err;
+  EXPECT_EQ(r.json["commit"], next) << r.out;
+  EXPECT_EQ(r.json["marks"][0]["mark"], "good");
+  EXPECT_EQ(r.json["verification"]["outcome"], "refuted") << r.out;
+  EXPECT_GT(r.json["verification"]["crashes"].get<int>(), 0);
+  EXPECT_NE(r.out.find("# git bisect good " + planted + " (your mark)"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("verification refuted: the crash is still there with " + next.substr(0, 12) +
+                       " reverted"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("marks given by hand: good " + planted.substr(0, 12)), std::string::npos)
+      << r.out;
 }
 
 // A later commit rewrote the line the culprit changed: the revert conflicts, so the answer
