@@ -206,15 +206,22 @@ TEST(Verification, RefutesACulpritThatChangedNothingRelevant) {
 }
 
 // A human's wrong mark forces a wrong answer: the planted commit marked good, plain git bisect
-// takes it as given and names the next commit, a documentation change. Reverting that on the
+// takes it as given and names the next commit, a changelog. Reverting that on the
 // bad commit leaves the crash: the verification refutes the answer, and the exit status says so.
 TEST(Verification, RefutesAnAnswerAWrongMarkForced) {
   TestRepo repo;
   ScratchDir dir;
-  std::string good;
-  const std::string planted = LinearHistory(repo, &good);
-  const std::string next = repo.Resolve("HEAD~10");  // commit 20, the one after the planted
-  ASSERT_EQ(repo.Resolve(next + "~1"), planted);
+  // The commit after the planted one adds a file no later commit touches: its revert applies.
+  const std::string good = Init(repo);
+  std::string planted, next;
+  for (int i = 1; i <= 30; i++) {
+    if (i == 19)
+      planted = BugCommit(repo, true);
+    else if (i == 20)
+      next = repo.Commit("docs: start a changelog\n", {{"CHANGES", "Nothing yet.\n"}});
+    else
+      CodeCommit(repo, i);
+  }
   CliResult r =
       RunCulprit(Common(repo, dir,
                         {"--good", good, "--build", BuildCommand(), "--test", TestCommand(1),
