@@ -340,15 +340,15 @@ TEST(JobConfig, FromJsonNamesTheField) {
 TEST(JobConfig, FlagsComeFromTheTable) {
   std::vector<std::string> names;
   for (const FlagSpec& f : JobFlags()) names.push_back(f.name);
-  EXPECT_EQ(names, (std::vector<std::string>{
-                       "--repo",           "--bad",          "--good",       "--mark",
-                       "--skip",           "--mode",         "--build",      "--test",
-                       "--verdict",        "--expect",       "--infra-exit", "--runs",
-                       "--jobs",           "--builders",     "--infra-attempts",
-                       "--infra-patience", "--build-inputs", "--paths",      "--network",
-                       "--timeout",        "--memory",       "--state",      "--json",
-                       "--strategy",       "--confidence",   "--no-verify",  "--max-builds",
-                       "--max-runs",       "--title",        "--executor"}));
+  EXPECT_EQ(
+      names,
+      (std::vector<std::string>{
+          "--repo",           "--bad",          "--good",     "--mark",     "--skip",
+          "--mode",           "--build",        "--test",     "--verdict",  "--expect",
+          "--infra-exit",     "--runs",         "--jobs",     "--builders", "--infra-attempts",
+          "--infra-patience", "--build-inputs", "--paths",    "--network",  "--timeout",
+          "--memory",         "--state",        "--json",     "--strategy", "--confidence",
+          "--no-verify",      "--max-builds",   "--max-runs", "--title",    "--executor"}));
   EXPECT_EQ(JobFlags()[11].help,
             "git: runs per tested commit; syzbot: runs per commit, twice as many on the bad "
             "commit and once the crash is seen flaky (as syzbot does); bayes: unused, it decides "
