@@ -96,22 +96,6 @@ std::optional<std::string> StringOf(const nlohmann::json& json) {
   return std::nullopt;
 }
 
-std::optional<bool> BoolOf(const toml::node& node) {
-  if (const auto* b = node.as_boolean()) return b->get();
-  return std::nullopt;
-}
-
-std::optional<bool> BoolOf(const nlohmann::json& json) {
-  if (json.is_boolean()) return json.get<bool>();
-  return std::nullopt;
-}
-
-std::optional<bool> BoolOf(const std::string& text) {
-  if (text == "true") return true;
-  if (text == "false") return false;
-  return std::nullopt;
-}
-
 std::optional<std::vector<std::string>> StringsOf(const toml::node& node) {
   if (auto s = StringOf(node)) return std::vector<std::string>{*s};
   const toml::array* array = node.as_array();

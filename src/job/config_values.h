@@ -44,9 +44,6 @@ std::optional<bool> BoolOf(const std::string& text);
 std::optional<std::string> StringOf(const toml::node& node);
 std::optional<std::string> StringOf(const nlohmann::json& json);
 inline std::optional<std::string> StringOf(const std::string& text) { return text; }
-std::optional<bool> BoolOf(const toml::node& node);
-std::optional<bool> BoolOf(const nlohmann::json& json);
-std::optional<bool> BoolOf(const std::string& text);  ///< "true" or "false"
 /// A string, or an array of strings.
 std::optional<std::vector<std::string>> StringsOf(const toml::node& node);
 std::optional<std::vector<std::string>> StringsOf(const nlohmann::json& json);
@@ -181,7 +178,6 @@ std::string Describe(const Spec& spec) {
   if constexpr (kIsInteger<T>) return "an integer" + RangeText(spec.range);
   if constexpr (std::is_same_v<T, bool>) return "true or false";
   if constexpr (std::is_same_v<T, double>) return "a number" + RangeText(spec.range);
-  if constexpr (std::is_same_v<T, bool>) return "true or false";
   if constexpr (std::is_same_v<T, std::string>) return "a string";
   if constexpr (kIsPath<T>) return "a path (a non-empty string)";
   if constexpr (std::is_same_v<T, std::vector<std::string>>) {
@@ -204,7 +200,6 @@ const char* TypeName() {
   if constexpr (std::is_same_v<T, decide::StrategyKind>) return "bayes|syzbot|git";
   if constexpr (std::is_same_v<T, run::Network>) return "none|loopback|host";
   if constexpr (std::is_same_v<T, Predicate>) return "crash|exit";
-  if constexpr (std::is_same_v<T, bool>) return "";
   return "TEXT";
 }
 

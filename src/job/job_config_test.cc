@@ -460,8 +460,6 @@ void AddValue(toml::table& file, const Field<S>& f, const T& default_value,
     file.insert(f.key, "arm64");  // likewise
   } else if constexpr (std::is_same_v<T, Predicate>) {
     file.insert(f.key, "exit");
-  } else if constexpr (std::is_same_v<T, bool>) {
-    file.insert(f.key, !default_value);
   } else {
     file.insert(f.key, "value of " + name);
   }
@@ -547,7 +545,6 @@ void Bump(decide::Mode& v) {
   v = v == decide::Mode::kFix ? decide::Mode::kCause : decide::Mode::kFix;
 }
 void Bump(Predicate& v) { v = v == Predicate::kExit ? Predicate::kCrash : Predicate::kExit; }
-void Bump(bool& v) { v = !v; }
 void Bump(decide::StrategyKind& v) {
   v = v == decide::StrategyKind::kGit ? decide::StrategyKind::kBayes : decide::StrategyKind::kGit;
 }
