@@ -18,6 +18,7 @@ struct JobOption {
   job::FlagSpec spec;
   std::string text;                // a single value
   std::vector<std::string> texts;  // a repeatable one
+  bool given = false;              // a switch
 };
 
 struct BisectFlags {
@@ -45,7 +46,9 @@ int RunBisect(const BisectFlags& f, CLI::App* cmd) {
     const job::FlagSpec& flag = option.spec;
     if (cmd->count(flag.name) == 0) continue;
     auto ok = job::ApplyFlag(config, flag.name,
-                             flag.repeatable ? option.texts : std::vector{option.text});
+                             flag.is_switch    ? std::vector<std::string>()
+                             : flag.repeatable ? option.texts
+                                               : std::vector{option.text});
     if (!ok) return ReportError(ok.error().message);
   }
   report::ProgressLog log = TerminalLog();
@@ -59,13 +62,19 @@ void AddBisectCommand(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<BisectFlags>();
   CLI::App* cmd = app.add_subcommand(
       "bisect",
-      "Find the commit that introduced (--mode cause) or fixed (--mode fix) a crash.\n"
-      "Exit status: 0 found, 1 error, 2 inconclusive, 3 horizon (older than the history).");
+      "Find the commit that introduced (--mode cause) or fixed (--mode fix) a crash, or a\n"
+      "failing test (--verdict exit), then check it by reverting it on the bad commit.\n"
+      "Exit status: 0 found, 1 error, 2 inconclusive, 3 horizon (older than the history),\n"
+      "4 found but the revert verification refuted it (the answer is suspect).");
   cmd->add_option("job_file", flags->job_file,
                   "TOML job file: the flags' keys and those listed below (flags override it)")
       ->check(CLI::ExistingFile);
   for (const job::FlagSpec& flag : job::JobFlags()) {
     JobOption& o = flags->options.emplace_back(JobOption{.spec = flag});
+    if (flag.is_switch) {
+      cmd->add_flag(flag.name, o.given, flag.help);
+      continue;
+    }
     CLI::Option* option = flag.repeatable ? cmd->add_option(flag.name, o.texts, flag.help)
                                           : cmd->add_option(flag.name, o.text, flag.help);
     option->type_name(flag.type_name);

@@ -38,7 +38,16 @@ int Conclude(const report::BisectionResult& result, const std::string& planted,
   std::cout << "\ndemo: result written to " << json.string() << "\n";
   if (result.outcome == decide::ConclusionKind::kFound && result.commit == planted) {
     std::cout << "demo: culprit found the planted commit " << ShortHash(planted) << "\n";
-    return 0;
+    // The answer is checked too: the bad commit without the planted change must not crash.
+    const bool confirmed = result.verification &&
+                           result.verification->outcome == report::VerificationOutcome::kConfirmed;
+    if (confirmed) {
+      std::cout << "demo: reverting it on the bad commit made the crash go away (confirmed)\n";
+      return 0;
+    }
+    std::cout << "demo: but the revert verification did NOT confirm it ("
+              << (result.verification ? result.verification->detail : "not run") << ")\n";
+    return 1;
   }
   std::cout << "demo: culprit did NOT single out the planted commit " << ShortHash(planted)
             << " (outcome: " << decide::OutcomeName(result.outcome) << ")\n";

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <ctime>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -16,8 +17,24 @@ report::ProgressLog TerminalLog() {
 namespace {
 
 volatile std::sig_atomic_t interrupted = 0;
+timespec first_signal{};
 
-void OnInterrupt(int) { interrupted = 1; }
+// The first SIGINT or SIGTERM asks the job to stop at its next step. One Ctrl-C can arrive
+// twice (to culprit and to its process group, as `timeout` sends it): a second signal within a
+// second is that same request; a later one means "stop now" and takes the default action.
+void OnInterrupt(int sig) {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (!interrupted) {
+    interrupted = 1;
+    first_signal = now;
+    return;
+  }
+  if (now.tv_sec - first_signal.tv_sec >= 1) {
+    signal(sig, SIG_DFL);
+    raise(sig);
+  }
+}
 
 }  // namespace
 
@@ -25,7 +42,6 @@ std::function<bool()> CatchInterruptions() {
   struct sigaction action {};
   action.sa_handler = OnInterrupt;
   sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESETHAND;  // a second one takes the default action: culprit ends
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
   return [] { return interrupted != 0; };

@@ -41,7 +41,14 @@ struct SimulateFlags {
   bool avoid_builds = true;
   int trace_trial = -1;
   bool json = false;
+  // The predicate: "crash" (unrelated crashes are told apart by their titles) or "exit" (a
+  // failing test; unrelated failures count as the target unless --expect tells them apart).
+  std::string verdict = "crash";
+  bool expect = false;
 };
+
+// An unrelated failure counts as the target when the predicate cannot tell it apart.
+bool UnrelatedLookLikeTarget(const SimulateFlags& f) { return f.verdict == "exit" && !f.expect; }
 
 Result<decide::StrategyKind> ParseStrategyName(const std::string& name) {
   if (name == "bayes" || name == "bayes-known-p") return decide::StrategyKind::kBayes;
@@ -71,6 +78,11 @@ std::string Ratio(double runs, double bound) {
 void PrintHeader(const SimulateFlags& f, int n, double p, const Bounds& b) {
   std::printf("\n%s history, N=%d, p=%g, %d trials, seed %llu: lower bound %.1f runs",
               f.history.c_str(), n, p, f.trials, static_cast<unsigned long long>(f.seed), b.bound);
+  if (f.verdict != "crash" || f.other_crash_rate > 0) {
+    std::printf(" [--verdict %s%s, unrelated failures %g per run%s]", f.verdict.c_str(),
+                f.expect ? " --expect" : "", f.other_crash_rate,
+                UnrelatedLookLikeTarget(f) ? ", counted as the target" : ", told apart");
+  }
   if (b.floor > b.bound) std::printf(", %.1f if p is not known", b.floor);
   if (f.vms > 0) {
     std::printf("; V=%d VMs, M=%d builders (syzbot, git: 1), B=%g, T=%g min", f.vms, f.builders,
@@ -132,7 +144,9 @@ void PrintJson(const SimulateFlags& f, int n, double p, const std::string& strat
                         {"prior_hit", f.prior_hit},
                         {"no_input_fraction", f.no_input_fraction},
                         {"avoid_builds", f.avoid_builds},
-                        {"mean_avoided", r.mean_avoided}};
+                        {"mean_avoided", r.mean_avoided},
+                        {"verdict", f.verdict},
+                        {"expect", f.expect}};
   if (f.vms > 0) {
     row["vms"] = f.vms;
     row["builders"] = strategy.starts_with("bayes") ? f.builders : 1;
@@ -200,7 +214,8 @@ int RunSimulate(const SimulateFlags& f) {
                                       .run_minutes = f.run_minutes},
                              .release_search = f.release_search,
                              .prior_hit = f.prior_hit,
-                             .mode = f.mode == "fix" ? decide::Mode::kFix : decide::Mode::kCause};
+                             .mode = f.mode == "fix" ? decide::Mode::kFix : decide::Mode::kCause,
+                             .unrelated_look_like_target = UnrelatedLookLikeTarget(f)};
         sweep.options.strategy = kinds[i];
         // An oracle row: bayes told the true crash rate, to show what estimating it costs.
         if (f.strategies[i] == "bayes-known-p") sweep.options.known_crash_p = p;
@@ -249,8 +264,15 @@ void AddSimulateCommand(CLI::App& app, int* exit_code) {
                 "give no good commit: search release tags first");
   cmd->add_option("--untestable-fraction", flags->untestable_fraction,
                   "fraction of commits in build- or boot-broken stretches");
-  cmd->add_option("--other-crash-rate", flags->other_crash_rate,
-                  "chance a run shows an unrelated crash");
+  cmd->add_option("--other-crash-rate,--other-failure-rate", flags->other_crash_rate,
+                  "chance a run shows an unrelated crash (or, with --verdict exit, failure)");
+  cmd->add_option("--verdict", flags->verdict,
+                  "the predicate: crash (unrelated crashes told apart by title) or exit (a "
+                  "failing test: unrelated failures count as the target unless --expect)")
+      ->check(CLI::IsMember({"crash", "exit"}));
+  cmd->add_flag("--expect", flags->expect,
+                "the predicate matches the target's output (--expect REGEX): unrelated failures "
+                "are told apart");
   cmd->add_option("--infra-rate", flags->infra_rate, "chance a run hits an infrastructure error");
   cmd->add_option("--same-binary-fraction", flags->same_binary_fraction,
                   "fraction of commits whose binary equals their parent's");

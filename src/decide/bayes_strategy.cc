@@ -70,6 +70,10 @@ class BayesStrategy : public Strategy {
 
   Judgement Judge(CommitIndex c, const Evidence& ev, bool is_bad) const override {
     const CommitEvidence& e = ev.at(c);
+    // A probe a human marked takes the mark as its verdict; the posterior still weighs the mark
+    // as evidence that can be wrong (Posterior::kMarkError) and may test the commit later.
+    if (auto marked = MarkedVerdict(e); marked && !is_bad && e.target == 0)
+      return Judgement::Of(*marked);
     if (e.build == BuildState::kUnknown) return Judgement::Build();
     if (e.Untestable()) return Judgement::Of(Verdict::kSkip);
     if (is_bad) {
@@ -177,7 +181,9 @@ class BayesStrategy : public Strategy {
   // search has one: at the confidence target either way. Before that, the probe rule.
   CommitVerdict VerdictOf(CommitIndex c, const Evidence& ev) override {
     const CommitEvidence& e = ev.at(c);
-    if (e.build == BuildState::kUnknown) return CommitVerdict::kUndecided;
+    if (e.build == BuildState::kUnknown && e.mark == CommitVerdict::kUndecided) {
+      return CommitVerdict::kUndecided;
+    }
     if (e.Untestable()) return CommitVerdict::kUntestable;
     if (e.target > 0) return CommitVerdict::kCrashes;
     const bool in_range =

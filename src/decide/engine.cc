@@ -62,6 +62,7 @@ class BisectEngine : public Engine {
       : ctx_(MakeContext(dag, problem, options)),
         ev_(dag.size()),
         fix_from_(FixFrom(dag, problem)) {
+    for (const Mark& m : problem.marks) ev_.RecordMark(m.commit, m.verdict);
     // Good commits that are not ancestors of bad: their merge bases with bad are tested first.
     if (problem.mode == Mode::kCause) {
       for (CommitIndex g : problem.good) {
@@ -553,6 +554,20 @@ Result<std::unique_ptr<Engine>> MakeEngine(const CommitDag& dag, const Problem& 
       return Fail(ErrorKind::kBadInput, "fix end " + Name(dag, problem.good[0]) +
                                             " does not contain the bad commit (across trees: "
                                             "set cross_tree)");
+    }
+  }
+  std::vector<uint8_t> marked(static_cast<size_t>(dag.size()), 0);
+  for (const Mark& m : problem.marks) {
+    if (!in_range(m.commit)) return Fail(ErrorKind::kBadInput, "a marked commit is out of range");
+    if (m.verdict == CommitVerdict::kUndecided)
+      return Fail(ErrorKind::kBadInput, "the mark on " + Name(dag, m.commit) + " has no verdict");
+    if (m.commit == problem.bad ||
+        std::find(problem.good.begin(), problem.good.end(), m.commit) != problem.good.end()) {
+      return Fail(ErrorKind::kBadInput,
+                  "commit " + Name(dag, m.commit) + " is an end of the range: it cannot be marked");
+    }
+    if (marked[static_cast<size_t>(m.commit)]++) {
+      return Fail(ErrorKind::kBadInput, "commit " + Name(dag, m.commit) + " is marked twice");
     }
   }
   if (!options.commit_prior.empty() &&

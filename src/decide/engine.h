@@ -59,6 +59,26 @@ struct EngineOptions {
   uint64_t seed = 1;
 };
 
+/// What the engine holds about one commit now: the log's `# git bisect` lines, the JSON
+/// `tested` list and the HTML table print this, for every strategy. It can change as evidence
+/// arrives (a changed mind is printed as such).
+enum class CommitVerdict {
+  kUndecided,   ///< not tested, or tested without a verdict yet
+  kCrashes,     ///< has the target crash (cause mode: "bad"; fix mode: "old")
+  kClean,       ///< does not have it (cause mode: "good"; fix mode: "new")
+  kUntestable,  ///< cannot be built or run ("skip")
+};
+
+/// A verdict a human gave on a commit (`--mark REV=good|bad|skip`, `--skip A..B`): evidence,
+/// never a bound. kUntestable: the commit is never built or run. kCrashes / kClean: every
+/// strategy takes it as that commit's verdict without testing it, except bayes, which weighs
+/// it as a verdict that is wrong with probability Posterior::kMarkError (strong, but runs can
+/// overturn it: one target crash on a commit marked good outweighs the mark).
+struct Mark {
+  CommitIndex commit = kNoCommit;
+  CommitVerdict verdict = CommitVerdict::kUndecided;
+};
+
 /// The problem statement. In kCause mode: `bad` crashes, `good` (maybe empty) do not; if `good`
 /// is empty the engine first searches release tags older than `bad` for a good start.
 /// In kFix mode: `bad` crashes (the old commit), `good` holds one newer commit where the crash is
@@ -72,6 +92,8 @@ struct Problem {
   /// must crash (else the conclusion is an error: the bug is not present where the trees
   /// meet); the fix is then searched between them and good[0].
   bool cross_tree = false;
+  /// Marks a human gave: on commits other than `bad` and `good`, one per commit.
+  std::vector<Mark> marks;
 };
 
 /// Per-commit evidence, for strategies and for reports.
@@ -130,16 +152,6 @@ struct Progress {
 };
 
 using Decision = std::variant<Action, Conclusion>;
-
-/// What the engine holds about one commit now: the log's `# git bisect` lines, the JSON
-/// `tested` list and the HTML table print this, for every strategy. It can change as evidence
-/// arrives (a changed mind is printed as such).
-enum class CommitVerdict {
-  kUndecided,   ///< not tested, or tested without a verdict yet
-  kCrashes,     ///< has the target crash (cause mode: "bad"; fix mode: "old")
-  kClean,       ///< does not have it (cause mode: "good"; fix mode: "new")
-  kUntestable,  ///< cannot be built or run ("skip")
-};
 
 /// Work the loop has started and whose result is not recorded yet.
 struct InFlight {
@@ -217,7 +229,8 @@ class Engine {
 };
 
 /// Fails (kBadInput) on an inconsistent problem: bad out of range, good equal to bad, a good
-/// commit that is a descendant of bad in cause mode (or not newer in fix mode).
+/// commit that is a descendant of bad in cause mode (or not newer in fix mode), a mark out of
+/// range, without a verdict, on bad or a good commit, or twice on one commit.
 Result<std::unique_ptr<Engine>> MakeEngine(const CommitDag& dag, const Problem& problem,
                                            const EngineOptions& options);
 

@@ -42,4 +42,15 @@ void Evidence::RecordRun(CommitIndex c, Outcome outcome) {
   }
 }
 
+void Evidence::RecordMark(CommitIndex c, CommitVerdict verdict) {
+  CommitEvidence& e = per_commit_[static_cast<size_t>(c)];
+  const bool weighed = verdict == CommitVerdict::kCrashes || verdict == CommitVerdict::kClean;
+  auto at = std::lower_bound(marked_.begin(), marked_.end(), c);
+  const bool listed = at != marked_.end() && *at == c;
+  if (weighed && !listed) marked_.insert(at, c);
+  if (!weighed && listed) marked_.erase(at);
+  e.mark = verdict;
+  ++version_;
+}
+
 }  // namespace culprit::decide

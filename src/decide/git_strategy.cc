@@ -13,6 +13,7 @@ class GitStrategy : public GitWalkStrategy {
 
   Judgement Judge(CommitIndex c, const Evidence& ev, bool /*is_bad*/) const override {
     const CommitEvidence& e = ev.at(c);
+    if (auto marked = MarkedVerdict(e)) return Judgement::Of(*marked);  // as git takes a mark
     if (e.build == BuildState::kUnknown) return Judgement::Build();
     if (e.build == BuildState::kFailed) return Judgement::Of(Verdict::kSkip);
     if (e.target > 0) return Judgement::Of(Verdict::kCrash);

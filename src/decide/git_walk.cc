@@ -62,6 +62,16 @@ Decision GitWalk(const Context& ctx, const Strategy& strategy, const SearchRange
                  const Evidence& ev, int* candidates_left) {
   const bool cause = ctx.problem.mode == Mode::kCause;
   SearchRange range = start;
+  // A human's marks narrow the range first, as `git bisect good/bad REV` does (skip marks are
+  // verdicts met on the walk). They are not runs: syzbot's confidence does not count them.
+  for (CommitIndex c : ev.marked()) {
+    if (c == range.newest || !MarkCandidates(ctx, range)[static_cast<size_t>(c)]) continue;
+    if ((ev.at(c).mark == CommitVerdict::kCrashes) == cause) {
+      range.newest = c;
+    } else {
+      range.olds.push_back(c);
+    }
+  }
   std::vector<uint8_t> skipped(static_cast<size_t>(ctx.dag.size()), 0);
   std::vector<CommitIndex> no_crash;
   for (;;) {

@@ -132,11 +132,28 @@ void Posterior::LogLikelihood(const Evidence& ev, Bit bit, std::array<double, kG
   if (separated > 0) {
     for (double& o : *out) o += separated * std::log(kSeparation);
   }
+  // A human's mark: right with probability 1 - kMarkError, the same under every p.
+  static const double log_mark_wrong = std::log(kMarkError),
+                      log_mark_right = std::log1p(-kMarkError);
+  double marks = 0;
+  for (CommitIndex t : ev.marked()) {
+    const int32_t pos = pos_of_[static_cast<size_t>(t)];
+    if (pos < 0) continue;
+    const bool crashing = (mode_ == Mode::kCause) == (bit(static_cast<size_t>(pos)) == 1);
+    const bool says_crashing = ev.at(t).mark == CommitVerdict::kCrashes;
+    marks += crashing == says_crashing ? log_mark_right : log_mark_wrong;
+  }
+  if (marks != 0) {
+    for (double& o : *out) o += marks;
+  }
 }
 
 void Posterior::Update(const Evidence& ev) {
   for (CommitIndex t : ev.built()) {
     if (ev.at(t).built() && pos_of_[static_cast<size_t>(t)] < 0) Split(t);
+  }
+  for (CommitIndex t : ev.marked()) {
+    if (pos_of_[static_cast<size_t>(t)] < 0) Split(t);
   }
   const size_t cells = bits_.size();
   // Rows: the cells, then "outside the range", then "not reproducible".

@@ -5,7 +5,8 @@
 //
 // Model: under hypothesis h, commit c is "changed" iff h is an ancestor of c (or c itself).
 // Cause: changed commits crash with probability p per run, unchanged ones with kEpsilon
-// (misclassification). Fix: the reverse. Only target crashes and OK runs are evidence.
+// (misclassification). Fix: the reverse. Only target crashes and OK runs are evidence, and
+// a human's marks (a verdict wrong with probability kMarkError, independent of p).
 // Signatures: a hypothesis that separates a group of built commits with equal signatures
 // (some members changed, some not) is multiplied by kSeparation once per group. Avoided commits
 // (not built, given their first parent's program) are left out of the groups: the strategy's
@@ -31,6 +32,11 @@ class Posterior {
   static constexpr double kEpsilon = 1e-3;
   static constexpr double kSeparation = 0.02;
   static constexpr double kNotReproduciblePrior = 1e-3;
+  /// A human's mark (Problem::marks) is a verdict wrong with this probability, whatever p:
+  /// as strong as one clean run of a reliable reproducer (kEpsilon), or about 17 clean runs
+  /// at p = 1/3. Strong enough that the search need not test what a human marked, weak enough
+  /// that runs overturn a wrong mark: one target crash on a commit marked good cancels it.
+  static constexpr double kMarkError = 1e-3;
   /// `prior` is per hypothesis (same order as `hyps`, sorted by commit index), summing to
   /// 1 - outside_prior. `known_p` > 0 fixes the per-run crash probability instead of
   /// estimating it (what knowing p is worth, in simulation).

@@ -17,6 +17,21 @@ namespace culprit::decide {
 /// What a finished test of one commit said, independent of the mode.
 enum class Verdict { kCrash, kNoCrash, kSkip, kAbort };
 
+/// The verdict a human's mark gives (Problem::marks), nullopt without one.
+inline std::optional<Verdict> MarkedVerdict(const CommitEvidence& e) {
+  switch (e.mark) {
+    case CommitVerdict::kCrashes:
+      return Verdict::kCrash;
+    case CommitVerdict::kClean:
+      return Verdict::kNoCrash;
+    case CommitVerdict::kUntestable:
+      return Verdict::kSkip;
+    case CommitVerdict::kUndecided:
+      break;
+  }
+  return std::nullopt;
+}
+
 /// A strategy's answer about one commit: build it, run it more, or its verdict.
 struct Judgement {
   enum class Kind { kBuild, kRuns, kVerdict };

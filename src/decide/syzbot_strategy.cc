@@ -28,6 +28,7 @@ class SyzbotStrategy : public GitWalkStrategy {
 
   Judgement Judge(CommitIndex c, const Evidence& ev, bool is_bad) const override {
     const CommitEvidence& e = ev.at(c);
+    if (auto marked = MarkedVerdict(e)) return Judgement::Of(*marked);  // as git takes a mark
     if (e.build == BuildState::kUnknown) return Judgement::Build();
     if (e.build == BuildState::kFailed) return Judgement::Of(Verdict::kSkip);
     const int base = ctx_.options.runs_per_test;

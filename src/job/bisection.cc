@@ -15,8 +15,12 @@
 #include "crash/report.h"
 #include "decide/engine.h"
 #include "decide/names.h"
+#include "decide/verification.h"
 #include "job/build_inputs.h"
+#include "job/infra_policy.h"
+#include "job/marks.h"
 #include "job/run_classifier.h"
+#include "job/verification.h"
 #include "report/render.h"
 
 namespace culprit::job {
@@ -40,65 +44,6 @@ struct CommitState {
   std::vector<store::RunRow> unprinted;               ///< finished, not yet in the log
   CommitVerdict printed = CommitVerdict::kUndecided;  ///< the verdict the log shows
 };
-
-/// Infrastructure errors: retried with backoff, never evidence; the job stops only after
-/// sustained failure (both enough attempts and enough time).
-class InfraPolicy {
- public:
-  InfraPolicy(int attempts, double patience_s)
-      : attempts_(std::max(1, attempts)), patience_(std::max(0.0, patience_s)) {}
-
-  void Record(const store::RunRow& row, std::string_view log_tail) {
-    if (row.status != store::RunStatus::kInfra) {
-      consecutive_ = 0;
-      return;
-    }
-    const Clock::time_point now = Clock::now();
-    if (consecutive_++ == 0) streak_start_ = now;
-    last_ = row.title;
-    if (!log_tail.empty()) last_ += "; its output ended with: " + std::string(log_tail);
-    // 1 s, 2 s, 4 s ... at most a minute, and at most a tenth of the patience.
-    double wait =
-        std::min({std::ldexp(1.0, std::min(consecutive_ - 1, 10)), 60.0, patience_.count() / 10});
-    hold_until_ = now + std::chrono::duration_cast<Clock::duration>(
-                            std::chrono::duration<double>(std::max(0.0, wait)));
-  }
-
-  /// Runs must not start before this (backoff after an infrastructure error).
-  Clock::time_point hold_until() const {
-    return consecutive_ > 0 ? hold_until_ : Clock::time_point();
-  }
-
-  std::optional<std::string> GiveUp() const {
-    if (consecutive_ < attempts_ || Clock::now() - streak_start_ < patience_) return std::nullopt;
-    const auto seconds =
-        std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - streak_start_).count();
-    return std::to_string(consecutive_) + " runs in a row failed to start over " +
-           std::to_string(seconds) + " s (last: " + (last_.empty() ? "no message" : last_) +
-           "); check the test command and the machine";
-  }
-
- private:
-  int attempts_;
-  std::chrono::duration<double> patience_;
-  int consecutive_ = 0;
-  Clock::time_point streak_start_;
-  Clock::time_point hold_until_;
-  std::string last_;
-};
-
-/// The last few lines of a log, on one line.
-std::string Tail(const std::string& text, size_t lines) {
-  std::vector<std::string_view> all = SplitLines(text);
-  while (!all.empty() && Trim(all.back()).empty()) all.pop_back();
-  size_t from = all.size() > lines ? all.size() - lines : 0;
-  std::string out;
-  for (size_t i = from; i < all.size(); ++i) {
-    if (!out.empty()) out += " | ";
-    out += std::string(Trim(all[i]));
-  }
-  return out.size() > 400 ? out.substr(out.size() - 400) : out;
-}
 
 // "300 s", "1.5 s".
 std::string FormatSeconds(double s) {
@@ -164,6 +109,9 @@ class Bisection {
   void Status();
   Result<void> Drain();
   Result<report::BisectionResult> Finish(const decide::Conclusion& k);
+  /// Revert verification of a found culprit (job/verification.h), into `r`.
+  Result<void> Verify(const decide::Conclusion& k, report::BisectionResult& r);
+  void ShowMarks();
   bool Interrupted(std::string_view point) const {
     return parts_.interrupted && parts_.interrupted(point);
   }
@@ -194,6 +142,7 @@ class Bisection {
   TargetCrash target_;
   bool target_known_ = false;
   bool prior_tried_ = false;
+  ResolvedMarks marks_;  // --mark and --skip, in the engine's Problem::marks
   bool announced_bisect_ = false;
   std::string last_good_release_;
   CommitIndex shown_ = decide::kNoCommit;  // the commit whose "testing commit" line is last
@@ -294,6 +243,10 @@ Result<void> Bisection::LoadGraph() {
   for (const std::string& good : good_ids_) {
     if (auto gi = dag_.IndexOf(good)) problem_.good.push_back(*gi);
   }
+  auto marks = ResolveMarks(config_, repo, dag_, problem_);
+  if (!marks) return tl::unexpected(marks.error());
+  marks_ = std::move(*marks);
+  problem_.marks = marks_.marks;
   if (!config_.paths.empty()) {  // git bisect -- PATHS: the user says what can matter
     inputs_ = config_.paths;
     return RecomputeAvoidable();
@@ -531,7 +484,9 @@ Result<void> Bisection::RecordBuild(CommitIndex c, const store::BuildRow& row, b
   state.build = row;
   state.cached = cached;
   ShowCommit(c);
-  parts_.log.BuildResult(row.ok, row.signature, row.log_path, cached, row.compiler,
+  // Without a build every "build" is a tree id from the store: not news.
+  parts_.log.BuildResult(row.ok, row.signature, row.log_path,
+                         cached && parts_.target.BuildsCommits(), row.compiler,
                          std::string(parts_.target.SignatureLabel()));
   if (auto ok = parts_.store.PutDecision(
           job_id_, "build " + Id(c) + (row.ok ? " ok " + row.signature : " failed"));
@@ -560,7 +515,7 @@ Result<void> Bisection::RecordRun(CommitIndex c, store::RunRow row, bool replaye
   if (!replayed) {
     std::string tail;
     if (row.status == store::RunStatus::kInfra) {
-      tail = Tail(ReadBounded(row.log_path, 64 << 10), 3);
+      tail = LogTail(ReadBounded(row.log_path, 64 << 10), 3);
     }
     infra_.Record(row, tail);
   }
@@ -582,7 +537,7 @@ Result<void> Bisection::RecordHeldRuns() {
   if (busy.RunsOn(problem_.bad) > 0) return {};  // the batch is not in yet
   std::vector<store::RunRow> all = commits_[problem_.bad].runs;
   all.insert(all.end(), held_.begin(), held_.end());
-  target_ = PickTarget(all);
+  target_ = PickTarget(all, target_);
   if (!target_.title.empty()) {
     target_known_ = true;
     if (IsTimeoutTitle(target_.title)) {
@@ -879,6 +834,13 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
               "; check the test command, or raise --timeout (now " +
               FormatSeconds(config_.timeout_s) + ") if it only needs more time";
   }
+  r.verdict = std::string(PredicateName(config_.verdict));
+  r.expect = config_.expect;
+  for (size_t i = 0; i < marks_.shown.size(); ++i) {
+    report::MarkInfo m = marks_.shown[i];
+    m.verdict = engine_->VerdictOf(marks_.commits[i]);
+    r.marks.push_back(std::move(m));
+  }
   if (k.kind == decide::ConclusionKind::kError && r.error.empty()) r.error = "bisection failed";
   for (const auto& cand : k.candidates) {
     r.candidates.push_back({.commit = Id(cand.commit),
@@ -922,6 +884,9 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
     r.runs += t.runs;
     r.time.build_s += t.build_s;
     r.time.test_s += t.test_s;
+    for (const decide::Mark& m : problem_.marks) {
+      if (m.commit == c) t.mark = m.verdict;
+    }
     r.tested.push_back(std::move(t));
   }
   // Wall time over every session of the job (builds and runs overlap, so it is not their sum).
@@ -976,6 +941,9 @@ Result<report::BisectionResult> Bisection::Run() {
     target_ = {config_.target_title, {}};
     target_known_ = true;
   }
+  // --verdict exit and --expect say which failures are the target (run_classifier.h).
+  target_.verdict = config_.verdict;
+  target_.expect = !config_.expect.empty();
   parts_.log.Start(config_.mode == decide::Mode::kFix, bad_id_);
   if (!cross_tree_bases_.empty()) {
     parts_.log.Note("cross-tree: " + ShortHash(bad_id_) + " is not in the history of " +
@@ -990,6 +958,7 @@ Result<report::BisectionResult> Bisection::Run() {
                          ? " (a private namespace without even loopback)"
                          : " (the machine's network)"));
   }
+  ShowMarks();
   std::optional<decide::Conclusion> conclusion;
   while (!conclusion) {
     if (auto ok = Step(&conclusion); !ok) {
@@ -1006,7 +975,45 @@ Result<report::BisectionResult> Bisection::Run() {
           job_id_, "conclude " + std::string(decide::OutcomeName(conclusion->kind)));
       !ok)
     return tl::unexpected(ok.error());
-  return Finish(*conclusion);
+  auto result = Finish(*conclusion);
+  if (!result) return result;
+  if (auto ok = Verify(*conclusion, *result); !ok) return tl::unexpected(ok.error());
+  return result;
+}
+
+// The marks a human gave, as git bisect's log would have them, said to be theirs.
+void Bisection::ShowMarks() {
+  for (const report::MarkInfo& m : marks_.shown) {
+    const std::string word(decide::VerdictWord(m.mark, config_.mode));
+    if (m.range.empty()) {
+      parts_.log.Note("# git bisect " + word + " " + m.commit + " (your mark)");
+    } else {
+      parts_.log.Note("# git bisect skip " + m.range + " (your mark: " + std::to_string(m.commits) +
+                      (m.commits == 1 ? " commit)" : " commits)"));
+    }
+  }
+}
+
+Result<void> Bisection::Verify(const decide::Conclusion& k, report::BisectionResult& r) {
+  if (!config_.verify || k.kind != decide::ConclusionKind::kFound || k.culprit == decide::kNoCommit)
+    return {};
+  VerificationInput in{.mode = config_.mode,
+                       .bad_id = bad_id_,
+                       .culprit_id = Id(k.culprit),
+                       .merge = k.flags.merge,
+                       .release = k.flags.release ? dag_.node(k.culprit).release : "",
+                       .bad_runs = commits_[problem_.bad].runs,
+                       .target = target_,
+                       .confidence = k.confidence};
+  auto v = VerifyCulprit(config_, job_id_, parts_, dispatch_, infra_, in);
+  if (!v) return tl::unexpected(v.error());
+  // The bisection's posterior, updated by the verification's Bayes factor (see
+  // decide::CombineConfidence): confirmation raises it, refutation drops it below one half.
+  r.confidence = decide::CombineConfidence(k.confidence, v->bayes_factor);
+  r.verification = std::move(*v);
+  return parts_.store.PutDecision(
+      job_id_,
+      "verification " + std::string(report::VerificationOutcomeName(r.verification->outcome)));
 }
 
 }  // namespace

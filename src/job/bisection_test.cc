@@ -11,12 +11,15 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "decide/names.h"
 #include "job/fake_parts.h"
 #include "job/target.h"
+#include "report/render.h"
 
 namespace culprit::job {
 namespace {
@@ -62,7 +65,18 @@ struct LoopScenario {
   std::vector<int> data_commits = {};
   std::vector<std::string> build_inputs = {};
   std::vector<std::string> paths = {};
-  int interrupt_at_stored = 0;  // > 0: stop after this many stored results, then resume
+  int interrupt_at_stored = 0;        // > 0: stop after this many stored results, then resume
+  int interrupt_in_verification = 0;  // > 0: the same, counting from "verifying:"
+  bool failing_test = false;          // the bug is a failing test (exit 1), not a crash
+  Predicate verdict = Predicate::kCrash;
+  const char* expect = "";
+  bool build = true;                               // false: the test runs in the checkout
+  std::vector<std::pair<int, const char*>> marks;  // --mark COMMIT=WORD
+  std::vector<std::pair<int, int>> skip;           // --skip A..B
+  std::set<int> edit_conflicts;                    // reverting them conflicts
+  bool edited_build_broken = false;                // the reverted tree does not build
+  bool crash_survives_edit = false;                // the crash comes from elsewhere
+  bool verify = true;                              // false: --no-verify
   int infra_attempts = 50;
   double infra_patience_s = 600;
   uint64_t seed = 1;
@@ -77,7 +91,16 @@ struct LoopScenario {
   bool want_noop = false;
   bool want_parent_signature = false;
   int want_builds_avoided_at_least = 0;
+  /// The verification's outcome (found culprits are verified unless --no-verify).
+  std::optional<report::VerificationOutcome> want_verification;
+  std::vector<int> want_unbuilt = {};  // commits never built (marked by hand)
+
+  bool want_interruption() const {
+    return interrupt_at_stored > 0 || interrupt_in_verification > 0;
+  }
 };
+
+using report::VerificationOutcome;
 
 const LoopScenario kScenarios[] = {
     {.name = "linear_certain", .want_target = "KASAN: use-after-free Read in io_req_task_submit"},
@@ -214,7 +237,126 @@ const LoopScenario kScenarios[] = {
      .crash_p = 0.4,
      .vms = 6,
      .builders = 3},
+    // Revert verification: the culprit reverted on the bad commit, built and run.
+    {.name = "verification_confirms",
+     .culprit = 37,
+     .crash_p = 0.4,
+     .vms = 3,
+     .want_text = "verified: crash gone with ",
+     .want_verification = VerificationOutcome::kConfirmed},
+    {.name = "verification_confirms_a_merge",
+     .history = "kernel 300",
+     .culprit = 200,
+     .vms = 2,
+     .want_verification = VerificationOutcome::kConfirmed},
+    {.name = "verification_cherry_picks_the_fix",
+     .culprit = 37,
+     .mode = Mode::kFix,
+     .introduced = 3,
+     .bad = 5,
+     .good = {63},
+     .crash_p = 0.6,
+     .vms = 2,
+     .want_text = "verifying: cherry-picking ",
+     .want_verification = VerificationOutcome::kConfirmed},
+    {.name = "verification_refutes_a_culprit_the_crash_outlives",
+     .culprit = 37,
+     .crash_p = 0.5,
+     .vms = 3,
+     .crash_survives_edit = true,
+     .want_text = "verification refuted: the crash is still there",
+     .want_verification = VerificationOutcome::kRefuted},
+    {.name = "verification_revert_conflicts",
+     .culprit = 37,
+     .edit_conflicts = {37},
+     .want_text = "conflicts in 1 file (lookup.c)",
+     .want_verification = VerificationOutcome::kNotApplicable},
+    {.name = "verification_reverted_tree_does_not_build",
+     .culprit = 37,
+     .edited_build_broken = true,
+     .want_text = "does not build",
+     .want_verification = VerificationOutcome::kNotApplicable},
+    {.name = "verification_of_a_noop_culprit",
+     .culprit = 36,
+     .same_tree = {{36, 36}},
+     .want_text = "changes nothing",
+     .want_noop = true,
+     .want_verification = VerificationOutcome::kNotApplicable},
+    {.name = "verification_of_a_release",
+     .culprit = 40,  // linear 64 tags v4.0 at 40
+     .want_text = "is the release v4.0",
+     .want_verification = VerificationOutcome::kNotApplicable},
+    {.name = "verification_off", .culprit = 37, .verify = false},
+    {.name = "verification_killed_and_resumed",
+     .culprit = 37,
+     .crash_p = 0.5,
+     .vms = 2,
+     .interrupt_in_verification = 3,
+     .want_verification = VerificationOutcome::kConfirmed},
+    {.name = "verification_without_a_build",
+     .culprit = 37,
+     .crash_p = 0.5,
+     .vms = 3,
+     .build = false,
+     .want_verification = VerificationOutcome::kConfirmed},
+    // A failing test, judged by its exit status as git bisect run does.
+    {.name = "exit_verdict_flaky_failing_test",
+     .culprit = 37,
+     .crash_p = 0.33,
+     .vms = 3,
+     .failing_test = true,
+     .verdict = Predicate::kExit,
+     .want_target = "exit status 1",
+     .want_verification = VerificationOutcome::kConfirmed},
+    {.name = "exit_verdict_without_a_build",
+     .culprit = 37,
+     .crash_p = 0.33,
+     .vms = 3,
+     .failing_test = true,
+     .verdict = Predicate::kExit,
+     .build = false,
+     .want_verification = VerificationOutcome::kConfirmed},
+    // A second, unrelated failure everywhere: --expect keeps it out of the evidence.
+    {.name = "exit_verdict_expect_ignores_another_failure",
+     .culprit = 37,
+     .crash_p = 0.4,
+     .vms = 3,
+     .other_crash_p = 0.2,
+     .failing_test = true,
+     .verdict = Predicate::kExit,
+     .expect = "stale value",
+     .want_text = "(output does not match --expect)"},
+    {.name = "crash_verdict_expect_picks_the_crash",
+     .crash_p = 0.8,
+     .vms = 2,
+     .other_crash_p = 0.3,
+     .expect = "use-after-free",
+     .want_target = "KASAN: use-after-free Read in io_req_task_submit"},
+    // Marks a human gave: evidence, never built for their verdict, shown as theirs.
+    {.name = "marks_narrow_the_search",
+     .crash_p = 0.5,
+     .vms = 2,
+     .marks = {{30, "good"}, {50, "bad"}},
+     .want_text = "(your mark)",
+     .want_unbuilt = {30, 50}},
+    {.name = "marks_syzbot",
+     .strategy = StrategyKind::kSyzbot,
+     .marks = {{30, "good"}, {50, "bad"}},
+     .want_unbuilt = {30, 50}},
+    {.name = "skip_range_around_the_culprit",
+     .skip = {{37, 42}},
+     .want = ConclusionKind::kInconclusive,
+     .want_text = "# git bisect skip ",
+     .want_unbuilt = {38, 39, 40, 41, 42}},
+    {.name = "marks_killed_and_resumed",
+     .crash_p = 0.6,
+     .vms = 3,
+     .interrupt_at_stored = 5,
+     .marks = {{20, "good"}, {55, "bad"}, {45, "skip"}},
+     .want_unbuilt = {20, 55, 45}},
 };
+
+void PrintTo(const LoopScenario& s, std::ostream* os) { *os << s.name; }
 
 bool IsWellFormed(const LoopScenario& s) {
   if (s.want_job_error && std::string(s.want_text).empty()) return false;
@@ -233,6 +375,7 @@ struct Outcome {
   int stored_builds = 0;
   int stored_runs = 0;
   int interruptions = 0;
+  std::set<std::string> built_commits;
 };
 
 class LoopTest : public ::testing::TestWithParam<LoopScenario> {
@@ -258,7 +401,11 @@ class LoopTest : public ::testing::TestWithParam<LoopScenario> {
                 .infra_p = s.infra_p,
                 .other_crash_p = s.other_crash_p,
                 .seed = s.seed,
-                .crash_file = s.crash_file};
+                .crash_file = s.crash_file,
+                .failing_test = s.failing_test,
+                .edit_conflicts = {s.edit_conflicts.begin(), s.edit_conflicts.end()},
+                .edited_build_broken = s.edited_build_broken,
+                .crash_survives_edit = s.crash_survives_edit};
     w.files.insert(s.crash_file);
     for (int c : s.touch_crash_file) w.changes[c].push_back(s.crash_file);
     if (s.docs_every > 0) {
@@ -282,8 +429,15 @@ class LoopTest : public ::testing::TestWithParam<LoopScenario> {
     for (int g : s.good) c.good.push_back(w.dag.node(g).id);
     c.mode = s.mode;
     c.strategy = s.strategy;
-    c.build_command = "make";
+    c.build_command = s.build ? "make" : "";
     c.test_command = "./repro";
+    c.verdict = s.verdict;
+    c.expect = s.expect;
+    c.verify = s.verify;
+    for (const auto& [commit, word] : s.marks)
+      c.marks.push_back(w.dag.node(commit).id + "=" + word);
+    for (const auto& [from, to] : s.skip)
+      c.skip.push_back(w.dag.node(from).id + ".." + w.dag.node(to).id);
     c.jobs = s.vms;
     c.builders = s.builders;
     c.target_title = s.title;
@@ -307,7 +461,8 @@ class LoopTest : public ::testing::TestWithParam<LoopScenario> {
     FakeRepository repo(world);
     std::vector<std::unique_ptr<FakeWorktree>> slots;
     std::vector<history::Worktree*> worktrees;
-    for (int i = 0; i < s.builders; ++i) {
+    // As run_job.cc: without a build, one worktree per run at once.
+    for (int i = 0; i < (s.build ? s.builders : std::max(s.builders, s.vms)); ++i) {
       slots.push_back(std::make_unique<FakeWorktree>(dir_ / ("worktree-" + std::to_string(i))));
       worktrees.push_back(slots.back().get());
     }
@@ -316,9 +471,14 @@ class LoopTest : public ::testing::TestWithParam<LoopScenario> {
     std::unique_ptr<Target> target = MakeProgramTarget(config);
     std::ostringstream log_text;
     report::ProgressLog log(log_text, nullptr);
-    int stored = 0;
+    int stored = 0, stored_verifying = 0;
     auto interrupt = [&](std::string_view point) {
-      return s.interrupt_at_stored > 0 && point == "stored" && ++stored == s.interrupt_at_stored;
+      if (point != "stored") return false;
+      if (s.interrupt_in_verification > 0 &&
+          log_text.str().find("verifying:") != std::string::npos &&
+          ++stored_verifying == s.interrupt_in_verification)
+        return true;
+      return s.interrupt_at_stored > 0 && ++stored == s.interrupt_at_stored;
     };
     Parts parts{repo, worktrees, builder, runner, **store, log, *target, interrupt};
     out.result = RunBisection(config, *job, parts);
@@ -332,7 +492,10 @@ class LoopTest : public ::testing::TestWithParam<LoopScenario> {
     out.log = log_text.str();
     out.builds = builder.builds();
     out.runs = runner.runs();
-    for (const auto& [commit, n] : builder.built()) out.builds_repeated += n - 1;
+    for (const auto& [commit, n] : builder.built()) {
+      out.builds_repeated += n - 1;
+      out.built_commits.insert(commit);
+    }
     for (const auto& [run, n] : runner.ran()) out.runs_repeated += n - 1;
     if (auto decisions = (*store)->Decisions(*job)) {
       for (const std::string& d : *decisions) out.stored_builds += d.rfind("build ", 0) == 0;
@@ -400,6 +563,25 @@ TEST_P(LoopTest, Scenario) {
   if (s.want_parent_signature) {
     EXPECT_NE(r.parent_signature, "");
     EXPECT_NE(r.parent_signature, "(not built)");
+  }
+  if (s.want_verification) {
+    ASSERT_TRUE(r.verification.has_value());
+    EXPECT_EQ(r.verification->outcome, *s.want_verification)
+        << VerificationOutcomeName(r.verification->outcome) << ": " << r.verification->detail;
+    EXPECT_EQ(report::ExitStatus(r), *s.want_verification == VerificationOutcome::kRefuted ? 4 : 0);
+    if (*s.want_verification != VerificationOutcome::kNotApplicable) {
+      EXPECT_GT(r.verification->runs, 0);
+      EXPECT_GE(r.confidence, 0) << "combined with the bisection's";
+    }
+  }
+  if (!s.verify) {
+    EXPECT_FALSE(r.verification.has_value());
+  }
+  if (s.want_interruption()) {
+    EXPECT_EQ(out.interruptions, 1) << "the row meant to kill the job";
+  }
+  for (int c : s.want_unbuilt) {
+    EXPECT_EQ(out.built_commits.count(world.dag.node(c).id), 0u) << c << " was built";
   }
 
   // The log prints the engine's verdicts: the last one printed for a commit is the one the

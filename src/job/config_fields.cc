@@ -207,6 +207,17 @@ const Field<JobConfig> kJobFields[] = {
              "cause mode without it searches release tags for one; fix mode defaults it to HEAD",
      .flag = "--good",
      .question = true},
+    {.key = "mark",
+     .member = &JobConfig::marks,
+     .help = "REV=good|bad|skip: a verdict you give (repeatable): never tested for that verdict; "
+             "bayes weighs it as evidence that runs can overturn, syzbot and git take it as is",
+     .flag = "--mark",
+     .question = true},
+    {.key = "skip",
+     .member = &JobConfig::skip,
+     .help = "A..B: commits not to test, as git bisect skip A..B (repeatable)",
+     .flag = "--skip",
+     .question = true},
     {.key = "mode",
      .member = &JobConfig::mode,
      .help = "cause: the first bad commit; fix: the first fixed one",
@@ -215,15 +226,36 @@ const Field<JobConfig> kJobFields[] = {
     {.key = "build",
      .member = &JobConfig::build_command,
      .help = "shell command that builds the checkout; gets CULPRIT_COMMIT and CULPRIT_OUT "
-             "(an empty directory for the artifacts); exit 0 = built",
+             "(an empty directory for the artifacts); exit 0 = built. Without it the test runs "
+             "in a checkout of the commit, as a git bisect run script does",
      .flag = "--build",
-     .question = true},
+     .question = true,
+     .shown_default = "none"},
     {.key = "test",
      .member = &JobConfig::test_command,
-     .help = "shell command that runs the reproducer once; gets CULPRIT_COMMIT, CULPRIT_OUT, "
-             "CULPRIT_RUN; its output is the console log; exit 125 = untestable, 126 = "
-             "infrastructure error",
+     .help = "shell command that runs the reproducer once; gets CULPRIT_COMMIT, CULPRIT_OUT "
+             "(with --build), CULPRIT_RUN; its output is the console log; exit 125 = "
+             "untestable",
      .flag = "--test",
+     .question = true},
+    {.key = "verdict",
+     .member = &JobConfig::verdict,
+     .help = "what a failing run is: crash (a crash report, a signal, a hang) or exit (git "
+             "bisect run: exit 1-127 fails, 0 passes, 125 untestable; a crash stays a crash)",
+     .flag = "--verdict",
+     .question = true},
+    {.key = "expect",
+     .member = &JobConfig::expect,
+     .help = "RE2 regular expression: only a failure whose output matches it is the target; "
+             "other failures are unrelated, as other crashes are",
+     .flag = "--expect",
+     .question = true},
+    {.key = "infra_exit",
+     .member = &JobConfig::infra_exit,
+     .help = "the test's exit status for an infrastructure error (retried, never evidence); 0: "
+             "126 with --verdict crash, none with --verdict exit",
+     .flag = "--infra-exit",
+     .range = {.min = 0, .max = 255},
      .question = true},
     {.key = "runs",
      .member = &JobConfig::runs,
@@ -320,6 +352,12 @@ const Field<JobConfig> kJobFields[] = {
      .help = "bayes: stop when the culprit is this likely",
      .flag = "--confidence",
      .range = {.min = 0.5, .max = 1, .min_open = true, .max_open = true}},
+    {.key = "verify",
+     .member = &JobConfig::verify,
+     .help = "do not check a found culprit by reverting it on the bad commit (fix mode: "
+             "applying the fix to it) and running that",
+     .flag = "--no-verify",
+     .question = true},
     {.key = "max_builds",
      .member = &JobConfig::max_builds,
      .help = "budget of builds; 0: none",

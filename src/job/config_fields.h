@@ -27,14 +27,15 @@ struct Range {
 };
 
 /// Where a field lives in its struct. The member's type is the field's type: int, uint64_t (an
-/// integer), double (a number), string, path, optional path, list of strings, the mode and
-/// strategy (one of their names), and the nested tables (a table, an array of tables).
+/// integer), double (a number), string, path, optional path, list of strings, the mode,
+/// strategy and predicate (one of their names), a yes/no (its flag is a switch: see FlagSpec),
+/// and the nested tables (a table, an array of tables).
 template <class S>
 using Member =
     std::variant<std::monostate, int S::*, uint64_t S::*, double S::*, std::string S::*,
                  std::filesystem::path S::*, std::optional<std::filesystem::path> S::*,
                  std::vector<std::string> S::*, decide::Mode S::*, decide::StrategyKind S::*,
-                 run::Network S::*, std::optional<KernelSettings> S::*,
+                 run::Network S::*, Predicate S::*, std::optional<KernelSettings> S::*,
                  std::vector<CompilerRule> S::*, std::vector<ConfigFixup> S::*,
                  std::optional<SlurmSettings> S::*, bool S::*, std::vector<Backport> S::*>;
 static_assert(std::is_same_v<size_t, uint64_t>, "max_commits is read as a uint64_t");

@@ -114,6 +114,10 @@ bool Read(const Source& in, const Spec& spec, T& out) {
       std::optional<run::Network> n = run::ParseNetworkName(*s);
       if (n) out = *n;
       return n.has_value();
+    } else if constexpr (std::is_same_v<T, Predicate>) {
+      std::optional<Predicate> p = ParsePredicateName(*s);
+      if (p) out = *p;
+      return p.has_value();
     } else {
       static_assert(std::is_same_v<T, decide::StrategyKind>);
       std::optional<decide::StrategyKind> k = decide::ParseStrategyName(*s);
@@ -149,6 +153,8 @@ nlohmann::json ToJson(const T& v, const Spec& spec) {
     return std::string(decide::StrategyName(v));
   } else if constexpr (std::is_same_v<T, run::Network>) {
     return std::string(run::NetworkName(v));
+  } else if constexpr (std::is_same_v<T, Predicate>) {
+    return std::string(PredicateName(v));
   } else {
     return v;
   }
@@ -170,8 +176,8 @@ bool InRange(const T& v, const Spec& spec) {
 template <class T>
 std::string Describe(const Spec& spec) {
   if constexpr (kIsInteger<T>) return "an integer" + RangeText(spec.range);
-  if constexpr (std::is_same_v<T, double>) return "a number" + RangeText(spec.range);
   if constexpr (std::is_same_v<T, bool>) return "true or false";
+  if constexpr (std::is_same_v<T, double>) return "a number" + RangeText(spec.range);
   if constexpr (std::is_same_v<T, std::string>) return "a string";
   if constexpr (kIsPath<T>) return "a path (a non-empty string)";
   if constexpr (std::is_same_v<T, std::vector<std::string>>) {
@@ -180,6 +186,7 @@ std::string Describe(const Spec& spec) {
   if constexpr (std::is_same_v<T, decide::Mode>) return "one of cause, fix";
   if constexpr (std::is_same_v<T, decide::StrategyKind>) return "one of bayes, syzbot, git";
   if constexpr (std::is_same_v<T, run::Network>) return "one of none, loopback, host";
+  if constexpr (std::is_same_v<T, Predicate>) return "one of crash, exit";
 }
 
 /// The option's type for --help.
@@ -192,6 +199,7 @@ const char* TypeName() {
   if constexpr (std::is_same_v<T, decide::Mode>) return "cause|fix";
   if constexpr (std::is_same_v<T, decide::StrategyKind>) return "bayes|syzbot|git";
   if constexpr (std::is_same_v<T, run::Network>) return "none|loopback|host";
+  if constexpr (std::is_same_v<T, Predicate>) return "crash|exit";
   return "TEXT";
 }
 

@@ -88,8 +88,22 @@ Result<const BuildSource*> Dispatcher::SourceOf(const std::string& commit_id) {
 Result<std::optional<store::BuildRow>> Dispatcher::CachedBuild(const std::string& commit_id) {
   auto source = SourceOf(commit_id);
   if (!source) return tl::unexpected(source.error());
-  auto cached = parts_.store.FindBuild(build::BuildKey((*source)->tree_id, build_recipe_));
+  const std::string tree_id = (*source)->tree_id;
+  const std::string key = build::BuildKey(tree_id, build_recipe_);
+  auto cached = parts_.store.FindBuild(key);
   if (!cached) return tl::unexpected(cached.error());
+  if (!parts_.target.BuildsCommits()) {
+    // Nothing to build: the tree id is the signature, stored like a build before it is used.
+    if (*cached) return *cached;
+    store::BuildRow row{.key = key,
+                        .tree_id = tree_id,
+                        .commit = commit_id,
+                        .ok = true,
+                        .exit_code = 0,
+                        .signature = tree_id};
+    if (auto ok = parts_.store.PutBuild(row); !ok) return tl::unexpected(ok.error());
+    return std::optional<store::BuildRow>(std::move(row));
+  }
   std::error_code ec;
   if (*cached && (!(*cached)->ok || fs::exists((*cached)->out_dir, ec))) return *cached;
   return std::optional<store::BuildRow>();
@@ -159,19 +173,32 @@ Result<void> Dispatcher::StartRuns(decide::CommitIndex commit, const std::string
       parts_.store.dir() / "runs" / (key.substr(0, 16) + "-" + test_key_.substr(0, 8));
   if (auto ok = MakeDir(dir); !ok) return ok;
   run::Runner& runner = parts_.runner;
+  const bool in_checkout = !parts_.target.BuildsCommits();
   for (int i = 0; i < runs; ++i) {
+    // Without a build, a run takes a slot's worktree for its whole life: the test runs in a
+    // checkout of the commit, as git bisect run's script does, and no other run shares it
+    // (tests write into their checkout). Slots are as many as runs at once (run_job.cc).
+    history::Worktree* worktree = nullptr;
+    int slot = -1;
+    if (in_checkout) {
+      for (size_t w = 0; w < slot_busy_.size() && slot < 0; ++w) {
+        if (!slot_busy_[w]) slot = static_cast<int>(w);
+      }
+      if (slot < 0) return Fail(ErrorKind::kInternal, "no free worktree to run in");
+      worktree = parts_.worktrees[static_cast<size_t>(slot)];
+      slot_busy_[static_cast<size_t>(slot)] = true;
+    }
     const int index = next_run_index_[key]++;
     auto p = std::make_unique<Pending>();
     p->kind = Finished::Kind::kRun;
     p->commit = commit;
     p->commit_id = commit_id;
+    p->slot = slot;
     p->run_spec = run::RunSpec{
         .command = parts_.target.TestCommand(),
-        .work_dir = dir / ("work-" + std::to_string(index)),
+        .work_dir = in_checkout ? worktree->path() : dir / ("work-" + std::to_string(index)),
         .log_path = dir / ("run-" + std::to_string(index) + ".log"),
-        .env = {{"CULPRIT_COMMIT", commit_id},
-                {"CULPRIT_OUT", build.out_dir},
-                {"CULPRIT_RUN", std::to_string(index)}},
+        .env = {{"CULPRIT_COMMIT", commit_id}, {"CULPRIT_RUN", std::to_string(index)}},
         .timeout = std::chrono::duration<double>(config_.timeout_s),
         .max_output_bytes = OutputCap(),
         .max_memory_bytes = config_.max_memory_bytes,
@@ -182,11 +209,23 @@ Result<void> Dispatcher::StartRuns(decide::CommitIndex commit, const std::string
                                .index = index,
                                .log_path = p->run_spec.log_path.string(),
                                .job_id = job_id_};
+    if (!in_checkout) p->run_spec.env["CULPRIT_OUT"] = build.out_dir;
     Pending* raw = p.get();
-    WorkPool::Ticket t = pool_.Start([raw, &runner](std::stop_token stop) {
+    WorkPool::Ticket t = pool_.Start([raw, &runner, worktree](std::stop_token stop) {
       const auto start = std::chrono::steady_clock::now();
       run::RunSpec spec = raw->run_spec;
       spec.stop = stop;
+      if (worktree) {
+        // A failed checkout is culprit's failure, not the commit's: an infrastructure error.
+        if (auto ok = worktree->Checkout(raw->commit_id); !ok) {
+          raw->run_result = Wrap(ok.error(), "checking out " + ShortHash(raw->commit_id));
+          return;
+        }
+        raw->run_result = runner.Run(spec);
+        raw->task_s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return;
+      }
       raw->run_result = runner.Run(spec);
       std::error_code ec;
       fs::remove_all(spec.work_dir, ec);
@@ -275,6 +314,7 @@ Result<Finished> Dispatcher::Complete(Pending& p) {
     row.alt_titles = cls.alt_titles;
     row.stage = cls.stage;
     row.truncated = cls.truncated;
+    row.expect_matched = cls.expect_matched;
     row.exit_code = rec.exit_code;
     row.signal = rec.signal;
     f.network_isolated = rec.network_isolated;
@@ -315,6 +355,8 @@ decide::InFlight Dispatcher::InFlight() const {
 }
 
 int Dispatcher::free_build_slots() const {
+  // Without a build nothing is built in a slot: "builds" are tree ids from the store.
+  if (!parts_.target.BuildsCommits()) return static_cast<int>(slot_busy_.size());
   int n = 0;
   for (bool busy : slot_busy_) n += busy ? 0 : 1;
   return n;

@@ -31,7 +31,8 @@ namespace culprit::job {
 /// The real parts of a job, or fakes in tests (syzkaller's injection seam).
 struct Parts {
   history::Repository& repo;
-  /// One checkout per build slot: as many builds run at once as there are worktrees.
+  /// One checkout per build slot: as many builds run at once as there are worktrees. Without
+  /// a build (Target::BuildsCommits), one per run slot: each run checks its commit out in one.
   std::vector<history::Worktree*> worktrees;
   build::Builder& builder;
   run::Runner& runner;
@@ -69,12 +70,13 @@ class Dispatcher {
   /// key; its notes say which fix-ups were applied.
   Result<const BuildSource*> SourceOf(const std::string& commit_id);
   /// The stored build of `commit_id` if there is a usable one (its artifacts still exist, or
-  /// it failed); nullopt if it must be built.
+  /// it failed); nullopt if it must be built. Without a build step, always the commit's tree
+  /// id as its signature (stored on first use).
   Result<std::optional<store::BuildRow>> CachedBuild(const std::string& commit_id);
   /// Starts building `commit_id` in a free slot (there must be one: free_build_slots() > 0).
   Result<void> StartBuild(decide::CommitIndex commit, const std::string& commit_id);
   /// Starts `runs` runs of the reproducer against `build`, numbered after every run stored or
-  /// started for it.
+  /// started for it. Without a build step each takes a free worktree (there must be one).
   Result<void> StartRuns(decide::CommitIndex commit, const std::string& commit_id,
                          const store::BuildRow& build, int runs);
   /// Requests a stop of the build of `commit` in flight. Runs are never cancelled while the

@@ -106,6 +106,30 @@ CommitIndex FakeWorld::IndexOf(const std::string& id) const {
   return i ? *i : decide::kNoCommit;
 }
 
+std::string FakeWorld::EditId(const Edit& e, const decide::CommitDag& dag) {
+  return std::string("edit:") + (e.revert ? "revert:" : "pick:") + dag.node(e.commit).id + ":" +
+         dag.node(e.base).id;
+}
+
+std::optional<FakeWorld::Edit> FakeWorld::ParseEdit(const std::string& id) const {
+  std::vector<std::string_view> parts;
+  for (size_t from = 0; from <= id.size();) {
+    const size_t to = std::min(id.find(':', from), id.size());
+    parts.push_back(std::string_view(id).substr(from, to - from));
+    from = to + 1;
+  }
+  if (parts.size() != 4 || parts[0] != "edit") return std::nullopt;
+  Edit e{.revert = parts[1] == "revert",
+         .commit = IndexOf(std::string(parts[2])),
+         .base = IndexOf(std::string(parts[3]))};
+  if (e.commit == decide::kNoCommit || e.base == decide::kNoCommit) return std::nullopt;
+  return e;
+}
+
+bool FakeWorld::EditCrashes(const Edit& e) const {
+  return Crashes(e.base) && (e.commit != culprit || crash_survives_edit);
+}
+
 decide::CommitDag MakeFakeDag(const std::string& spec, uint64_t seed) {
   auto parsed = sim::ParseHistorySpec(spec);
   sim::HistorySpec hs = parsed ? *parsed : sim::HistorySpec{};
@@ -139,6 +163,15 @@ Result<std::string> FakeRepository::Resolve(const std::string& rev) {
 }
 
 Result<history::CommitInfo> FakeRepository::Commit(const std::string& id) {
+  if (auto e = world_.ParseEdit(id)) {
+    const std::string& base = world_.dag.node(e->base).id;
+    return history::CommitInfo{
+        .id = id,
+        .tree_id = "tree-" + id,
+        .parents = {base},
+        .title = (e->revert ? "Revert \"" : "Apply \"") + world_.dag.node(e->commit).title + "\"",
+        .message = "edited by culprit\n"};
+  }
   auto c = Find(id);
   if (!c) return tl::unexpected(c.error());
   const decide::CommitNode& n = world_.dag.node(*c);
@@ -253,9 +286,31 @@ Result<std::vector<std::string>> FakeRepository::ChangedPaths(const std::string&
   return it == world_.changes.end() ? std::vector<std::string>() : it->second;
 }
 
-Result<history::EditedTree> FakeRepository::EditTree(const std::string&,
-                                                     const std::vector<history::TreeEdit>&) {
-  return Fail(ErrorKind::kBadInput, "the fake repository does not edit trees");
+Result<history::EditedTree> FakeRepository::EditTree(const std::string& base,
+                                                     const std::vector<history::TreeEdit>& edits) {
+  auto b = Find(base);
+  if (!b) return tl::unexpected(b.error());
+  if (edits.size() != 1) return Fail(ErrorKind::kBadInput, "the fake edits one commit at a time");
+  auto c = Find(edits[0].commit);
+  if (!c) return tl::unexpected(c.error());
+  if (world_.dag.IsMerge(*c) != (edits[0].mainline != 0))
+    return Fail(ErrorKind::kBadInput, "-m is for merges, and merges need it");
+  const std::string& id = world_.dag.node(*c).id;
+  if (world_.edit_conflicts.contains(*c)) {
+    return history::EditedTree{
+        .commit_id = base,
+        .tree_id = world_.TreeOf(*b),
+        .failed = {{.commit = id, .conflicts = {"lookup.c"}, .reason = "conflicts in 1 file"}}};
+  }
+  if (world_.InAny(world_.same_tree, *c)) {
+    return history::EditedTree{.commit_id = base,
+                               .tree_id = world_.TreeOf(*b),
+                               .failed = {{.commit = id, .reason = "changes nothing"}}};
+  }
+  const FakeWorld::Edit e{
+      .revert = edits[0].kind == history::TreeEdit::Kind::kRevert, .commit = *c, .base = *b};
+  const std::string edited = FakeWorld::EditId(e, world_.dag);
+  return history::EditedTree{.commit_id = edited, .tree_id = "tree-" + edited, .applied = {id}};
 }
 
 FakeWorktree::FakeWorktree(fs::path dir) : dir_(std::move(dir)) {
@@ -272,7 +327,10 @@ Result<build::BuildRecord> FakeBuilder::Build(const build::BuildSpec& spec) {
   ++builds_;
   auto it = spec.env.find("CULPRIT_COMMIT");
   CommitIndex c = it == spec.env.end() ? decide::kNoCommit : world_.IndexOf(it->second);
-  if (c == decide::kNoCommit) return Fail(ErrorKind::kInternal, "fake build of an unknown commit");
+  const std::optional<FakeWorld::Edit> edit =
+      it == spec.env.end() ? std::nullopt : world_.ParseEdit(it->second);
+  if (c == decide::kNoCommit && !edit)
+    return Fail(ErrorKind::kInternal, "fake build of an unknown commit");
   {
     std::lock_guard lock(mu_);
     ++built_[it->second];
@@ -283,6 +341,10 @@ Result<build::BuildRecord> FakeBuilder::Build(const build::BuildSpec& spec) {
   // The program knows which commit it was built from: runs of a commit given another one's
   // program (an avoided build) behave as that commit does.
   std::ofstream(spec.out_dir / "program") << it->second;
+  if (edit) {
+    if (world_.edited_build_broken) return build::BuildRecord{.ok = false, .exit_code = 2};
+    return build::BuildRecord{.ok = true, .exit_code = 0, .signature = "sig-tree-" + it->second};
+  }
   if (world_.InAny(world_.build_broken, c)) return build::BuildRecord{.ok = false, .exit_code = 2};
   return build::BuildRecord{.ok = true, .exit_code = 0, .signature = "sig-" + world_.TreeOf(c)};
 }
@@ -293,9 +355,11 @@ Result<run::RunRecord> FakeRunner::Run(const run::RunSpec& spec) {
   auto index = spec.env.find("CULPRIT_RUN");
   if (commit == spec.env.end() || index == spec.env.end())
     return Fail(ErrorKind::kInternal, "fake run without CULPRIT_COMMIT or CULPRIT_RUN");
-  CommitIndex c = world_.IndexOf(commit->second);
+  const std::optional<FakeWorld::Edit> edit = world_.ParseEdit(commit->second);
+  // An edited tree's runs draw apart from its base's.
+  CommitIndex c = edit ? edit->base + 100000 : world_.IndexOf(commit->second);
   const int run = std::stoi(index->second);
-  if (auto out = spec.env.find("CULPRIT_OUT"); out != spec.env.end()) {
+  if (auto out = spec.env.find("CULPRIT_OUT"); !edit && out != spec.env.end()) {
     std::ifstream program(fs::path(out->second) / "program");
     std::string id;
     // Another tree's program (an avoided build) behaves as that tree; the same tree built
@@ -306,6 +370,7 @@ Result<run::RunRecord> FakeRunner::Run(const run::RunSpec& spec) {
       if (from != decide::kNoCommit && world_.TreeOf(from) != world_.TreeOf(c)) c = from;
     }
   }
+  const bool crashes = edit ? world_.EditCrashes(*edit) : world_.Crashes(c);
   {
     std::lock_guard lock(mu_);
     ++ran_[{commit->second, run}];
@@ -316,7 +381,7 @@ Result<run::RunRecord> FakeRunner::Run(const run::RunSpec& spec) {
   log << "repro: starting\n";
   // As a sandbox that isolates what it is asked to (the loop warns otherwise).
   const bool isolated = spec.network != run::Network::kHost;
-  if (world_.InAny(world_.boot_broken, c)) {
+  if (world_.InAny(world_.boot_broken, edit ? edit->base : c)) {
     log << "Kernel panic - not syncing: VFS: Unable to mount root fs\n";
     return run::RunRecord{
         .exit_code = 1, .network_isolated = isolated, .stage = RunStage::kBootFailed};
@@ -327,10 +392,14 @@ Result<run::RunRecord> FakeRunner::Run(const run::RunSpec& spec) {
     return run::RunRecord{.exit_code = 126, .network_isolated = isolated};
   }
   if (world_.other_crash_p > 0 && Draw(world_.seed, c, run, 2) < world_.other_crash_p) {
-    log << kOtherCrash;
+    log << (world_.failing_test ? "FAIL: network test timed out\n" : kOtherCrash);
     return run::RunRecord{.exit_code = 1, .network_isolated = isolated};
   }
-  if (world_.Crashes(c) && Draw(world_.seed, c, run, 3) < world_.crash_p) {
+  if (crashes && Draw(world_.seed, c, run, 3) < world_.crash_p) {
+    if (world_.failing_test) {
+      log << "FAIL: lookup returns a stale value\n";
+      return run::RunRecord{.exit_code = 1, .network_isolated = isolated};
+    }
     const std::string& f = world_.crash_file;
     log << (f.find('/') == std::string::npos ? AsanReport(f) : KasanReport(f));
     return run::RunRecord{.exit_code = 1, .network_isolated = isolated};

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -42,12 +43,34 @@ struct FakeWorld {
   std::set<std::string> files = {"mm/slab.c", "fs/io_uring.c", "lookup.c"};
   /// The source file the target crash's stack cites.
   std::string crash_file = "fs/io_uring.c";
+  /// The bug is a failing test, not a crash: its runs print "FAIL: lookup returns a stale
+  /// value" and exit 1 (unrelated failures: "FAIL: network test timed out", exit 1).
+  bool failing_test = false;
+  /// Edited trees (Repository::EditTree: the culprit reverted on the bad commit, or a fix
+  /// applied): reverting or applying these commits conflicts in lookup.c...
+  std::set<decide::CommitIndex> edit_conflicts;
+  /// ... an edited tree does not build ...
+  bool edited_build_broken = false;
+  /// ... and the crash is still there without the culprit's change (it comes from elsewhere).
+  bool crash_survives_edit = false;
 
   bool Crashes(decide::CommitIndex c) const;
   bool InAny(const std::vector<std::pair<int, int>>& ranges, decide::CommitIndex c) const;
   /// The tree of `c`: commits in `same_tree` share their first parent's.
   std::string TreeOf(decide::CommitIndex c) const;
   decide::CommitIndex IndexOf(const std::string& id) const;
+
+  /// An edited tree's commit: "edit:revert:<commit>:<base>" or "edit:pick:<commit>:<base>".
+  struct Edit {
+    bool revert = true;
+    decide::CommitIndex commit = decide::kNoCommit;
+    decide::CommitIndex base = decide::kNoCommit;
+  };
+  static std::string EditId(const Edit& e, const decide::CommitDag& dag);
+  std::optional<Edit> ParseEdit(const std::string& id) const;
+  /// Whether the edited tree has the crash: the base's, unless the edit removes the culprit's
+  /// change (reverting the cause, applying the fix) and the crash does not survive that.
+  bool EditCrashes(const Edit& e) const;
 };
 
 /// A linear or kernel-like history from sim::MakeHistory with hex ids and "vN.0" releases.
@@ -68,8 +91,9 @@ class FakeRepository : public history::Repository {
   Result<bool> Touches(const std::string& id, const std::vector<std::string>& paths) override;
   Result<std::string> ReadFile(const std::string& id, const std::string& path) override;
   Result<std::vector<std::string>> ChangedPaths(const std::string& id) override;
-  /// Trees are not modelled: an edited tree is refused, as a repository without a private
-  /// store refuses it.
+  /// One edit on a commit of the world: conflicts for FakeWorld::edit_conflicts, "changes
+  /// nothing" for a commit whose tree is its parent's, else the tree "base without (or with)
+  /// the commit's change", whose commit Commit() then knows.
   Result<history::EditedTree> EditTree(const std::string& base,
                                        const std::vector<history::TreeEdit>& edits) override;
   std::filesystem::path path() const override { return "/fake/repo"; }

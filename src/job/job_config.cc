@@ -11,6 +11,7 @@
 #include "decide/names.h"
 #include "job/config_fields.h"
 #include "job/config_values.h"
+#include "job/run_predicate.h"
 
 namespace culprit::job {
 
@@ -23,6 +24,42 @@ Result<decide::StrategyKind> ParseStrategy(const std::string& name) {
 Result<decide::Mode> ParseMode(const std::string& name) {
   if (auto m = decide::ParseModeName(name)) return *m;
   return Fail(ErrorKind::kBadInput, "unknown mode '" + name + "' (use --mode cause or --mode fix)");
+}
+
+std::string_view PredicateName(Predicate predicate) {
+  return predicate == Predicate::kExit ? "exit" : "crash";
+}
+
+std::optional<Predicate> ParsePredicateName(std::string_view name) {
+  if (name == "crash") return Predicate::kCrash;
+  if (name == "exit") return Predicate::kExit;
+  return std::nullopt;
+}
+
+int InfraExit(const JobConfig& c) {
+  if (c.infra_exit > 0) return c.infra_exit;
+  return c.verdict == Predicate::kCrash ? 126 : -1;
+}
+
+Result<MarkText> ParseMark(const std::string& text) {
+  const size_t eq = text.rfind('=');
+  MarkText m;
+  if (eq != std::string::npos) m = {text.substr(0, eq), text.substr(eq + 1)};
+  if (m.rev.empty() || !decide::ParseVerdictWord(m.word) || m.word == "undecided")
+    return Fail(ErrorKind::kBadInput, "--mark " + value::Quote(text) +
+                                          " must be REV=good, REV=bad or REV=skip (fix mode "
+                                          "also takes new and old)");
+  return m;
+}
+
+Result<std::pair<std::string, std::string>> ParseSkipRange(const std::string& text) {
+  const size_t dots = text.find("..");
+  if (dots == std::string::npos || dots == 0 || dots + 2 >= text.size() ||
+      text.find("..", dots + 2) != std::string::npos)
+    return Fail(ErrorKind::kBadInput,
+                "--skip " + value::Quote(text) +
+                    " must be a range A..B (B and its ancestors that are not A's, as in git)");
+  return std::make_pair(text.substr(0, dots), text.substr(dots + 2));
 }
 
 int EffectiveJobs(const JobConfig& c) {
@@ -209,17 +246,32 @@ Result<void> Validate(const JobConfig& c) {
       return Fail(ErrorKind::kBadInput,
                   "[kernel] minimize = true needs baseline_config = \"PATH\" (a small config "
                   "that boots, e.g. tinyconfig with a serial console)");
-  } else if (c.build_command.find_first_not_of(" \t\n") == std::string::npos)
-    return Fail(ErrorKind::kBadInput,
-                "empty build command (pass --build CMD; it runs in the checkout and puts "
-                "artifacts in $CULPRIT_OUT)");
+    if (c.verdict == Predicate::kExit)
+      return Fail(ErrorKind::kBadInput,
+                  "--verdict exit needs a test command's exit status; a [kernel] job judges runs "
+                  "by the VM's console (use --verdict crash, and --expect to pick failures)");
+  }
   if (!c.kernel && c.test_command.find_first_not_of(" \t\n") == std::string::npos)
     return Fail(ErrorKind::kBadInput,
-                "empty test command (pass --test CMD; it runs the reproducer against "
-                "$CULPRIT_OUT)");
+                "empty test command (pass --test CMD; it runs the reproducer, against "
+                "$CULPRIT_OUT with --build, else in a checkout of the commit)");
   if (c.executor != "local" && c.executor != "slurm")
     return Fail(ErrorKind::kBadInput,
                 "unknown executor '" + c.executor + "' (use --executor local or --executor slurm)");
+  if (c.infra_exit == 125)
+    return Fail(ErrorKind::kBadInput,
+                "--infra-exit 125: exit status 125 already means \"this commit cannot be tested\"");
+  if (!c.target_title.empty() && (c.verdict == Predicate::kExit || !c.expect.empty()))
+    return Fail(ErrorKind::kBadInput,
+                "--title picks a crash by its title, --verdict exit and --expect pick failures by "
+                "exit status and output: give one or the other");
+  if (auto ok = RunPredicate::Make(c); !ok) return tl::unexpected(ok.error());
+  for (const std::string& m : c.marks) {
+    if (auto ok = ParseMark(m); !ok) return tl::unexpected(ok.error());
+  }
+  for (const std::string& r : c.skip) {
+    if (auto ok = ParseSkipRange(r); !ok) return tl::unexpected(ok.error());
+  }
   return CheckRanges(c, "");
 }
 
@@ -257,10 +309,12 @@ std::vector<FlagSpec> JobFlags() {
     using T = typename MemberOf<decltype(member)>::Type;
     if constexpr (!kIsOptionalTable<T> && !kIsTableArray<T>) {
       if (!f.flag) return;
+      constexpr bool is_switch = std::is_same_v<T, bool>;
       flags.push_back({.name = f.flag,
-                       .help = f.help + DefaultSuffix(f, defaults.*member),
+                       .help = f.help + (is_switch ? "" : DefaultSuffix(f, defaults.*member)),
                        .type_name = value::TypeName<T>(),
-                       .repeatable = std::is_same_v<T, std::vector<std::string>>});
+                       .repeatable = std::is_same_v<T, std::vector<std::string>>,
+                       .is_switch = is_switch});
     }
   });
   return flags;
@@ -273,6 +327,11 @@ Result<void> ApplyFlag(JobConfig& config, const std::string& flag,
     using T = typename MemberOf<decltype(member)>::Type;
     if constexpr (!kIsOptionalTable<T> && !kIsTableArray<T>) {
       if (!f.flag || flag != f.flag) return;
+      if constexpr (std::is_same_v<T, bool>) {
+        config.*member = !(JobConfig{}.*member);  // a switch: the opposite of the default
+        result = {};
+        return;
+      }
       T v{};
       if (!value::ReadText(texts, value::SpecOf(f), v)) {
         result =
@@ -322,12 +381,16 @@ void ListKeys(std::string& out, int depth) {
 
 std::string JobFileHelp() {
   std::string renamed;
-  for (const Field<JobConfig>& f : FieldsOf<JobConfig>()) {
-    if (!f.flag) continue;
+  const JobConfig defaults;
+  ForEachField<JobConfig>([&](const Field<JobConfig>& f, auto member) {
+    if (!f.flag) return;
     std::string key = std::string(f.flag).substr(2);
     std::replace(key.begin(), key.end(), '-', '_');
-    if (key != f.key) renamed += std::string(renamed.empty() ? "" : ", ") + f.flag + ": " + f.key;
-  }
+    if (key == f.key) return;
+    renamed += std::string(renamed.empty() ? "" : ", ") + f.flag + ": " + f.key;
+    using T = typename MemberOf<decltype(member)>::Type;
+    if constexpr (std::is_same_v<T, bool>) renamed += defaults.*member ? " = false" : " = true";
+  });
   std::string out = "Job file (TOML): a flag's key is its name (--max-builds: max_builds";
   out += renamed.empty() ? "" : "; " + renamed;
   out += "); flags given override the file. Keys without a flag:\n";

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -76,14 +78,30 @@ struct SlurmSettings {
   double start_timeout_s = 1800;  ///< a job still pending this long is an error
   std::string culprit;            ///< culprit's path on the nodes; "": this culprit's path
 };
+/// What makes a run fail (`--verdict`). kCrash: a crash (a crash report in the output, death
+/// by a signal, a hang). kExit: `git bisect run`'s contract on the test's exit status (0
+/// passes, 1-127 but 125 fails, 125 cannot test); a crash is still a crash, titled.
+enum class Predicate { kCrash, kExit };
+/// "crash" | "exit".
+std::string_view PredicateName(Predicate predicate);
+std::optional<Predicate> ParsePredicateName(std::string_view name);
 
 struct JobConfig {
   std::filesystem::path repo = ".";
   std::string bad;
   std::vector<std::string> good;
   decide::Mode mode = decide::Mode::kCause;
+  /// Empty: no build; the test runs in a checkout of the commit, whose tree id is its signature.
   std::string build_command;
   std::string test_command;
+  Predicate verdict = Predicate::kCrash;
+  /// RE2; set: only a failure whose output matches it is the target (others are other failures).
+  std::string expect;
+  /// The test's exit status for "infrastructure error"; 0: 126 with kCrash, none with kExit.
+  int infra_exit = 0;
+  /// A human's verdicts, "REV=good|bad|skip" each, and ranges to skip, "A..B" each.
+  std::vector<std::string> marks;
+  std::vector<std::string> skip;
   int runs = 10;     ///< runs per commit (the strategy may ask for more or fewer)
   int jobs = 0;      ///< runs (or VMs) at once; 0 = automatic (see EffectiveJobs)
   int builders = 1;  ///< builds at once, each in its own checkout
@@ -113,6 +131,8 @@ struct JobConfig {
   std::optional<std::filesystem::path> json_out;
   decide::StrategyKind strategy = decide::StrategyKind::kBayes;
   double confidence = 0.99;
+  /// After a found culprit: revert it (fix mode: apply the fix) on the bad commit and run that.
+  bool verify = true;
   int max_builds = 0;
   int max_runs = 0;
   double build_cost = 10;
@@ -127,6 +147,19 @@ struct JobConfig {
 /// Runs at once: `jobs` when set; else, for kernel jobs, `vms` when set, else as many VMs as
 /// cores and available memory allow (each VM's memory plus 256 MiB for QEMU itself); else 1.
 int EffectiveJobs(const JobConfig& config);
+
+/// The exit status that means "infrastructure error" for `config`: infra_exit, or its default
+/// (126 with --verdict crash, -1 = none with --verdict exit).
+int InfraExit(const JobConfig& config);
+
+/// A --mark text: the revision and the verdict ("good"/"new", "bad"/"old", "skip").
+struct MarkText {
+  std::string rev;
+  std::string word;
+};
+Result<MarkText> ParseMark(const std::string& text);
+/// A --skip text: "A..B" (B and its ancestors that are not A's).
+Result<std::pair<std::string, std::string>> ParseSkipRange(const std::string& text);
 
 /// Checks what flags alone can check (commands present, numbers in range). Names the option.
 Result<void> Validate(const JobConfig& config);
@@ -155,6 +188,9 @@ struct FlagSpec {
   std::string help;       ///< ends with the default, when there is one worth showing
   std::string type_name;  ///< "INT", "PATH", "cause|fix", ...
   bool repeatable = false;
+  /// A flag without a value (a yes/no field): given, it sets the field to the opposite of its
+  /// default (--no-verify: verify = false).
+  bool is_switch = false;
 };
 std::vector<FlagSpec> JobFlags();
 

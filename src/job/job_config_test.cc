@@ -62,11 +62,45 @@ TEST(JobConfig, ValidateNamesTheOption) {
       {"valid", ok, nullptr},
       {"no_bad", with([](JobConfig& c) { c.bad = ""; }),
        "no bad commit given (pass --bad REV: a commit that crashes)"},
-      {"empty_build", with([](JobConfig& c) { c.build_command = "  "; }),
-       "empty build command (pass --build CMD; it runs in the checkout and puts artifacts in "
-       "$CULPRIT_OUT)"},
+      {"no_build_runs_in_the_checkout", with([](JobConfig& c) { c.build_command = "  "; }),
+       nullptr},
       {"empty_test", with([](JobConfig& c) { c.test_command = ""; }),
-       "empty test command (pass --test CMD; it runs the reproducer against $CULPRIT_OUT)"},
+       "empty test command (pass --test CMD; it runs the reproducer, against $CULPRIT_OUT with "
+       "--build, else in a checkout of the commit)"},
+      {"exit_verdict", with([](JobConfig& c) { c.verdict = Predicate::kExit; }), nullptr},
+      {"expect", with([](JobConfig& c) { c.expect = "FAIL: test_\\w+"; }), nullptr},
+      {"bad_expect", with([](JobConfig& c) { c.expect = "FAIL: (x"; }),
+       "--expect \"FAIL: (x\" is not a valid RE2 regular expression: missing ): FAIL: (x"},
+      {"title_with_expect", with([](JobConfig& c) {
+         c.expect = "x";
+         c.target_title = "KASAN: use-after-free Read in f";
+       }),
+       "--title picks a crash by its title, --verdict exit and --expect pick failures by exit "
+       "status and output: give one or the other"},
+      {"infra_exit_125", with([](JobConfig& c) { c.infra_exit = 125; }),
+       "--infra-exit 125: exit status 125 already means \"this commit cannot be tested\""},
+      {"infra_exit_out_of_range", with([](JobConfig& c) { c.infra_exit = 300; }),
+       "--infra-exit must be an integer between 0 and 255, got 300"},
+      {"marks", with([](JobConfig& c) {
+         c.marks = {"v1.0=good", "abc123=bad", "HEAD~3=skip"};
+       }),
+       nullptr},
+      {"mark_without_verdict", with([](JobConfig& c) { c.marks = {"v1.0"}; }),
+       "--mark \"v1.0\" must be REV=good, REV=bad or REV=skip (fix mode also takes new and old)"},
+      {"mark_with_an_odd_word", with([](JobConfig& c) { c.marks = {"v1.0=fine"}; }),
+       "--mark \"v1.0=fine\" must be REV=good, REV=bad or REV=skip (fix mode also takes new and "
+       "old)"},
+      {"skip_range", with([](JobConfig& c) { c.skip = {"v1.0..v1.1"}; }), nullptr},
+      {"skip_not_a_range", with([](JobConfig& c) { c.skip = {"v1.0"}; }),
+       "--skip \"v1.0\" must be a range A..B (B and its ancestors that are not A's, as in git)"},
+      {"skip_open_range", with([](JobConfig& c) { c.skip = {"v1.0.."}; }),
+       "--skip \"v1.0..\" must be a range A..B (B and its ancestors that are not A's, as in git)"},
+      {"kernel_exit_verdict", with([](JobConfig& c) {
+         c.kernel = KernelSettings{.config = "c", .reproducer = "r"};
+         c.verdict = Predicate::kExit;
+       }),
+       "--verdict exit needs a test command's exit status; a [kernel] job judges runs by the "
+       "VM's console (use --verdict crash, and --expect to pick failures)"},
       {"zero_runs", with([](JobConfig& c) { c.runs = 0; }), "--runs must be an integer ≥ 1, got 0"},
       {"negative_jobs", with([](JobConfig& c) { c.jobs = -1; }),
        "--jobs must be an integer ≥ 0, got -1"},
@@ -306,19 +340,25 @@ TEST(JobConfig, FromJsonNamesTheField) {
 TEST(JobConfig, FlagsComeFromTheTable) {
   std::vector<std::string> names;
   for (const FlagSpec& f : JobFlags()) names.push_back(f.name);
-  EXPECT_EQ(names,
-            (std::vector<std::string>{
-                "--repo",           "--bad",          "--good",  "--mode",     "--build",
-                "--test",           "--runs",         "--jobs",  "--builders", "--infra-attempts",
-                "--infra-patience", "--build-inputs", "--paths", "--network",  "--timeout",
-                "--memory",         "--state",        "--json",  "--strategy", "--confidence",
-                "--max-builds",     "--max-runs",     "--title", "--executor"}));
-  EXPECT_EQ(JobFlags()[6].help,
+  EXPECT_EQ(
+      names,
+      (std::vector<std::string>{
+          "--repo",           "--bad",          "--good",     "--mark",     "--skip",
+          "--mode",           "--build",        "--test",     "--verdict",  "--expect",
+          "--infra-exit",     "--runs",         "--jobs",     "--builders", "--infra-attempts",
+          "--infra-patience", "--build-inputs", "--paths",    "--network",  "--timeout",
+          "--memory",         "--state",        "--json",     "--strategy", "--confidence",
+          "--no-verify",      "--max-builds",   "--max-runs", "--title",    "--executor"}));
+  EXPECT_EQ(JobFlags()[11].help,
             "git: runs per tested commit; syzbot: runs per commit, twice as many on the bad "
             "commit and once the crash is seen flaky (as syzbot does); bayes: unused, it decides "
             "each commit's runs (bounded by --max-runs). Kernel jobs: VM boots (default: 10)");
-  EXPECT_EQ(JobFlags()[6].type_name, "INT");
+  EXPECT_EQ(JobFlags()[11].type_name, "INT");
   EXPECT_TRUE(JobFlags()[2].repeatable);
+  EXPECT_TRUE(JobFlags()[3].repeatable);
+  EXPECT_EQ(JobFlags()[8].type_name, "crash|exit");
+  EXPECT_TRUE(JobFlags()[25].is_switch);  // --no-verify
+  EXPECT_EQ(JobFlags()[25].help.find("(default"), std::string::npos) << "a switch has none";
 
   TempDir dir;
   std::filesystem::create_directory_symlink("loop", dir.path() / "loop");
@@ -341,6 +381,10 @@ TEST(JobConfig, FlagsComeFromTheTable) {
       {"--repo", {(dir.path() / "loop" / "x").string()}, nullptr},  // filled below
       {"--json", {""}, "--json must be a path (a non-empty string), got \"\""},
       {"--kernel", {"x"}, "unknown option --kernel"},
+      {"--verdict", {"exit"}, nullptr},
+      {"--verdict", {"status"}, "--verdict must be one of crash, exit, got \"status\""},
+      {"--no-verify", {}, nullptr},
+      {"--mark", {"v1=good", "v2=bad"}, nullptr},
   };
   JobConfig c;
   for (const Row& r : rows) {
@@ -360,6 +404,10 @@ TEST(JobConfig, FlagsComeFromTheTable) {
   EXPECT_EQ(c.mode, decide::Mode::kFix);
   EXPECT_EQ(c.max_memory_bytes, 64u << 20);
   EXPECT_EQ(c.good, (std::vector<std::string>{"v1", "v2"}));
+  EXPECT_EQ(c.verdict, Predicate::kExit);
+  EXPECT_FALSE(c.verify) << "--no-verify sets verify = false";
+  EXPECT_EQ(c.marks, (std::vector<std::string>{"v1=good", "v2=bad"}));
+  EXPECT_NE(JobFileHelp().find("--no-verify: verify = false"), std::string::npos) << JobFileHelp();
 }
 
 // ---- every field of the table, whatever rows it has ----
@@ -393,7 +441,13 @@ void AddValue(toml::table& file, const Field<S>& f, const T& default_value,
     // Relative paths where the file's directory applies, to check that it does.
     file.insert(f.key, f.from_job_file_dir ? "rel-" + name : "/abs/" + name);
   } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-    file.insert(f.key, toml::array{"a-" + name, "b-" + name});
+    if (name == "mark") {
+      file.insert(f.key, toml::array{"a=good", "b=skip"});
+    } else if (name == "skip") {
+      file.insert(f.key, toml::array{"a..b", "c..d"});
+    } else {
+      file.insert(f.key, toml::array{"a-" + name, "b-" + name});
+    }
   } else if constexpr (std::is_same_v<T, decide::Mode>) {
     file.insert(f.key, "fix");
   } else if constexpr (std::is_same_v<T, decide::StrategyKind>) {
@@ -404,6 +458,8 @@ void AddValue(toml::table& file, const Field<S>& f, const T& default_value,
     file.insert(f.key, "slurm");  // one of two names, checked by Validate
   } else if (name == "kernel.arch") {
     file.insert(f.key, "arm64");  // likewise
+  } else if constexpr (std::is_same_v<T, Predicate>) {
+    file.insert(f.key, "exit");
   } else {
     file.insert(f.key, "value of " + name);
   }
@@ -444,7 +500,12 @@ TEST(JobConfig, EveryFieldRoundTripsThroughTomlAndJson) {
   text << EveryField<JobConfig>("");
   auto loaded = LoadJobFile(dir.Write(text.str()));
   ASSERT_TRUE(loaded) << loaded.error().message << "\n" << text.str();
-  ASSERT_TRUE(Validate(*loaded)) << "the values chosen are in range";
+  // In range; --verdict exit with [kernel] and --title is Validate's own row (above).
+  JobConfig checked = *loaded;
+  checked.verdict = Predicate::kCrash;
+  checked.target_title.clear();
+  auto valid = Validate(checked);
+  ASSERT_TRUE(valid) << "the values chosen are in range: " << valid.error().message;
   nlohmann::json stored = Parsed(ToJson(*loaded));
   nlohmann::json defaults = Parsed(ToJson(JobConfig{}));
   // Every key of the table was read: none kept its default.
@@ -483,6 +544,7 @@ void Bump(std::vector<std::string>& v) { v.push_back("x"); }
 void Bump(decide::Mode& v) {
   v = v == decide::Mode::kFix ? decide::Mode::kCause : decide::Mode::kFix;
 }
+void Bump(Predicate& v) { v = v == Predicate::kExit ? Predicate::kCrash : Predicate::kExit; }
 void Bump(decide::StrategyKind& v) {
   v = v == decide::StrategyKind::kGit ? decide::StrategyKind::kBayes : decide::StrategyKind::kGit;
 }

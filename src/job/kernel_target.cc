@@ -192,7 +192,10 @@ class KernelRunner : public run::Runner {
 class KernelTarget final : public Target {
  public:
   KernelTarget(const JobConfig& config, fs::path state_dir)
-      : config_(config), kernel_(*config.kernel), state_dir_(std::move(state_dir)) {}
+      : config_(config),
+        kernel_(*config.kernel),
+        state_dir_(std::move(state_dir)),
+        predicate_(RunPredicate::Make(config).value_or(RunPredicate())) {}
 
   // The commit with the fix-ups it lacks cherry-picked onto it ([kernel] backports).
   Result<BuildSource> SourceOf(history::Repository& repo, const std::string& commit_id) override {
@@ -206,7 +209,9 @@ class KernelTarget final : public Target {
   }
 
   std::string BuildRecipe() const override { return KernelBuildRecipe(kernel_); }
-  std::string TestRecipe() const override { return KernelTestRecipe(kernel_); }
+  std::string TestRecipe() const override {
+    return KernelTestRecipe(kernel_) + predicate_.Recipe();
+  }
   std::string BuildCommand() const override { return ""; }
   std::string TestCommand() const override { return ""; }
   std::string_view SignatureLabel() const override { return "kernel signature"; }
@@ -233,7 +238,7 @@ class KernelTarget final : public Target {
   }
 
   ClassifiedRun Classify(const run::RunRecord& record, std::string_view log) const override {
-    return ClassifyRun(record, log);
+    return ClassifyRun(record, log, predicate_);
   }
 
   // Against the vmlinux of the build the run used: file:line and inlined frames.
@@ -267,7 +272,11 @@ class KernelTarget final : public Target {
     // The newest release a commit contains picks its compiler and config fix-ups. Builders run
     // on worker threads: they get a repository handle of their own, used under a lock, and
     // remember the answers.
-    auto own = history::OpenRepository(repo.path());
+    // With culprit's private store, so that an edited tree (a reverted culprit being verified)
+    // gets the compiler and fix-ups of the commit it was made from.
+    auto own = repo.private_store().empty()
+                   ? history::OpenRepository(repo.path())
+                   : history::OpenRepository(repo.path(), repo.private_store());
     if (!own) return tl::unexpected(own.error());
     std::shared_ptr<history::Repository> r = std::move(*own);
     auto memo = std::make_shared<std::map<std::string, std::string>>();
@@ -321,6 +330,7 @@ class KernelTarget final : public Target {
   const KernelSettings& kernel_;
   fs::path state_dir_;
   std::optional<std::vector<ResolvedBackport>> backports_;
+  RunPredicate predicate_;
   std::map<std::string, std::unique_ptr<symbolize::Symbolizer>> symbolizers_;
 };
 

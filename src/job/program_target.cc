@@ -1,5 +1,6 @@
-// A plain project: the user's build command builds the checkout into $CULPRIT_OUT, the test
-// command runs the reproducer once as a sandboxed process; nothing is added after the end.
+// A plain project: the user's build command builds the checkout into $CULPRIT_OUT (or, without
+// one, the test runs in a checkout of the commit), the test command runs the reproducer once as
+// a sandboxed process, judged by the job's predicate; nothing is added after the end.
 #include <sstream>
 
 #include "job/build_inputs.h"
@@ -11,19 +12,25 @@ namespace {
 
 class ProgramTarget final : public Target {
  public:
-  explicit ProgramTarget(const JobConfig& config) : config_(config) {}
+  // Validate checked --expect; a predicate that does not compile here falls back to crashes.
+  explicit ProgramTarget(const JobConfig& config)
+      : config_(config), predicate_(RunPredicate::Make(config).value_or(RunPredicate())) {}
 
-  std::string BuildRecipe() const override { return config_.build_command; }
-  std::string TestRecipe() const override { return config_.test_command; }
+  // Without a build command a "build" is a checkout: its recipe names it so, never the empty
+  // command of another job.
+  std::string BuildRecipe() const override {
+    return BuildsCommits() ? config_.build_command : "checkout";
+  }
+  std::string TestRecipe() const override { return config_.test_command + predicate_.Recipe(); }
   std::string BuildCommand() const override { return config_.build_command; }
   std::string TestCommand() const override { return config_.test_command; }
-  std::string_view SignatureLabel() const override { return "signature"; }
   bool SandboxesRuns() const override { return true; }
 
   // Dependency files the compiler left (-MD: in the checkout or beside the artifacts), the
   // build system's files, the files the build command names, and --build-inputs.
+  // Without a build command the test reads the checkout itself: no commit can stand for another.
   std::optional<std::vector<std::string>> BuildInputs(const store::BuildRow& build) override {
-    if (build.source_dir.empty()) return std::nullopt;
+    if (!BuildsCommits() || build.source_dir.empty()) return std::nullopt;
     const std::filesystem::path root = build.source_dir;
     std::vector<std::string> inputs = config_.build_inputs;
     auto is_dep = [](std::string_view name) { return name.size() > 2 && name.ends_with(".d"); };
@@ -46,9 +53,15 @@ class ProgramTarget final : public Target {
     }
     return inputs;
   }
+  std::string_view SignatureLabel() const override {
+    return BuildsCommits() ? "signature" : "tree";
+  }
+  bool BuildsCommits() const override {
+    return config_.build_command.find_first_not_of(" \t\n") != std::string::npos;
+  }
 
   ClassifiedRun Classify(const run::RunRecord& record, std::string_view log) const override {
-    return ClassifyRun(record, log);
+    return ClassifyRun(record, log, predicate_);
   }
 
   std::string Symbolize(const store::BuildRow&, const std::string& report) override {
@@ -67,6 +80,7 @@ class ProgramTarget final : public Target {
 
  private:
   const JobConfig& config_;
+  RunPredicate predicate_;
 };
 
 }  // namespace

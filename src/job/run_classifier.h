@@ -8,24 +8,42 @@
 #include <vector>
 
 #include "base/outcome.h"
+#include "job/run_predicate.h"
 #include "job/target.h"
 #include "run/runner.h"
 #include "store/store.h"
 
 namespace culprit::job {
 
-/// Exit status 125: the commit cannot be tested; 126: culprit's own infrastructure failed.
+/// Exit status 125: the commit cannot be tested.
 constexpr int kUntestableExit = 125;
-constexpr int kInfraExit = 126;
 
-/// The common classification: exit 126 = infrastructure, 125 or an untestable stage = the
-/// commit cannot be tested, a crash report in the log, a hang or a death by signal = crashed,
-/// anything else OK. Keeps the crash title of an untestable run ("boot failed: TITLE").
-ClassifiedRun ClassifyRun(const run::RunRecord& record, std::string_view log);
+/// The common classification, under `predicate`:
+/// - the infrastructure exit status (126 by default with --verdict crash), or exit 126/127
+///   from a test the shell could not run ("not found", "Permission denied": the test command
+///   itself is broken, as git bisect run checks) = infrastructure error;
+/// - 125 or an untestable stage = the commit cannot be tested (keeps a crash title: "boot
+///   failed: TITLE");
+/// - a hang, a death by signal (or exit 128 + N) = crashed, titled; with --verdict crash also
+///   a crash report in the log;
+/// - --verdict exit: any other exit status but 0 = failed ("test failed (exit status N)",
+///   with the crash title when the output holds a report);
+/// - anything else OK.
+/// With --expect, a failure (crashed or failed) also says whether its output matched.
+ClassifiedRun ClassifyRun(const run::RunRecord& record, std::string_view log,
+                          const RunPredicate& predicate = {});
 
+/// What the engine counts as the target crash (for --verdict exit: the target failure).
 struct TargetCrash {
   std::string title;
   std::vector<std::string> alt_titles;
+  /// From the job's predicate (RunPredicate): with --verdict exit only failed runs can be the
+  /// target; with --expect only failures whose output matched. When either is set, every such
+  /// run is the target whatever its title (`title` names the commonest for the reports).
+  Predicate verdict = Predicate::kCrash;
+  bool expect = false;
+
+  bool by_predicate() const { return verdict == Predicate::kExit || expect; }
 };
 
 /// The engine's evidence for a stored run, given the target crash.
@@ -45,7 +63,8 @@ bool IsTimeoutTitle(std::string_view title);
 bool IsHangTitle(std::string_view title);
 
 /// The target crash picked from the crashes seen on the bad commit: the most frequent title,
-/// ties broken by first appearance. Empty title if none crashed.
-TargetCrash PickTarget(const std::vector<store::RunRow>& runs);
+/// ties broken by first appearance. Empty title if none crashed. With a predicate (`how`), the
+/// most frequent title among the runs it makes the target.
+TargetCrash PickTarget(const std::vector<store::RunRow>& runs, const TargetCrash& how = {});
 
 }  // namespace culprit::job

@@ -131,8 +131,255 @@ TEST(RunClassifier, DescribeNamesTheStageWithoutDecodingTitles) {
       {{.status = store::RunStatus::kUntestable}, "untestable (exit 125)"},
       {{.status = store::RunStatus::kInfra, .title = "failed to create VM"},
        "infrastructure error: failed to create VM"},
+      {{.status = store::RunStatus::kFailed, .title = "exit status 1"}, "failed: exit status 1"},
+      {{.status = store::RunStatus::kFailed, .title = "exit status 1", .expect_matched = false},
+       "failed: exit status 1 (output does not match --expect)"},
+      {{.status = store::RunStatus::kCrashed, .title = "KASAN: x", .expect_matched = true},
+       "crashed: KASAN: x"},
   };
   for (const Row& r : rows) EXPECT_EQ(Describe(r.run), r.want);
+}
+
+JobConfig WithPredicate(Predicate verdict, const char* expect = "", int infra_exit = 0) {
+  JobConfig c;
+  c.verdict = verdict;
+  c.expect = expect;
+  c.infra_exit = infra_exit;
+  return c;
+}
+
+// The predicates (--verdict, --expect, --infra-exit): git bisect run's contract on the exit
+// status, crashes still titled, the shell's "not found" as a broken test, not a verdict.
+TEST(RunClassifier, Predicates) {
+  struct Row {
+    const char* name;
+    JobConfig config;
+    run::RunRecord record;
+    const char* log;
+    store::RunStatus want;
+    const char* title;                   // substring expected in the title ("" = empty title)
+    std::optional<bool> expect_matched;  // for rows with --expect
+  };
+  const JobConfig exit = WithPredicate(Predicate::kExit);
+  const JobConfig crash = WithPredicate(Predicate::kCrash);
+  const Row rows[] = {
+      {"exit_0_passes", exit, {.exit_code = 0}, "ok\n", store::RunStatus::kOk, ""},
+      {"exit_0_passes_even_with_a_report",
+       exit,
+       {.exit_code = 0},
+       kAsanLog,
+       store::RunStatus::kOk,
+       ""},
+      {"exit_1_fails",
+       exit,
+       {.exit_code = 1},
+       "FAIL: t\n",
+       store::RunStatus::kFailed,
+       "exit status 1"},
+      {"exit_127_fails_when_the_command_ran",
+       exit,
+       {.exit_code = 127},
+       "FAIL\n",
+       store::RunStatus::kFailed,
+       "exit status 127"},
+      {"exit_1_with_a_report_is_titled",
+       exit,
+       {.exit_code = 1},
+       kAsanLog,
+       store::RunStatus::kFailed,
+       "heap-use-after-free"},
+      {"exit_125_untestable", exit, {.exit_code = 125}, "", store::RunStatus::kUntestable, ""},
+      {"exit_126_fails_without_infra_exit",
+       exit,
+       {.exit_code = 126},
+       "FAIL\n",
+       store::RunStatus::kFailed,
+       "exit status 126"},
+      {"infra_exit_126_when_asked",
+       WithPredicate(Predicate::kExit, "", 126),
+       {.exit_code = 126},
+       "",
+       store::RunStatus::kInfra,
+       "status 126"},
+      {"infra_exit_other_code",
+       WithPredicate(Predicate::kExit, "", 3),
+       {.exit_code = 3},
+       "",
+       store::RunStatus::kInfra,
+       "status 3"},
+      {"exit_verdict_signal_is_a_crash",
+       exit,
+       {.exit_code = -1, .signal = SIGSEGV},
+       "",
+       store::RunStatus::kCrashed,
+       "SIGSEGV"},
+      {"exit_verdict_139_is_a_crash",
+       exit,
+       {.exit_code = 139},
+       "",
+       store::RunStatus::kCrashed,
+       "SIGSEGV"},
+      {"exit_verdict_abort_titled_by_its_report",
+       exit,
+       {.exit_code = 134},
+       kAsanLog,
+       store::RunStatus::kCrashed,
+       "heap-use-after-free"},
+      {"exit_255_is_a_crash",
+       exit,
+       {.exit_code = 255},
+       "",
+       store::RunStatus::kCrashed,
+       "exit status 255"},
+      {"exit_verdict_timeout_is_a_crash",
+       exit,
+       {.exit_code = -1, .signal = SIGKILL, .timed_out = true},
+       "",
+       store::RunStatus::kCrashed,
+       "timed out"},
+      // The shell could not run the test: a broken test command, never a verdict.
+      {"dash_not_found",
+       exit,
+       {.exit_code = 127},
+       "sh: 1: ./t.sh: not found\n",
+       store::RunStatus::kInfra,
+       "sh: 1: ./t.sh: not found"},
+      {"bash_command_not_found",
+       exit,
+       {.exit_code = 127},
+       "bash: line 1: pytest: command not found\n",
+       store::RunStatus::kInfra,
+       "command not found"},
+      {"permission_denied",
+       exit,
+       {.exit_code = 126},
+       "sh: 1: ./t.sh: Permission denied\n",
+       store::RunStatus::kInfra,
+       "Permission denied"},
+      {"bad_interpreter",
+       exit,
+       {.exit_code = 126},
+       "bash: ./t.sh: /usr/bin/python9: bad interpreter: No such file or directory\n",
+       store::RunStatus::kInfra,
+       "bad interpreter"},
+      {"not_found_under_the_crash_verdict",
+       crash,
+       {.exit_code = 127},
+       "sh: 1: ./repro: not found\n",
+       store::RunStatus::kInfra,
+       "fix --test"},
+      {"not_found_with_another_status_is_a_failure",
+       exit,
+       {.exit_code = 1},
+       "grep: x: not found\n",
+       store::RunStatus::kFailed,
+       "exit status 1"},
+      {"crash_verdict_exit_1_is_ok", crash, {.exit_code = 1}, "FAIL\n", store::RunStatus::kOk, ""},
+      // --expect: only failures whose output matches can be the target.
+      {"expect_matches_a_failure",
+       WithPredicate(Predicate::kExit, "stale value"),
+       {.exit_code = 1},
+       "FAIL: lookup returns a stale value\n",
+       store::RunStatus::kFailed,
+       "exit status 1",
+       true},
+      {"expect_misses_a_failure",
+       WithPredicate(Predicate::kExit, "stale value"),
+       {.exit_code = 1},
+       "FAIL: network test timed out\n",
+       store::RunStatus::kFailed,
+       "exit status 1",
+       false},
+      {"expect_ignores_passing_runs",
+       WithPredicate(Predicate::kExit, "stale value"),
+       {.exit_code = 0},
+       "stale value\n",
+       store::RunStatus::kOk,
+       "",
+       std::nullopt},
+      {"expect_on_crashes",
+       WithPredicate(Predicate::kCrash, "heap-use-after-free"),
+       {.exit_code = 1},
+       kAsanLog,
+       store::RunStatus::kCrashed,
+       "heap-use-after-free",
+       true},
+      {"expect_on_crashes_misses",
+       WithPredicate(Predicate::kCrash, "use-after-return"),
+       {.exit_code = 1},
+       kAsanLog,
+       store::RunStatus::kCrashed,
+       "heap-use-after-free",
+       false},
+      {"expect_regex",
+       WithPredicate(Predicate::kExit, "FAIL: test_\\w+ \\(stale"),
+       {.exit_code = 2},
+       "x\nFAIL: test_lookup (stale)\n",
+       store::RunStatus::kFailed,
+       "exit status 2",
+       true},
+  };
+  for (const Row& r : rows) {
+    auto predicate = RunPredicate::Make(r.config);
+    ASSERT_TRUE(predicate) << r.name << ": " << predicate.error().message;
+    ClassifiedRun got = ClassifyRun(r.record, r.log, *predicate);
+    EXPECT_EQ(got.status, r.want) << r.name << ": " << got.title;
+    if (std::string(r.title).empty()) {
+      EXPECT_EQ(got.title, "") << r.name;
+    } else {
+      EXPECT_NE(got.title.find(r.title), std::string::npos) << r.name << ": " << got.title;
+    }
+    EXPECT_EQ(got.expect_matched, r.expect_matched) << r.name;
+  }
+}
+
+// With a predicate, the target is every failure it accepts, whatever its title: failed runs
+// for --verdict exit, and with --expect only those that matched.
+TEST(RunClassifier, PredicateTargets) {
+  store::RunRow failed{.status = store::RunStatus::kFailed, .title = "exit status 1"};
+  store::RunRow failed_2{.status = store::RunStatus::kFailed, .title = "exit status 2"};
+  store::RunRow crashed{.status = store::RunStatus::kCrashed, .title = "killed by SIGSEGV"};
+  store::RunRow matched{
+      .status = store::RunStatus::kFailed, .title = "exit status 1", .expect_matched = true};
+  store::RunRow unmatched{
+      .status = store::RunStatus::kFailed, .title = "exit status 1", .expect_matched = false};
+  store::RunRow crash_matched{
+      .status = store::RunStatus::kCrashed, .title = "KASAN: x", .expect_matched = true};
+  store::RunRow crash_unmatched{
+      .status = store::RunStatus::kCrashed, .title = "KASAN: x", .expect_matched = false};
+
+  const TargetCrash exit{.verdict = Predicate::kExit};
+  EXPECT_EQ(ToOutcome(failed, exit), Outcome::kTargetCrash) << "no title needed";
+  EXPECT_EQ(ToOutcome(failed_2, exit), Outcome::kTargetCrash) << "any failing status";
+  EXPECT_EQ(ToOutcome(crashed, exit), Outcome::kOtherCrash) << "a crash is another failure";
+  const TargetCrash exit_expect{.verdict = Predicate::kExit, .expect = true};
+  EXPECT_EQ(ToOutcome(matched, exit_expect), Outcome::kTargetCrash);
+  EXPECT_EQ(ToOutcome(unmatched, exit_expect), Outcome::kOtherCrash);
+  const TargetCrash crash_expect{.verdict = Predicate::kCrash, .expect = true};
+  EXPECT_EQ(ToOutcome(crash_matched, crash_expect), Outcome::kTargetCrash);
+  EXPECT_EQ(ToOutcome(crash_unmatched, crash_expect), Outcome::kOtherCrash);
+  EXPECT_EQ(ToOutcome(matched, crash_expect), Outcome::kOtherCrash) << "not a crash";
+
+  // The title the reports give: the most frequent among the runs the predicate accepts.
+  std::vector<store::RunRow> runs = {crashed, crashed, crashed, failed_2, failed, failed};
+  TargetCrash picked = PickTarget(runs, exit);
+  EXPECT_EQ(picked.title, "exit status 1");
+  EXPECT_TRUE(picked.by_predicate());
+  EXPECT_EQ(PickTarget({unmatched, unmatched, matched}, exit_expect).title, "exit status 1");
+  EXPECT_EQ(PickTarget({unmatched}, exit_expect).title, "");
+}
+
+// The predicate's part of the test's cache key: empty for the default, so that stored runs of
+// a crash bisection are found again; anything else keeps runs classified otherwise apart.
+TEST(RunClassifier, PredicateRecipe) {
+  auto recipe = [](const JobConfig& c) { return RunPredicate::Make(c)->Recipe(); };
+  EXPECT_EQ(recipe(JobConfig{}), "");
+  EXPECT_EQ(recipe(WithPredicate(Predicate::kCrash, "", 126)), "");
+  EXPECT_NE(recipe(WithPredicate(Predicate::kExit)), "");
+  EXPECT_NE(recipe(WithPredicate(Predicate::kCrash, "x")),
+            recipe(WithPredicate(Predicate::kCrash, "y")));
+  EXPECT_NE(recipe(WithPredicate(Predicate::kExit, "", 3)),
+            recipe(WithPredicate(Predicate::kExit)));
 }
 
 }  // namespace

@@ -73,14 +73,18 @@ Result<RealParts> MakeRealParts(const JobConfig& config, const fs::path& state_d
   auto repo = history::OpenRepository(config.repo, state_dir / "objects");
   if (!repo) return tl::unexpected(repo.error());
   parts.repo = std::move(*repo);
+  parts.target = MakeTarget(config, state_dir);
+  // One worktree per build slot; without a build, one per run at once (each run checks its
+  // commit out in its own, so that tests writing into the checkout never share one).
+  const int slots = parts.target->BuildsCommits() ? std::max(1, config.builders)
+                                                  : std::max(1, EffectiveJobs(config));
   // Slot 0 keeps the single-slot layout, so an older state directory's checkout is reused.
-  for (int slot = 0; slot < std::max(1, config.builders); ++slot) {
+  for (int slot = 0; slot < slots; ++slot) {
     fs::path dir = state_dir / (slot == 0 ? "worktree" : "worktree-" + std::to_string(slot));
     auto worktree = history::OpenWorktree(*parts.repo, dir);
     if (!worktree) return tl::unexpected(worktree.error());
     parts.worktrees.push_back(std::move(*worktree));
   }
-  parts.target = MakeTarget(config, state_dir);
   auto builder = parts.target->MakeBuilder(*parts.repo);
   if (!builder) return tl::unexpected(builder.error());
   parts.builder = executor.Builder(std::move(*builder));

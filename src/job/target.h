@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,7 @@ struct ClassifiedRun {
   std::vector<std::string> alt_titles;
   RunStage stage = RunStage::kNone;
   bool truncated = false;
+  std::optional<bool> expect_matched;  ///< a failure of a job with --expect: did it match
 };
 
 /// What is built for a commit: the commit itself, or a commit culprit made from it in its
@@ -53,8 +55,13 @@ class Target {
   /// The command a BuildSpec and a RunSpec carry ("" where the builder or runner ignores it).
   virtual std::string BuildCommand() const = 0;
   virtual std::string TestCommand() const = 0;
-  /// The log's name for a build's fingerprint: "signature" or, for kernels, "kernel signature".
+  /// The log's name for a build's fingerprint: "signature" or, for kernels, "kernel signature"
+  /// ("tree" for a job without a build).
   virtual std::string_view SignatureLabel() const = 0;
+  /// False for a job without a build step: a commit's "build" is its tree id (its signature),
+  /// nothing is built, and each run checks the commit out in a run slot's worktree and runs
+  /// the test there, as `git bisect run` runs a script in the checkout.
+  virtual bool BuildsCommits() const { return true; }
 
   /// True when runs are processes on this machine in culprit's sandbox (the network setting
   /// applies to them); false for runs inside their own machine (VMs).

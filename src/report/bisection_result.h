@@ -1,9 +1,11 @@
 // What a finished bisection says, in the terms its readers use; filled by job, rendered here
-// as the seed-style text report and as JSON.
+// as the seed-style text report and as JSON: the answer, the evidence behind it, the marks a
+// human gave and the revert verification.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "decide/engine.h"
@@ -57,6 +59,51 @@ struct TestedRevision {
   std::vector<RunSummary> run_list;  ///< every run, in order
   int position = -1;     ///< index in the searched range, oldest first (topological); -1 unknown
   bool avoided = false;  ///< not built: given its first parent's program (build avoidance)
+  /// The verdict a human gave it (--mark, --skip); kUndecided without one.
+  decide::CommitVerdict mark = decide::CommitVerdict::kUndecided;
+};
+
+/// A verdict a human gave (--mark REV=WORD, or one --skip A..B for all its commits).
+struct MarkInfo {
+  std::string commit;  ///< full hash; for a --skip range, its first commit in the search
+  std::string title;
+  decide::CommitVerdict mark = decide::CommitVerdict::kUndecided;
+  std::string range;  ///< --skip: "A..B" as given; empty for --mark
+  int commits = 1;    ///< --skip: the commits of the range in the search
+  /// The engine's final verdict on the commit (a mark can be overturned by runs).
+  decide::CommitVerdict verdict = decide::CommitVerdict::kUndecided;
+};
+
+/// Revert verification of a found culprit: the bad commit with the culprit reverted (cause
+/// mode) or the fix cherry-picked onto it (fix mode), built and run.
+enum class VerificationOutcome {
+  kConfirmed,      ///< the crash is gone: the answer stands
+  kRefuted,        ///< the crash is still there: the answer is suspect
+  kNotApplicable,  ///< could not be checked: the edit conflicts, the tree does not build, ...
+};
+
+/// "confirmed" | "refuted" | "not-applicable".
+constexpr std::string_view VerificationOutcomeName(VerificationOutcome o) {
+  switch (o) {
+    case VerificationOutcome::kConfirmed:
+      return "confirmed";
+    case VerificationOutcome::kRefuted:
+      return "refuted";
+    case VerificationOutcome::kNotApplicable:
+      return "not-applicable";
+  }
+  return "not-applicable";
+}
+
+struct Verification {
+  VerificationOutcome outcome = VerificationOutcome::kNotApplicable;
+  int runs = 0;        ///< runs of the edited tree that showed the target crash or none
+  int crashes = 0;     ///< of those, target crashes
+  std::string detail;  ///< one line: what was done and what it showed, or why it was not
+  std::string commit;  ///< the edited commit (culprit's private object store), when made
+  /// P(runs | crash gone) / P(runs | crash still there): 1 when not applicable.
+  double bayes_factor = 1;
+  double bisection_confidence = 0;  ///< the bisection's own, before the verification's
 };
 
 struct BisectionResult {
@@ -109,6 +156,18 @@ struct BisectionResult {
     std::string note;                  ///< one line for the report
   };
   std::optional<MinimizedConfig> minimized_config;
+  /// The job's predicate: "crash" or "exit" (--verdict), and --expect ("" for none).
+  std::string verdict = "crash";
+  std::string expect;
+  std::vector<MarkInfo> marks;
+  /// Set once a found culprit was verified (or found not verifiable); unset with --no-verify
+  /// and for other outcomes.
+  std::optional<Verification> verification;
+
+  /// The verification refuted the answer: every report says it is suspect.
+  bool refuted() const {
+    return verification && verification->outcome == VerificationOutcome::kRefuted;
+  }
 };
 
 }  // namespace culprit::report

@@ -260,9 +260,15 @@ std::string Body(const BisectionResult& r, bool log_attached) {
   if (r.noop)
     out << "\nwarning: the culprit's signature equals its parent's: it changed nothing that "
            "was built, so the result is suspect\n";
+  if (r.refuted()) {
+    out << "\nwarning: verification refuted the answer: " << r.verification->detail << "\n";
+  } else if (r.verification) {
+    out << "\nverification " << VerificationOutcomeName(r.verification->outcome) << ": "
+        << r.verification->detail << "\n";
+  }
   if (r.merge) out << "\nnote: the culprit is a merge commit\n";
   if (r.release) out << "\nnote: the culprit is the release " << r.release_tag << "\n";
-  if (r.outcome == decide::ConclusionKind::kFound && r.mode == decide::Mode::kCause)
+  if (r.outcome == decide::ConclusionKind::kFound && r.mode == decide::Mode::kCause && !r.refuted())
     out << "\nFixes: " << ShortHash(r.commit) << " (\"" << r.culprit.title << "\")\n";
   if (!r.crash_report.empty()) {
     out << "\nfinal oops:\n" << r.crash_report;

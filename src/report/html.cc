@@ -68,6 +68,13 @@ void WriteSummary(const BisectionResult& r, std::ostream& out) {
   if (r.noop)
     out << "<p class=\"warning\"><b>Warning:</b> the culprit's signature equals its parent's: it "
            "changed nothing that was built, so the result is suspect.</p>\n";
+  if (r.refuted()) {
+    out << "<p class=\"warning\"><b>Warning: verification refuted the answer</b>: "
+        << HtmlEscape(r.verification->detail) << "</p>\n";
+  } else if (r.verification) {
+    out << "<p>Verification " << VerificationOutcomeName(r.verification->outcome) << ": "
+        << HtmlEscape(r.verification->detail) << "</p>\n";
+  }
   if (r.merge)
     out << "<p class=\"warning\">The culprit is a merge commit; the change may come from the "
            "merged branch.</p>\n";

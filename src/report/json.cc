@@ -37,13 +37,49 @@ json TestedJson(const TestedRevision& t, decide::Mode mode) {
                     {"truncated", run.truncated},
                     {"log_path", run.log_path},
                     {"duration_s", run.duration_s}});
-  return {{"commit", t.commit},       {"title", t.title},
-          {"release", t.release},     {"verdict", decide::VerdictWord(t.verdict, mode)},
-          {"built", t.built},         {"signature", t.signature},
-          {"build_log", t.build_log}, {"target_crashes", t.target_crashes},
-          {"runs", t.runs},           {"build_s", t.build_s},
-          {"test_s", t.test_s},       {"position", t.position},
-          {"avoided", t.avoided},     {"run_list", runs}};
+  return {{"commit", t.commit},
+          {"title", t.title},
+          {"release", t.release},
+          {"verdict", decide::VerdictWord(t.verdict, mode)},
+          {"built", t.built},
+          {"signature", t.signature},
+          {"build_log", t.build_log},
+          {"target_crashes", t.target_crashes},
+          {"runs", t.runs},
+          {"build_s", t.build_s},
+          {"test_s", t.test_s},
+          {"position", t.position},
+          {"avoided", t.avoided},
+          {"run_list", runs},
+          {"mark", t.mark == decide::CommitVerdict::kUndecided
+                       ? json(nullptr)
+                       : json(decide::VerdictWord(t.mark, mode))}};
+}
+
+json MarksJson(const BisectionResult& r) {
+  json marks = json::array();
+  for (const MarkInfo& m : r.marks) {
+    marks.push_back({{"commit", m.commit},
+                     {"title", m.title},
+                     {"mark", decide::VerdictWord(m.mark, r.mode)},
+                     {"range", m.range.empty() ? json(nullptr) : json(m.range)},
+                     {"commits", m.commits},
+                     {"verdict", decide::VerdictWord(m.verdict, r.mode)}});
+  }
+  return marks;
+}
+
+json VerificationJson(const BisectionResult& r) {
+  if (!r.verification) return nullptr;
+  const Verification& v = *r.verification;
+  return {{"method", r.mode == decide::Mode::kFix ? "cherry-pick" : "revert"},
+          {"outcome", VerificationOutcomeName(v.outcome)},
+          {"runs", v.runs},
+          {"crashes", v.crashes},
+          {"detail", v.detail},
+          {"commit", v.commit.empty() ? json(nullptr) : json(v.commit)},
+          {"bayes_factor", v.bayes_factor},
+          {"bisection_confidence", v.bisection_confidence}};
 }
 
 json MinimizedJson(const BisectionResult& r) {
@@ -122,6 +158,7 @@ TestedRevision TestedFromJson(const json& j) {
   t.test_s = Num(j, "test_s");
   t.position = static_cast<int>(Int(j, "position", -1));
   t.avoided = Bool(j, "avoided");
+  t.mark = decide::ParseVerdictWord(Str(j, "mark")).value_or(decide::CommitVerdict::kUndecided);
   for (const auto& r : Arr(j, "run_list"))
     t.run_list.push_back({.index = static_cast<int>(Int(r, "index")),
                           .result = Str(r, "result"),
@@ -188,6 +225,10 @@ std::string ToJson(const BisectionResult& r) {
       {"repo", r.repo},
       {"range_size", r.range_size},
       {"settings", settings},
+      {"predicate",
+       {{"verdict", r.verdict}, {"expect", r.expect.empty() ? json(nullptr) : json(r.expect)}}},
+      {"marks", MarksJson(r)},
+      {"verification", VerificationJson(r)},
       {"tested", tested},
       {"cross_tree", r.cross_tree},
       {"merge_base", r.merge_base.empty() ? json(nullptr) : json(r.merge_base)},
@@ -262,6 +303,34 @@ Result<BisectionResult> ResultFromJson(std::string_view text) {
                                          .path = Str(m, "path"),
                                          .fell_back = Bool(m, "fell_back"),
                                          .note = Str(m, "note")};
+  }
+  const json& predicate = Member(j, "predicate");
+  if (const std::string verdict = Str(predicate, "verdict"); !verdict.empty()) r.verdict = verdict;
+  r.expect = Str(predicate, "expect");
+  for (const auto& m : Arr(j, "marks")) {
+    r.marks.push_back(
+        {.commit = Str(m, "commit"),
+         .title = Str(m, "title"),
+         .mark =
+             decide::ParseVerdictWord(Str(m, "mark")).value_or(decide::CommitVerdict::kUndecided),
+         .range = Str(m, "range"),
+         .commits = static_cast<int>(Int(m, "commits", 1)),
+         .verdict = decide::ParseVerdictWord(Str(m, "verdict"))
+                        .value_or(decide::CommitVerdict::kUndecided)});
+  }
+  if (const json& v = Member(j, "verification"); v.is_object()) {
+    Verification out;
+    const std::string outcome = Str(v, "outcome");
+    out.outcome = outcome == "confirmed" ? VerificationOutcome::kConfirmed
+                  : outcome == "refuted" ? VerificationOutcome::kRefuted
+                                         : VerificationOutcome::kNotApplicable;
+    out.runs = static_cast<int>(Int(v, "runs"));
+    out.crashes = static_cast<int>(Int(v, "crashes"));
+    out.detail = Str(v, "detail");
+    out.commit = Str(v, "commit");
+    out.bayes_factor = Num(v, "bayes_factor", 1);
+    out.bisection_confidence = Num(v, "bisection_confidence");
+    r.verification = out;
   }
   return r;
 }

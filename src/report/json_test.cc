@@ -24,6 +24,46 @@ TEST(ResultFromJson, RoundTripsEveryField) {
   EXPECT_EQ(back->candidates[1].position, 17);
 }
 
+// The predicate, a human's marks and the verification come back too: `culprit show` of a
+// refuted job still says so, and exits as the job did.
+TEST(ResultFromJson, RoundTripsPredicateMarksAndVerification) {
+  BisectionResult r = SampleResult();
+  r.verdict = "exit";
+  r.expect = "FAIL: test_lookup";
+  r.marks.push_back({.commit = r.tested[1].commit,
+                     .title = "a commit",
+                     .mark = decide::CommitVerdict::kClean,
+                     .verdict = decide::CommitVerdict::kClean});
+  r.marks.push_back({.commit = r.tested[0].commit,
+                     .mark = decide::CommitVerdict::kUntestable,
+                     .range = "HEAD~4..HEAD~2",
+                     .commits = 2});
+  r.tested[1].mark = decide::CommitVerdict::kClean;
+  r.verification = Verification{.outcome = VerificationOutcome::kRefuted,
+                                .runs = 12,
+                                .crashes = 11,
+                                .detail = "the crash is still there",
+                                .commit = "0123456789abcdef0123456789abcdef01234567",
+                                .bayes_factor = 1e-6,
+                                .bisection_confidence = 0.995};
+  auto back = ResultFromJson(ToJson(r));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(ToJson(*back), ToJson(r));
+  ASSERT_TRUE(back->verification);
+  EXPECT_TRUE(back->refuted());
+  EXPECT_EQ(ExitStatus(*back), 4);
+  EXPECT_EQ(back->marks[1].range, "HEAD~4..HEAD~2");
+  EXPECT_EQ(back->marks[1].commits, 2);
+  EXPECT_EQ(back->tested[1].mark, decide::CommitVerdict::kClean);
+  EXPECT_EQ(back->expect, "FAIL: test_lookup");
+  std::ostringstream text;
+  WriteText(*back, text);
+  EXPECT_NE(text.str().find("predicate: --verdict exit --expect 'FAIL: test_lookup'"),
+            std::string::npos)
+      << text.str();
+  EXPECT_NE(text.str().find("marks given by hand: good "), std::string::npos) << text.str();
+}
+
 // Documents stored by older culprits, or damaged ones: a missing or mistyped key takes its
 // default; only a document that is not an object is an error.
 TEST(ResultFromJson, ToleratesOlderAndOddDocuments) {

@@ -113,6 +113,34 @@ void WriteCosts(const BisectionResult& r, std::ostream& out) {
   }
 }
 
+// The revert verification, when there was one: what it did and showed, in one line, and a
+// warning when it refuted the answer.
+void WriteVerification(const BisectionResult& r, std::ostream& out) {
+  if (!r.verification) return;
+  const Verification& v = *r.verification;
+  if (v.outcome == VerificationOutcome::kRefuted) {
+    out << "warning: verification refuted the " << decide::SoughtNoun(r.mode) << ": " << v.detail
+        << "\n";
+    return;
+  }
+  out << "verification: " << VerificationOutcomeName(v.outcome) << ": " << v.detail << "\n";
+}
+
+// Marks a human gave, and what the engine made of them.
+void WriteMarks(const BisectionResult& r, std::ostream& out) {
+  if (r.marks.empty()) return;
+  out << "marks given by hand:";
+  for (const MarkInfo& m : r.marks) {
+    out << (&m == &r.marks.front() ? " " : ", ") << decide::VerdictWord(m.mark, r.mode) << " "
+        << (m.range.empty() ? ShortHash(m.commit)
+                            : m.range + " (" + std::to_string(m.commits) +
+                                  (m.commits == 1 ? " commit)" : " commits)"));
+    if (m.range.empty() && m.verdict != m.mark && m.verdict != decide::CommitVerdict::kUndecided)
+      out << " (overturned: " << decide::VerdictWord(m.verdict, r.mode) << ")";
+  }
+  out << "\n";
+}
+
 void WriteFound(const BisectionResult& r, std::ostream& out) {
   bool fix = r.mode == decide::Mode::kFix;
   out << r.commit << (fix ? " is the first fixed commit\n" : " is the first bad commit\n");
@@ -126,7 +154,12 @@ void WriteFound(const BisectionResult& r, std::ostream& out) {
   std::snprintf(conf, sizeof conf, "%.4f", r.confidence);
   out << "confidence: " << conf;
   if (!r.stop_reason.empty()) out << " (" << r.stop_reason << ")";
+  if (r.verification && r.verification->outcome != VerificationOutcome::kNotApplicable) {
+    std::snprintf(conf, sizeof conf, "%.4f", r.verification->bisection_confidence);
+    out << "; " << conf << " from the bisection, combined with the verification";
+  }
   out << "\n";
+  WriteVerification(r, out);
   if (r.noop)
     out << "warning: the culprit's signature equals its parent's: it changed nothing that was "
            "built, so the result is suspect (the test may depend on files outside the build)\n";
@@ -174,6 +207,7 @@ std::vector<std::string> CommitRecipients(const history::CommitInfo& commit) {
 }
 
 void WriteText(const BisectionResult& r, std::ostream& out) {
+  WriteMarks(r, out);
   if (r.outcome == decide::ConclusionKind::kFound) {
     WriteFound(r, out);
   } else if (r.outcome == decide::ConclusionKind::kInconclusive) {
@@ -190,7 +224,13 @@ void WriteText(const BisectionResult& r, std::ostream& out) {
     out << "bisection failed: " << r.error << "\n";
     WriteCosts(r, out);
   }
-  if (!r.title.empty()) out << "crash: " << r.title << "\n";
+  // Which failures were bisected, when it is not the default (a crash, by its title).
+  if (r.verdict != "crash" || !r.expect.empty()) {
+    out << "predicate: --verdict " << r.verdict;
+    if (!r.expect.empty()) out << " --expect '" << r.expect << "'";
+    out << "\n";
+  }
+  if (!r.title.empty()) out << (r.verdict == "exit" ? "failure: " : "crash: ") << r.title << "\n";
   if (!r.crash_report.empty()) {
     out << r.crash_report;
     if (r.crash_report.back() != '\n') out << "\n";
@@ -202,7 +242,8 @@ std::string Subject(const BisectionResult& r) {
   std::string crash = r.title.empty() ? "crash" : r.title;
   if (r.outcome == decide::ConclusionKind::kFound) {
     return crash + ": " + (r.mode == decide::Mode::kFix ? "fixed by " : "bisected to ") +
-           ShortHash(r.commit) + " (\"" + r.culprit.title + "\")";
+           ShortHash(r.commit) + " (\"" + r.culprit.title + "\")" +
+           (r.refuted() ? " [verification refuted it]" : "");
   }
   if (r.outcome == decide::ConclusionKind::kInconclusive) return crash + ": bisection inconclusive";
   if (r.outcome == decide::ConclusionKind::kHorizon)
@@ -224,7 +265,7 @@ Headline HeadlineOf(const BisectionResult& r) {
 }
 
 int ExitStatus(const BisectionResult& r) {
-  if (r.outcome == decide::ConclusionKind::kFound) return 0;
+  if (r.outcome == decide::ConclusionKind::kFound) return r.refuted() ? 4 : 0;
   if (r.outcome == decide::ConclusionKind::kInconclusive) return 2;
   if (r.outcome == decide::ConclusionKind::kHorizon) return 3;
   return 1;

@@ -78,7 +78,8 @@ struct Headline {
 };
 Headline HeadlineOf(const BisectionResult& result);
 
-/// The exit status the command line returns: 0 found, 1 error, 2 inconclusive, 3 horizon.
+/// The exit status the command line returns: 0 found, 1 error, 2 inconclusive, 3 horizon,
+/// 4 found but refuted by the revert verification (the answer is suspect).
 int ExitStatus(const BisectionResult& result);
 
 /// Recipients from a commit (author and Signed-off-by/Reviewed-by/Acked-by/Tested-by, never

@@ -130,6 +130,7 @@ WorldSpec MakeTrialWorld(const decide::CommitDag& dag, const SweepSpec& spec, in
   w.mode = spec.mode;
   w.crash_p = spec.crash_p;
   w.other_crash_rate = spec.other_crash_rate;
+  w.unrelated_look_like_target = spec.unrelated_look_like_target;
   w.infra_rate = spec.infra_rate;
   w.seed = rng();
   // Cause: culprit in 1..n-1 (good = root). Fix: bug introduced at the root, fixed in 1..n-1.

@@ -34,6 +34,8 @@ struct SweepSpec {
   double prior_hit = -1;
   double prior_fraction = 0.01;
   decide::Mode mode = decide::Mode::kCause;
+  /// The predicate cannot tell unrelated failures from the target (see WorldSpec).
+  bool unrelated_look_like_target = false;
 };
 
 struct SweepRow {

@@ -119,5 +119,20 @@ TEST(DriveTimedTest, BayesOverlapsBuildsAndRuns) {
   }
 }
 
+// A flaky failing test (fails one run in three after the culprit) with an unrelated test that
+// fails one run in ten everywhere: a predicate that tells the two apart (--expect) finds the
+// culprit as it would a crash; one that counts every failure (--verdict exit alone) sees good
+// commits fail and is right less often.
+TEST(SweepTest, UnrelatedFailuresThePredicateCannotTellApart) {
+  decide::CommitDag dag = History(HistoryKind::kLinear, 64);
+  SweepSpec apart{.crash_p = 1.0 / 3, .trials = 20, .other_crash_rate = 0.1};
+  SweepSpec together = apart;
+  together.unrelated_look_like_target = true;
+  const SweepRow a = RunSweep(dag, apart);
+  const SweepRow t = RunSweep(dag, together);
+  EXPECT_GE(a.right, 18) << "told apart";
+  EXPECT_LT(t.right, a.right) << "counted as the target";
+}
+
 }  // namespace
 }  // namespace culprit::sim

@@ -78,7 +78,7 @@ Outcome World::Run(CommitIndex c) {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   if (spec_.infra_rate > 0 && unit(rng_) < spec_.infra_rate) return Outcome::kInfraError;
   if (spec_.other_crash_rate > 0 && unit(rng_) < spec_.other_crash_rate) {
-    return Outcome::kOtherCrash;
+    return spec_.unrelated_look_like_target ? Outcome::kTargetCrash : Outcome::kOtherCrash;
   }
   if (Crashes(c) && misses_left_[static_cast<size_t>(c)] > 0) {
     --misses_left_[static_cast<size_t>(c)];

@@ -45,6 +45,9 @@ struct WorldSpec {
   };
   std::vector<Streak> missed_first;
   uint64_t seed = 1;
+  /// The predicate cannot tell an unrelated failure from the target (`--verdict exit` without
+  /// `--expect`: any failing exit status counts): it is recorded as the target crash.
+  bool unrelated_look_like_target = false;
 };
 
 /// Resources and durations of the wall-time model (World::DriveTimed).

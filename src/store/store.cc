@@ -22,6 +22,8 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE jobs ADD COLUMN finished TEXT NOT NULL DEFAULT '';",
     // 4: the wall time the job has been running, summed over culprit's sessions.
     "ALTER TABLE jobs ADD COLUMN active_s REAL NOT NULL DEFAULT 0;",
+    // 5: whether a failure's output matched the job's --expect (-1: not checked).
+    "ALTER TABLE runs ADD COLUMN expect_matched INTEGER NOT NULL DEFAULT -1;",
 };
 constexpr int kSchemaVersion = 1 + static_cast<int>(std::size(kMigrations));
 
@@ -68,6 +70,7 @@ CREATE TABLE IF NOT EXISTS runs (
   created TEXT NOT NULL DEFAULT (datetime('now')),
   stage TEXT NOT NULL DEFAULT '',
   truncated INTEGER NOT NULL DEFAULT 0,
+  expect_matched INTEGER NOT NULL DEFAULT -1,
   UNIQUE (build_key, test_key, run_index)
 );
 CREATE TABLE IF NOT EXISTS build_inputs (
@@ -115,6 +118,7 @@ RunStatus ParseStatus(const std::string& s) {
   if (s == "crashed") return RunStatus::kCrashed;
   if (s == "untestable") return RunStatus::kUntestable;
   if (s == "infra") return RunStatus::kInfra;
+  if (s == "failed") return RunStatus::kFailed;
   return RunStatus::kOk;
 }
 
@@ -157,6 +161,8 @@ std::string_view RunStatusName(RunStatus s) {
       return "untestable";
     case RunStatus::kInfra:
       return "infra";
+    case RunStatus::kFailed:
+      return "failed";
   }
   return "ok";
 }
@@ -414,11 +420,14 @@ Result<std::optional<std::vector<std::string>>> Store::FindBuildInputs(const std
 Result<std::vector<RunRow>> Store::FindRuns(const std::string& build_key,
                                             const std::string& test_key) {
   std::lock_guard lock(mu_);
-  Statement st(db_,
-               "SELECT id, run_index, status, exit_code, signal, title, alt_titles, log_path, "
-               "duration_s, job_id, stage, truncated FROM runs WHERE build_key = ? AND "
-               "test_key = ? "
-               "ORDER BY run_index");
+  // A read-only database before schema 5 has no `expect_matched`.
+  const std::string query =
+      std::string(
+          "SELECT id, run_index, status, exit_code, signal, title, alt_titles, log_path, "
+          "duration_s, job_id, stage, truncated, ") +
+      (version_ >= 5 ? "expect_matched" : "-1") +
+      " FROM runs WHERE build_key = ? AND test_key = ? ORDER BY run_index";
+  Statement st(db_, query.c_str());
   st.Bind(1, build_key).Bind(2, test_key);
   if (!st.ok()) return SqlError(db_, "reading runs");
   std::vector<RunRow> rows;
@@ -438,6 +447,7 @@ Result<std::vector<RunRow>> Store::FindRuns(const std::string& build_key,
     r.job_id = st.Int(9);
     r.stage = ParseRunStage(st.Text(10));
     r.truncated = st.Int(11) != 0;
+    if (st.Int(12) >= 0) r.expect_matched = st.Int(12) != 0;
     rows.push_back(std::move(r));
   }
   return rows;
@@ -447,12 +457,13 @@ Result<void> Store::PutRun(RunRow& r) {
   std::lock_guard lock(mu_);
   Statement st(db_,
                "INSERT INTO runs (build_key, test_key, run_index, status, exit_code, signal, "
-               "title, alt_titles, log_path, duration_s, job_id, stage, truncated) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+               "title, alt_titles, log_path, duration_s, job_id, stage, truncated, "
+               "expect_matched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.Bind(1, r.build_key).Bind(2, r.test_key).Bind(3, r.index).Bind(4, RunStatusName(r.status));
   st.Bind(5, r.exit_code).Bind(6, r.signal).Bind(7, r.title).Bind(8, ToJson(r.alt_titles));
   st.Bind(9, r.log_path).Bind(10, r.duration_s).Bind(11, r.job_id);
   st.Bind(12, std::string(RunStageName(r.stage))).Bind(13, r.truncated ? 1 : 0);
+  st.Bind(14, r.expect_matched ? (*r.expect_matched ? 1 : 0) : -1);
   if (st.Step() != SQLITE_DONE) return SqlError(db_, "recording run");
   r.id = static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
   return {};

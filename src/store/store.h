@@ -52,8 +52,9 @@ struct BuildRow {
   std::string source_dir;  ///< the checkout it was built in (kernel DWARF names sources by it)
 };
 
-/// A run's raw status, before it is compared with the target crash.
-enum class RunStatus { kOk, kCrashed, kUntestable, kInfra };
+/// A run's raw status, before it is compared with the target crash. kFailed: the test failed
+/// without crashing (--verdict exit: exit status 1-127 but 125).
+enum class RunStatus { kOk, kCrashed, kUntestable, kInfra, kFailed };
 std::string_view RunStatusName(RunStatus s);
 
 struct RunRow {
@@ -68,6 +69,8 @@ struct RunRow {
   std::vector<std::string> alt_titles;
   RunStage stage = RunStage::kNone;  ///< where a VM run ended, when it ended early or hung
   bool truncated = false;            ///< the log holds only part of the output
+  /// For a failure (crashed or failed) of a job with --expect: whether its output matched.
+  std::optional<bool> expect_matched;
   std::string log_path;
   double duration_s = 0;
   int64_t job_id = 0;

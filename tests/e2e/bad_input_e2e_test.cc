@@ -68,9 +68,33 @@ const BadInput kBadInputs[] = {
                a, {"--good", r.Resolve("HEAD~4"), "--title", "KASAN: slab-out-of-bounds in x"});
          },
      .want = "the crash was not reproduced on the bad commit"},
-    {.name = "empty_build_command",
-     .args = [](auto&, auto&, auto a) { return Replace(a, "--build", " "); },
-     .want = "empty build command"},
+    {.name = "expect_is_not_a_regular_expression",
+     .args =
+         [](auto&, auto&, auto a) {
+           return With(a, {"--expect", "stale (value"});
+         },
+     .want = "--expect \"stale (value\" is not a valid RE2 regular expression: missing )"},
+    {.name = "mark_outside_the_range",
+     .args =
+         [](auto& r, auto&, auto a) {
+           return With(a, {"--good", r.Resolve("HEAD~3"), "--mark", r.Resolve("HEAD~5") + "=good"});
+         },
+     .want = "is not in the searched range"},
+    {.name = "mark_without_a_verdict",
+     .args =
+         [](auto&, auto&, auto a) {
+           return With(a, {"--mark", "HEAD~2=fine"});
+         },
+     .want = "must be REV=good, REV=bad or REV=skip"},
+    // The shell cannot run the test at all: the test command is broken, not the commit.
+    {.name = "test_command_not_found",
+     .args =
+         [](auto& r, auto&, auto a) {
+           return With(Replace(a, "--test", "./no-such-test.sh"),
+                       {"--good", r.Resolve("HEAD~5"), "--verdict", "exit", "--infra-attempts", "2",
+                        "--infra-patience", "0"});
+         },
+     .want = "the test command could not be run (exit 127: "},
     {.name = "missing_test_command",
      .args =
          [](auto&, auto&, auto a) {
