@@ -371,6 +371,7 @@ struct Outcome {
   int builds = 0;
   int runs = 0;
   int builds_repeated = 0;  ///< builds of a commit beyond its first
+  std::string repeated;     ///< the commits built more than once
   int runs_repeated = 0;    ///< runs of a (commit, number) beyond its first
   int stored_builds = 0;
   int stored_runs = 0;
@@ -494,6 +495,7 @@ class LoopTest : public ::testing::TestWithParam<LoopScenario> {
     out.runs = runner.runs();
     for (const auto& [commit, n] : builder.built()) {
       out.builds_repeated += n - 1;
+      if (n > 1) out.repeated += commit + " ";
       out.built_commits.insert(commit);
     }
     for (const auto& [run, n] : runner.ran()) out.runs_repeated += n - 1;
@@ -606,7 +608,8 @@ TEST_P(LoopTest, Scenario) {
   }
   // Nothing finished is redone: builds and runs beyond what was stored are only those in
   // flight when the job was killed.
-  EXPECT_LE(out.builds_repeated, out.interruptions * s.builders) << "builds redone";
+  EXPECT_LE(out.builds_repeated, out.interruptions * s.builders)
+      << "builds redone: " << out.repeated;
   EXPECT_LE(out.runs_repeated, out.interruptions * s.vms) << "runs redone";
 }
 

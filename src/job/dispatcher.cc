@@ -274,7 +274,7 @@ Result<Finished> Dispatcher::Complete(Pending& p) {
       return Wrap(p.build_result.error(), "building " + ShortHash(p.commit_id));
     }
     const build::BuildRecord& rec = *p.build_result;
-    if (rec.cancelled || p.cancel_requested) {
+    if (rec.cancelled) {
       f.cancelled = true;
       return f;
     }
@@ -284,7 +284,13 @@ Result<Finished> Dispatcher::Complete(Pending& p) {
     row.signature = rec.signature;
     row.compiler = rec.compiler;
     row.duration_s = std::max(rec.duration.count(), p.task_s);
+    // A build that finished before its cancellation took effect is kept in the cache: if the
+    // commit is wanted again, it is not built twice. The loop does not hear of it now.
     if (auto ok = parts_.store.PutBuild(row); !ok) return tl::unexpected(ok.error());
+    if (p.cancel_requested) {
+      f.cancelled = true;
+      return f;
+    }
     f.build = std::move(row);
     return f;
   }
