@@ -830,8 +830,8 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
     // the test is what fails, not the history.
     r.outcome = decide::ConclusionKind::kError;
     r.error = "the test looks broken: it ends in '" + target_.title +
-              "' at every commit tried, back to " + ShortHash(Id(k.culprit)) +
-              "; check the test command, or raise --timeout (now " +
+              "' on the bad commit and still on the oldest commit tried, " +
+              ShortHash(Id(k.culprit)) + "; check the test command, or raise --timeout (now " +
               FormatSeconds(config_.timeout_s) + ") if it only needs more time";
   }
   r.verdict = std::string(PredicateName(config_.verdict));
