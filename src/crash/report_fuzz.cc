@@ -9,7 +9,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view log(reinterpret_cast<const char*>(data), size);
   culprit::crash::Report r = culprit::crash::Parse(log);
-  if (culprit::crash::ContainsCrash(log) != r.crashed) __builtin_trap();
+  // A crash Parse finds, ContainsCrash finds. Not the converse: as syzbot's, ContainsCrash does
+  // not apply the replay rule, so a log whose only header is a replayed one is "contains a
+  // crash" and parses to none.
+  if (r.crashed && !culprit::crash::ContainsCrash(log)) __builtin_trap();
   if (r.crashed && (r.start >= r.end || r.end > size || r.title.size() > 120)) __builtin_trap();
   culprit::crash::Scanner scanner;
   for (size_t at = 0; at < size; at += 4096) scanner.Feed(log.substr(at, 4096));
