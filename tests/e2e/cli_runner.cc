@@ -124,4 +124,34 @@ int CountLines(const std::filesystem::path& file) {
   return n;
 }
 
+PlantedRepo::PlantedRepo() {
+  good = repo.Commit("init\n", {{"bug", "0\n"}, {"code.txt", "0\n"}});
+  for (int i = 1; i <= 12; ++i) {
+    if (i == 7) {
+      planted = BugCommit(repo, true);
+    } else {
+      CodeCommit(repo, i);
+    }
+  }
+}
+
+std::vector<std::string> BisectArgs(const PlantedRepo& r, const ScratchDir& dir,
+                                    const std::string& build, const std::string& test) {
+  return {"bisect",
+          "--repo",
+          r.repo.path().string(),
+          "--bad",
+          "HEAD",
+          "--good",
+          r.good,
+          "--build",
+          build,
+          "--test",
+          test,
+          "--state",
+          (dir.path() / "state").string(),
+          "--json",
+          (dir.path() / "result.json").string()};
+}
+
 }  // namespace culprit::e2e

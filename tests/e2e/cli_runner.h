@@ -51,4 +51,16 @@ std::string BugCommit(history::TestRepo& repo, bool present);
 
 int CountLines(const std::filesystem::path& file);
 
+/// 12 commits after `good` made with CodeCommit; BugCommit plants the bug at the 7th.
+struct PlantedRepo {
+  history::TestRepo repo;
+  std::string good, planted;
+  PlantedRepo();
+};
+
+/// `bisect` of `r` from HEAD to its good commit with `build` and `test`, the state directory
+/// and the JSON (result.json) in `dir`.
+std::vector<std::string> BisectArgs(const PlantedRepo& r, const ScratchDir& dir,
+                                    const std::string& build, const std::string& test);
+
 }  // namespace culprit::e2e

@@ -12,47 +12,10 @@
 namespace culprit::e2e {
 namespace {
 
-using history::TestRepo;
-
-// 12 commits after `good`; the bug planted at 7.
-struct Repo {
-  TestRepo repo;
-  std::string good, planted;
-  Repo() {
-    good = repo.Commit("init\n", {{"bug", "0\n"}, {"code.txt", "0\n"}});
-    for (int i = 1; i <= 12; ++i) {
-      if (i == 7) {
-        planted = BugCommit(repo, true);
-      } else {
-        CodeCommit(repo, i);
-      }
-    }
-  }
-};
-
-std::vector<std::string> Args(const Repo& r, const ScratchDir& dir, const std::string& build,
-                              const std::string& test) {
-  return {"bisect",
-          "--repo",
-          r.repo.path().string(),
-          "--bad",
-          "HEAD",
-          "--good",
-          r.good,
-          "--build",
-          build,
-          "--test",
-          test,
-          "--state",
-          (dir.path() / "state").string(),
-          "--json",
-          (dir.path() / "result.json").string()};
-}
-
 TEST(Mistakes, ATestThatNeverEndsIsABrokenTestNotAnOldCrash) {
-  Repo r;
+  PlantedRepo r;
   ScratchDir dir;
-  std::vector<std::string> args = Args(r, dir, BuildCommand(), "sleep 30");
+  std::vector<std::string> args = BisectArgs(r, dir, BuildCommand(), "sleep 30");
   for (const char* more : {"--timeout", "0.5", "--jobs", "4"}) args.push_back(more);
   CliResult out = RunCulprit(args, dir.path() / "result.json");
   EXPECT_EQ(out.exit_code, 1) << out.out << out.err;
@@ -68,7 +31,7 @@ TEST(Mistakes, ATestThatNeverEndsIsABrokenTestNotAnOldCrash) {
 // A build that records where it ran, as compilers do without -ffile-prefix-map: the report's
 // stack cites culprit's private checkout, and the guilty file is still the repository's path.
 TEST(Mistakes, TheGuiltyFileIsARepositoryPath) {
-  Repo r;
+  PlantedRepo r;
   ScratchDir dir;
   const std::string build = BuildCommand() + " && echo \"$PWD\" > \"$CULPRIT_OUT/srcdir\"";
   const std::string test =
@@ -81,7 +44,7 @@ TEST(Mistakes, TheGuiltyFileIsARepositoryPath) {
       "\"    #1 0x55d4c1a2b3c4 in main $d/src/main.c:30:3\" "
       "\"SUMMARY: AddressSanitizer: heap-use-after-free $d/src/bug.c:12:5 in planted_bug\"; "
       "exit 1; fi; echo ok";
-  CliResult out = RunCulprit(Args(r, dir, build, test), dir.path() / "result.json");
+  CliResult out = RunCulprit(BisectArgs(r, dir, build, test), dir.path() / "result.json");
   ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
   ASSERT_TRUE(out.json.is_object());
   EXPECT_EQ(out.json["commit"], r.planted);
@@ -91,9 +54,9 @@ TEST(Mistakes, TheGuiltyFileIsARepositoryPath) {
 // One build and one run at a time: the job's total is its wall time, at least the sum of its
 // builds and runs (each counted with its set-up) and at most the time the command took.
 TEST(Mistakes, TimesAddUpToTheWallTime) {
-  Repo r;
+  PlantedRepo r;
   ScratchDir dir;
-  std::vector<std::string> args = Args(r, dir, BuildCommand(), TestCommand(2, {}, 0.05));
+  std::vector<std::string> args = BisectArgs(r, dir, BuildCommand(), TestCommand(2, {}, 0.05));
   for (const char* more : {"--jobs", "1", "--builders", "1"}) args.push_back(more);
   const auto start = std::chrono::steady_clock::now();
   CliResult out = RunCulprit(args, dir.path() / "result.json");
@@ -112,9 +75,9 @@ TEST(Mistakes, TimesAddUpToTheWallTime) {
 // more than asked, whatever the strategy.
 TEST(Mistakes, BudgetsAreExact) {
   for (const char* strategy : {"bayes", "syzbot", "git"}) {
-    Repo r;
+    PlantedRepo r;
     ScratchDir dir;
-    std::vector<std::string> args = Args(r, dir, BuildCommand(), TestCommand(3));
+    std::vector<std::string> args = BisectArgs(r, dir, BuildCommand(), TestCommand(3));
     for (const char* more : {"--jobs", "4", "--builders", "2", "--max-runs", "9", "--max-builds",
                              "3", "--strategy", strategy})
       args.push_back(more);

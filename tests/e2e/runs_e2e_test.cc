@@ -12,8 +12,6 @@
 namespace culprit::e2e {
 namespace {
 
-using history::TestRepo;
-
 // `git -C DIR ARGS` and its standard output.
 std::string GitOutput(const std::filesystem::path& dir, const std::string& args) {
   std::string out;
@@ -26,40 +24,6 @@ std::string GitOutput(const std::filesystem::path& dir, const std::string& args)
   return out;
 }
 
-struct Repo {
-  TestRepo repo;
-  std::string good, planted;
-  Repo() {
-    good = repo.Commit("init\n", {{"bug", "0\n"}, {"code.txt", "0\n"}});
-    for (int i = 1; i <= 12; ++i) {
-      if (i == 7) {
-        planted = BugCommit(repo, true);
-      } else {
-        CodeCommit(repo, i);
-      }
-    }
-  }
-};
-
-std::vector<std::string> Args(const Repo& r, const ScratchDir& dir, const std::string& build,
-                              const std::string& test) {
-  return {"bisect",
-          "--repo",
-          r.repo.path().string(),
-          "--bad",
-          "HEAD",
-          "--good",
-          r.good,
-          "--build",
-          build,
-          "--test",
-          test,
-          "--state",
-          (dir.path() / "state").string(),
-          "--json",
-          (dir.path() / "result.json").string()};
-}
-
 // The test needs 127.0.0.1: where the network is unreachable it never gets to the crash.
 // Connecting to a closed port is "Connection refused" with loopback up, "Network is
 // unreachable" with it down.
@@ -68,17 +32,18 @@ const char* kNeedsLoopback =
     "echo 'OSError: [Errno 101] Network is unreachable'; exit 0; fi; ";
 
 TEST(Runs, LoopbackWorksByDefaultAndNoneTurnsItOff) {
-  Repo r;
+  PlantedRepo r;
   {
     ScratchDir dir;
-    CliResult out = RunCulprit(Args(r, dir, BuildCommand(), kNeedsLoopback + TestCommand()),
+    CliResult out = RunCulprit(BisectArgs(r, dir, BuildCommand(), kNeedsLoopback + TestCommand()),
                                dir.path() / "result.json");
     ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
     EXPECT_EQ(out.json["commit"], r.planted);
     EXPECT_NE(out.out.find("runs: network loopback"), std::string::npos) << out.out;
   }
   ScratchDir dir;
-  std::vector<std::string> args = Args(r, dir, BuildCommand(), kNeedsLoopback + TestCommand());
+  std::vector<std::string> args =
+      BisectArgs(r, dir, BuildCommand(), kNeedsLoopback + TestCommand());
   for (const char* more : {"--network", "none"}) args.push_back(more);
   CliResult out = RunCulprit(args, dir.path() / "result.json");
   if (out.out.find("does not permit private network namespaces") != std::string::npos) {
@@ -91,11 +56,11 @@ TEST(Runs, LoopbackWorksByDefaultAndNoneTurnsItOff) {
 // 3 MiB of output before the crash report, with runs capped at 1 MiB (past 4 times the cap a
 // run is killed as a flood).
 TEST(Runs, OutputPastTheCapKeepsTheCrashAtItsEnd) {
-  Repo r;
+  PlantedRepo r;
   ScratchDir dir;
   auto job = dir.path() / "job.toml";
   std::ofstream(job) << "max_output_bytes = 1048576\n";
-  std::vector<std::string> args = Args(
+  std::vector<std::string> args = BisectArgs(
       r, dir, BuildCommand(), "head -c 3145728 /dev/zero | tr '\\0' 'x'; echo; " + TestCommand());
   args.insert(args.begin() + 1, job.string());
   CliResult out = RunCulprit(args, dir.path() / "result.json");
@@ -117,13 +82,13 @@ TEST(Runs, OutputPastTheCapKeepsTheCrashAtItsEnd) {
 // The build runs where git works: `git rev-parse HEAD` gives the commit being built, and
 // `git status` in the user's repository shows nothing culprit did.
 TEST(Runs, GitWorksInTheBuildCheckout) {
-  Repo r;
+  PlantedRepo r;
   ScratchDir dir;
   const std::string build =
       "test \"$(git rev-parse HEAD)\" = \"$CULPRIT_COMMIT\" && git describe --always >/dev/null "
       "&& " +
       BuildCommand();
-  CliResult out = RunCulprit(Args(r, dir, build, TestCommand()), dir.path() / "result.json");
+  CliResult out = RunCulprit(BisectArgs(r, dir, build, TestCommand()), dir.path() / "result.json");
   ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
   EXPECT_EQ(out.json["commit"], r.planted);
   EXPECT_EQ(GitOutput(r.repo.path(), "status --porcelain"), "")
