@@ -337,7 +337,8 @@ TEST_F(SubprocessTest, FileSizeLimitStopsWrites) {
 TEST_F(SubprocessTest, RunsConcurrentlyFromThreads) {
   constexpr int kThreads = 4;
   std::vector<std::string> logs(kThreads);
-  std::vector<bool> ok(kThreads, false);
+  std::vector<int> ok(kThreads,
+                      0);  // not vector<bool>: its bits share words, and the threads write at once
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
