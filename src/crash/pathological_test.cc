@@ -86,6 +86,30 @@ TEST(Scanner, FindsHeaderSplitAcrossChunks) {
   EXPECT_EQ(r.start, log.find("Kernel"));
 }
 
+// A kernel console's user-space-looking lines are a program's output, not reports (Parse sees
+// the console's prefixed lines anywhere before them). The Scanner has long dropped those lines
+// when the program's line comes: it must still know. Found by the fuzz target.
+TEST(Scanner, RemembersAKernelConsoleItNoLongerHolds) {
+  std::string log = "[  147.647150][T10598] Code: 00 00 <01> 00\n";
+  for (int i = 0; i < 2000; ++i) log += "program output line " + std::to_string(i) + "\n";
+  log += "*** stack smashing detected ***: terminated\n";
+  ASSERT_FALSE(Parse(log).crashed);
+  Scanner::Options options{.max_report_bytes = 64 << 10, .context_bytes = 4 << 10};
+  for (size_t chunk : {size_t{1} << 10, size_t{4} << 10, log.size()}) {
+    Scanner scanner(options);
+    for (size_t at = 0; at < log.size(); at += chunk) scanner.Feed(log.substr(at, chunk));
+    EXPECT_LT(scanner.buffered_bytes(), log.size()) << chunk;
+    EXPECT_FALSE(scanner.Finish().crashed) << "chunks of " << chunk;
+  }
+  // Without the console line, the same program's report is one.
+  std::string user = log.substr(log.find('\n') + 1);
+  Scanner scanner(options);
+  for (size_t at = 0; at < user.size(); at += 4096) scanner.Feed(user.substr(at, 4096));
+  Report r = scanner.Finish();
+  EXPECT_TRUE(r.crashed);
+  EXPECT_EQ(r.title, Parse(user).title);
+}
+
 TEST(Scanner, HugeLineWithoutNewlineIsBounded) {
   Scanner scanner;
   std::string chunk(1 << 20, 'x');

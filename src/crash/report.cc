@@ -12,7 +12,8 @@
 
 namespace culprit::crash {
 
-FirstCrash FindFirstCrash(std::string_view log, size_t from, bool check_replay, LogFacts* facts) {
+FirstCrash FindFirstCrash(std::string_view log, size_t from, bool check_replay, LogFacts* facts,
+                          bool console_before) {
   while (from < log.size()) {
     size_t hit = NextCrashCandidate(log, from);
     if (hit == std::string_view::npos) break;
@@ -21,7 +22,9 @@ FirstCrash FindFirstCrash(std::string_view log, size_t from, bool check_replay, 
     if (facts != nullptr) NoteLogFacts(line.text, facts);
     // A user-space report on a line with a kernel header ("WARNING: ThreadSanitizer: ...") is
     // the user-space one.
-    if (IsUserSpaceHeaderLine(log, line.pos)) return {line.pos, /*user_space=*/true};
+    if (!console_before && IsUserSpaceHeaderLine(log, line.pos)) {
+      return {line.pos, /*user_space=*/true};
+    }
     size_t past = PastLine(log, line.end());
     std::string_view next = past < log.size() ? LineAt(log, past).text : std::string_view();
     if (IsLinuxOopsLine(line.text, next, check_replay)) return {line.pos, /*user_space=*/false};

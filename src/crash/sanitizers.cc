@@ -327,6 +327,19 @@ size_t ReportEnd(std::string_view log, size_t from, size_t fallback) {
   return end != std::string_view::npos ? end : fallback;
 }
 
+}  // namespace
+
+bool HasKernelConsoleLine(std::string_view text) {
+  LineCursor cursor(text, 0);
+  Line line;
+  while (cursor.Next(&line)) {
+    if (SplitConsoleLine(line.text).kind != ContextKind::kNone) return true;
+  }
+  return false;
+}
+
+namespace {
+
 // The row whose report starts on `line`, or null.
 const CompiledFormat* FormatOf(std::string_view log, const Line& line,
                                std::vector<std::string_view>* groups) {

@@ -46,8 +46,14 @@ const std::vector<UserSpaceFormat>& UserSpaceFormats();
 /// The substrings that can start a user-space report (the fast scan looks for these).
 std::vector<std::string_view> UserSpaceMarkers();
 
-/// True if the line starting at `line_pos` starts a user-space report.
+/// True if the line starting at `line_pos` starts a user-space report. Never inside a kernel
+/// console: once a line of `log` at or before it carries a console prefix ("[  96.262735] ").
 bool IsUserSpaceHeaderLine(std::string_view log, size_t line_pos);
+
+/// True if a line of `text` carries a kernel console prefix: from then on a stream is a kernel
+/// console, whose user-space-looking lines are a program's output (the Scanner keeps this fact
+/// for the parts of a stream it no longer holds).
+bool HasKernelConsoleLine(std::string_view text);
 
 /// Parses the user-space report whose header line starts at `pos` (see find_crash.h).
 Report ParseUserSpace(std::string_view log, size_t pos);

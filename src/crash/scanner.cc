@@ -1,13 +1,16 @@
 // Streaming front end of Parse: keeps a bounded window of the stream (context before the first
 // crash header, then at most max_report_bytes after it), so a 1 GB console log costs ~1 MB.
 // A header line is judged only once the window holds its context on both sides (what Parse of
-// the whole log would see), so streaming and Parse agree.
+// the whole log would see), so streaming and Parse agree. What Parse would know of the part no
+// longer held is kept as facts: the console facts (LogFactsStream) and whether a kernel console
+// line was seen (then user-space-looking lines are a program's output, not reports).
 #include <algorithm>
 #include <string>
 
 #include "crash/find_crash.h"
 #include "crash/log_facts.h"
 #include "crash/report.h"
+#include "crash/sanitizers.h"
 
 namespace culprit::crash {
 namespace {
@@ -27,10 +30,12 @@ struct Scanner::State {
   size_t searched = 0;   // window offset up to which lines were judged
   FirstCrash hit;        // window-relative once found
   LogFactsStream facts;  // panic, suppressions: over the whole stream
+  bool console = false;  // a kernel console line was dropped from the window
 
   bool found() const { return hit.pos != std::string_view::npos; }
 
   void Drop(size_t n) {
+    if (!console) console = HasKernelConsoleLine(std::string_view(window).substr(0, n));
     window.erase(0, n);
     base += n;
     searched = n > searched ? 0 : searched - n;
@@ -57,7 +62,7 @@ struct Scanner::State {
   // the context before it).
   bool Judge(size_t complete, size_t limit) {
     FirstCrash first = FindFirstCrash(std::string_view(window).substr(0, complete), searched,
-                                      /*check_replay=*/true);
+                                      /*check_replay=*/true, /*facts=*/nullptr, console);
     if (first.pos != std::string_view::npos && first.pos < limit) {
       hit = first;
       size_t keep_from = hit.pos > options.context_bytes ? hit.pos - options.context_bytes : 0;
