@@ -161,6 +161,11 @@ struct InFlight {
     int runs = 0;
   };
   std::vector<Runs> runs;  ///< runs started per commit, not yet recorded
+  /// Expected time until the first run in flight finishes, and the expected time of a build,
+  /// in one unit (the loop's estimates from the work done so far); negative when unknown. A
+  /// build chosen on a guess can then wait for a result about to come (see round_plan.h).
+  double first_result_in = -1;
+  double build_time = -1;
 
   bool Building(CommitIndex c) const;
   int RunsOn(CommitIndex c) const;

@@ -276,6 +276,37 @@ TEST(PlanRound, TheGoodEndGoesFirstWithoutIdlingTheRest) {
   EXPECT_FALSE(p.conclusion.has_value());
 }
 
+// A free builder does not start a build chosen on a guess when a run's result is due within
+// a quarter of a build time (p = 1: that result decides which half the next build serves);
+// when the result is far, or its time unknown, the guess is built.
+TEST(PlanRound, ASpeculativeBuildWaitsForAResultAboutToCome) {
+  CommitDag dag = LinearDag();
+  auto engine = MakeEngine(dag, {.bad = 63, .good = {0}}, {});
+  ASSERT_TRUE(engine.has_value());
+  Engine& e = **engine;
+  e.RecordBuild(63, {.ok = true, .signature = "bad"});
+  for (int i = 0; i < 6; ++i) e.RecordRun(63, Outcome::kTargetCrash);
+  e.RecordBuild(0, {.ok = true, .signature = "good"});
+  for (int i = 0; i < 4; ++i) e.RecordRun(0, Outcome::kOk);
+  Plan first = e.PlanRound({}, {.builds = 1, .runs = 10});
+  ASSERT_EQ(first.builds.size(), 1u);
+  const CommitIndex probe = first.builds[0];
+  e.RecordBuild(probe, {.ok = true, .signature = "probe"});
+  InFlight busy;
+  busy.runs.push_back({probe, 1});
+  busy.build_time = 6.6;
+  for (double due : {-1.0, 0.5, 5.0}) {
+    busy.first_result_in = due;
+    Plan p = e.PlanRound(busy, {.builds = 1, .runs = 9});
+    if (due >= 0 && due < 0.25 * busy.build_time) {
+      EXPECT_TRUE(p.builds.empty()) << "due in " << due << ": " << p.Describe(dag);
+    } else {
+      ASSERT_EQ(p.builds.size(), 1u) << "due in " << due << ": " << p.Describe(dag);
+      EXPECT_EQ(p.speculative, p.builds);
+    }
+  }
+}
+
 // Commits that change no input of the build are never built while their first parent's
 // program is known: they are recorded as avoided and cost no build slot.
 TEST(Avoidance, AvoidableCommitsAreNotBuilt) {

@@ -32,7 +32,9 @@ struct RoundInputs {
 /// commit not built yet is worth what it adds over the best commit already available, summed
 /// over the outcomes by their chances, and the most valuable is built while worth 0.3 / M of
 /// the best next test (M build slots). Each build chosen joins the tests to come, so the next one
-/// is chosen for the other outcomes: builds spread as a k-way split. In-flight work whose commit is
+/// is chosen for the other outcomes: builds spread as a k-way split. A build chosen on a guess
+/// waits while a run's result is due within a quarter of a build time times the bits one run
+/// tells (InFlight::first_result_in, build_time). In-flight work whose commit is
 /// decided (crash chance within 1e-5 of 0 or 1) is cancelled. Never concludes.
 Plan PlanBayesRound(const RoundInputs& in);
 

@@ -66,6 +66,7 @@ struct Dispatcher::Pending {
   bool cancel_requested = false;
   /// The task's wall time: the build with its checkout, the run with its set-up and clean-up.
   double task_s = 0;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 Dispatcher::Dispatcher(const JobConfig& config, int64_t job_id, Parts parts)
@@ -284,6 +285,7 @@ Result<Finished> Dispatcher::Complete(Pending& p) {
     row.signature = rec.signature;
     row.compiler = rec.compiler;
     row.duration_s = std::max(rec.duration.count(), p.task_s);
+    build_s_.Add(row.duration_s);
     // A build that finished before its cancellation took effect is kept in the cache: if the
     // commit is wanted again, it is not built twice. The loop does not hear of it now.
     if (auto ok = parts_.store.PutBuild(row); !ok) return tl::unexpected(ok.error());
@@ -325,6 +327,7 @@ Result<Finished> Dispatcher::Complete(Pending& p) {
     row.signal = rec.signal;
     f.network_isolated = rec.network_isolated;
     row.duration_s = std::max(rec.duration.count(), p.task_s);
+    run_s_.Add(row.duration_s);
   }
   std::error_code ec;
   const uintmax_t size = fs::file_size(p.run_spec.log_path, ec);
@@ -343,11 +346,18 @@ uint64_t Dispatcher::OutputCap() const {
 
 decide::InFlight Dispatcher::InFlight() const {
   decide::InFlight f;
+  f.build_time = build_s_.Get();
+  const double run_s = run_s_.Get();
+  const auto now = std::chrono::steady_clock::now();
   for (const auto& [ticket, p] : pending_) {
     if (p->cancel_requested) continue;
     if (p->kind == Finished::Kind::kBuild) {
       f.builds.push_back(p->commit);
       continue;
+    }
+    const double left = run_s - std::chrono::duration<double>(now - p->started).count();
+    if (run_s >= 0 && left >= 0 && (f.first_result_in < 0 || left < f.first_result_in)) {
+      f.first_result_in = left;
     }
     auto it = std::find_if(f.runs.begin(), f.runs.end(),
                            [&](const decide::InFlight::Runs& r) { return r.commit == p->commit; });

@@ -88,7 +88,10 @@ class Dispatcher {
   /// An Error is culprit's own failure (the store could not record a result: a full disk).
   Result<std::optional<Finished>> Wait(std::chrono::milliseconds timeout);
 
-  /// What is in flight, for the engine's plan.
+  /// What is in flight, for the engine's plan, with the expected time to the first run's
+  /// result and of a build, in seconds, from the mean times of the builds and runs finished in
+  /// this process (unknown until one of each has finished; a run past the mean is not expected
+  /// at any particular time).
   decide::InFlight InFlight() const;
   int free_build_slots() const;
   int runs_in_flight() const;
@@ -110,7 +113,17 @@ class Dispatcher {
   std::map<std::string, int> next_run_index_;   // by build key
   std::map<std::string, BuildSource> sources_;  // by commit
   uint64_t output_bytes_ = 0;                   // run logs written by this job so far
-  WorkPool pool_;  // last: destroyed (joined) first, while the rest is still alive
+  struct Mean {
+    double sum = 0;
+    int n = 0;
+    void Add(double x) {
+      sum += x;
+      ++n;
+    }
+    double Get() const { return n > 0 ? sum / n : -1; }
+  };
+  Mean build_s_, run_s_;  // builds and runs finished here, their task times
+  WorkPool pool_;         // last: destroyed (joined) first, while the rest is still alive
 };
 
 /// At most `limit` bytes of a file (a run's log is capped, but never trust a file's size).

@@ -187,6 +187,11 @@ Timed World::DriveTimed(decide::Engine& engine, const TimeModel& time,
         busy.runs.push_back({j.commit, 1});
       }
     }
+    for (const Job& j : jobs) {
+      if (!j.build && (busy.first_result_in < 0 || j.end - now < busy.first_result_in))
+        busy.first_result_in = j.end - now;
+    }
+    busy.build_time = time.build_minutes;
     const decide::Capacity free{.builds = time.builders - static_cast<int>(busy.builds.size()),
                                 .runs = time.vms - busy.TotalRuns()};
     decide::Plan plan = engine.PlanRound(busy, free);
