@@ -477,8 +477,8 @@ std::string Plan::Describe(const CommitDag& dag) const {
   }
   for (CommitIndex c : avoided) parts.push_back("avoid " + Name(dag, c));
   for (size_t i = 0; i < runs.size(); ++i) {
-    parts.push_back(std::to_string(runs[i].runs) + (i == 0 ? " runs on " : " on ") +
-                    Name(dag, runs[i].commit));
+    const char* unit = i > 0 ? " on " : runs[i].runs == 1 ? " run on " : " runs on ";
+    parts.push_back(std::to_string(runs[i].runs) + unit + Name(dag, runs[i].commit));
   }
   for (CommitIndex c : cancel) parts.push_back("cancel " + Name(dag, c));
   if (conclusion) parts.push_back("conclude");

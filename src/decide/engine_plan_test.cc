@@ -2,6 +2,7 @@
 // the log prints for each commit. One row per story, driven against a seeded simulated world.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <variant>
@@ -249,15 +250,23 @@ TEST(PlanRound, BayesRespectsSlotsAndWorkInFlight) {
   for (CommitIndex b : p.builds) EXPECT_FALSE(busy.Building(b)) << b;
 }
 
+// Bayes on the linear history from c0 (good) to c63 (bad), the bad commit built and crashed
+// the six times wanted before bisecting.
+std::unique_ptr<Engine> EngineWithBadCrashing(const CommitDag& dag) {
+  auto engine = MakeEngine(dag, {.bad = 63, .good = {0}}, {});
+  if (!engine) return nullptr;
+  (*engine)->RecordBuild(63, {.ok = true, .signature = "bad"});
+  for (int i = 0; i < 6; ++i) (*engine)->RecordRun(63, Outcome::kTargetCrash);
+  return std::move(*engine);
+}
+
 // A user's good commit is built and run right after the bad one, but the other slots do not
 // wait for it: while it builds, commits inside the range are built and run too.
 TEST(PlanRound, TheGoodEndGoesFirstWithoutIdlingTheRest) {
   CommitDag dag = LinearDag();
-  auto engine = MakeEngine(dag, {.bad = 63, .good = {0}}, {});
-  ASSERT_TRUE(engine.has_value());
-  Engine& e = **engine;
-  e.RecordBuild(63, {.ok = true, .signature = "bad"});
-  for (int i = 0; i < 6; ++i) e.RecordRun(63, Outcome::kTargetCrash);
+  std::unique_ptr<Engine> engine = EngineWithBadCrashing(dag);
+  ASSERT_NE(engine, nullptr);
+  Engine& e = *engine;
   Plan p = e.PlanRound({}, {.builds = 2, .runs = 10});
   ASSERT_FALSE(p.builds.empty());
   EXPECT_EQ(p.builds[0], 0) << "the good end first";
@@ -281,11 +290,9 @@ TEST(PlanRound, TheGoodEndGoesFirstWithoutIdlingTheRest) {
 // when the result is far, or its time unknown, the guess is built.
 TEST(PlanRound, ASpeculativeBuildWaitsForAResultAboutToCome) {
   CommitDag dag = LinearDag();
-  auto engine = MakeEngine(dag, {.bad = 63, .good = {0}}, {});
-  ASSERT_TRUE(engine.has_value());
-  Engine& e = **engine;
-  e.RecordBuild(63, {.ok = true, .signature = "bad"});
-  for (int i = 0; i < 6; ++i) e.RecordRun(63, Outcome::kTargetCrash);
+  std::unique_ptr<Engine> engine = EngineWithBadCrashing(dag);
+  ASSERT_NE(engine, nullptr);
+  Engine& e = *engine;
   e.RecordBuild(0, {.ok = true, .signature = "good"});
   for (int i = 0; i < 4; ++i) e.RecordRun(0, Outcome::kOk);
   Plan first = e.PlanRound({}, {.builds = 1, .runs = 10});
@@ -392,6 +399,9 @@ TEST(PlanDescribe, OneLine) {
   EXPECT_EQ(p.Describe(dag),
             "build c11, build c12 (speculative), avoid c13, 6 runs on c31, 4 on "
             "v2, cancel c51");
+  p = {};
+  p.runs = {{31, 1}, {20, 1}};
+  EXPECT_EQ(p.Describe(dag), "1 run on c31, 1 on v2");
 }
 
 }  // namespace
