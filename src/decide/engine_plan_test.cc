@@ -314,6 +314,31 @@ TEST(PlanRound, ASpeculativeBuildWaitsForAResultAboutToCome) {
   }
 }
 
+// With VMs to spare, the runs that would confirm each likely culprit start in this round, not
+// the next: c40 or c41 is the culprit (c39 ran clean once, c41 crashed once, c40 is built
+// and untested), and besides the run that tells them apart, c39 gets the runs that confirm
+// c40 and c41 those that confirm it.
+TEST(PlanRound, IdleVmsConfirmEachLikelyCulprit) {
+  CommitDag dag = LinearDag();
+  std::unique_ptr<Engine> engine = EngineWithBadCrashing(dag);
+  ASSERT_NE(engine, nullptr);
+  Engine& e = *engine;
+  e.RecordBuild(0, {.ok = true, .signature = "good"});
+  for (int i = 0; i < 4; ++i) e.RecordRun(0, Outcome::kOk);
+  for (CommitIndex c : {39, 40, 41}) {
+    e.RecordBuild(c, {.ok = true, .signature = "s" + std::to_string(c)});
+  }
+  e.RecordRun(39, Outcome::kOk);
+  e.RecordRun(41, Outcome::kTargetCrash);
+  Plan p = e.PlanRound({}, {.builds = 0, .runs = 10});
+  InFlight planned;
+  for (const Plan::Runs& r : p.runs) planned.runs.push_back({r.commit, r.runs});
+  EXPECT_GE(planned.RunsOn(40), 1) << p.Describe(dag);
+  EXPECT_GE(planned.RunsOn(39), 1) << p.Describe(dag);
+  EXPECT_GE(planned.RunsOn(41), 1) << p.Describe(dag);
+  EXPECT_LE(planned.TotalRuns(), 10);
+}
+
 // Commits that change no input of the build are never built while their first parent's
 // program is known: they are recorded as avoided and cost no build slot.
 TEST(Avoidance, AvoidableCommitsAreNotBuilt) {
