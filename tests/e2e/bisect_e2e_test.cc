@@ -257,6 +257,14 @@ TEST(Bisect, FixModeFindsTheFix) {
   EXPECT_EQ(r.json["mode"], "fix");
   EXPECT_EQ(r.json["commit"], fix);
   EXPECT_NE(r.out.find("is the first fixed commit"), std::string::npos) << r.out;
+  // Verified the other way round: the fix applied on the old bad commit makes the crash go.
+  EXPECT_EQ(r.json["verification"]["method"], "cherry-pick") << r.out;
+  EXPECT_EQ(r.json["verification"]["outcome"], "confirmed") << r.out;
+  EXPECT_EQ(r.json["verification"]["crashes"], 0);
+  EXPECT_NE(
+      r.out.find("verifying: cherry-picking " + fix.substr(0, 12) + " onto " + bad.substr(0, 12)),
+      std::string::npos)
+      << r.out;
 }
 
 TEST(Bisect, IdenticalSignaturesAndReuseAcrossJobs) {
