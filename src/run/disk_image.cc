@@ -80,13 +80,7 @@ fi
 # init must not exit (that would panic): the runner ends the VM.
 while :; do sleep 60; done
 )SH";
-  auto replace = [&s](std::string_view key, std::string_view value) {
-    s.replace(s.find(key), key.size(), value);
-  };
-  replace("@INIT@", kInitStartedMarker);
-  replace("@PASSED@", kBasicTestsPassedMarker);
-  replace("@FAILED@", kBasicTestsFailedMarker);
-  return s;
+  return WithMarkers(std::move(s));
 }
 
 std::vector<std::string> LibrariesFromLdd(const std::string& ldd_output) {

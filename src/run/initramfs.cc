@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <utility>
 
 #include "process/subprocess.h"
 
@@ -117,15 +118,24 @@ reboot -f
 # If reboot returned, init must not exit (that would panic): the runner kills the VM.
 while :; do sleep 60; done
 )SH";
-  auto replace = [&s](std::string_view key, std::string_view value) {
-    s.replace(s.find(key), key.size(), value);
+  return WithMarkers(std::move(s));
+}
+
+std::string WithMarkers(std::string script) {
+  constexpr std::pair<std::string_view, std::string_view> kMarkers[] = {
+      {"@INIT@", kInitStartedMarker},
+      {"@PASSED@", kBasicTestsPassedMarker},
+      {"@FAILED@", kBasicTestsFailedMarker},
+      {"@STARTED@", kReproducerStartedMarker},
+      {"@FINISHED@", kReproducerFinishedMarker},
   };
-  replace("@INIT@", kInitStartedMarker);
-  replace("@PASSED@", kBasicTestsPassedMarker);
-  replace("@STARTED@", kReproducerStartedMarker);
-  replace("@FINISHED@", kReproducerFinishedMarker);
-  replace("@FAILED@", kBasicTestsFailedMarker);
-  return s;
+  for (const auto& [key, marker] : kMarkers) {
+    for (size_t at = script.find(key); at != std::string::npos;
+         at = script.find(key, at + marker.size())) {
+      script.replace(at, key.size(), marker);
+    }
+  }
+  return script;
 }
 
 Result<void> BuildInitramfs(const InitramfsSpec& spec) {

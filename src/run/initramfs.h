@@ -21,6 +21,11 @@ inline constexpr std::string_view kBasicTestsFailedMarker = "culprit: basic test
 inline constexpr std::string_view kReproducerStartedMarker = "culprit: reproducer started";
 inline constexpr std::string_view kReproducerFinishedMarker = "culprit: reproducer finished";
 
+/// `script` with each placeholder of a marker above (@INIT@, @PASSED@, @FAILED@, @STARTED@,
+/// @FINISHED@) replaced by the marker, wherever it stands: one spelling of the markers for
+/// every /init culprit writes.
+std::string WithMarkers(std::string script);
+
 struct CpioEntry {
   enum class Type { kFile, kDirectory, kSymlink, kCharDevice };
   Type type = Type::kFile;

@@ -135,5 +135,15 @@ TEST_F(InitramfsTest, MissingReproducerIsNotFound) {
   EXPECT_EQ(r.error().kind, ErrorKind::kNotFound);
 }
 
+TEST(WithMarkers, ReplacesEveryPlaceholderWhereverItStands) {
+  EXPECT_EQ(WithMarkers("echo @PASSED@; echo @FAILED@ @PASSED@\n@UNKNOWN@"),
+            "echo " + std::string(kBasicTestsPassedMarker) + "; echo " +
+                std::string(kBasicTestsFailedMarker) + " " + std::string(kBasicTestsPassedMarker) +
+                "\n@UNKNOWN@");
+  EXPECT_EQ(WithMarkers("@STARTED@@FINISHED@"),
+            std::string(kReproducerStartedMarker) + std::string(kReproducerFinishedMarker));
+  EXPECT_EQ(WithMarkers(""), "");
+}
+
 }  // namespace
 }  // namespace culprit::run
