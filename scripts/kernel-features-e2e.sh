@@ -3,7 +3,10 @@
 # (make-kernel-history.sh): fix-ups applied where they are missing (the history's build break),
 # cross-tree fix bisection (a stable tree's bad commit, mainline's fix), config minimization
 # before bisecting, a disk image booted over ssh, and arm64. Each section bisects a short range
-# with tiny configs and few runs; one history serves them all, and builds share ccache.
+# with tiny configs and few runs; one history serves them all, and builds share ccache. The
+# x86 sections share one state directory, hence one object directory: minimize and disk also
+# share a config, so that only three builds are cold (the tiny config, the disk config, arm64)
+# and the rest recompile what their commit or config change touches.
 # Needs scripts/install-deps.sh --kernel.
 # Usage: scripts/kernel-features-e2e.sh WORK_DIR [SECTION...]
 #   SECTION: backports cross-tree minimize disk arm64 (default: all)
@@ -126,6 +129,71 @@ commit() {
 }
 keep() { git -C "$linux" update-ref "refs/heads/e2e-$1" "$2"; }  # keep NAME COMMIT: not garbage
 
+# The disk section's config, which the minimize section also starts from: the history's tiny
+# config with what a root file system on a virtio disk and ssh need (PCI, virtio, ext4, TCP),
+# made once. Its block and network options change headers most files include, so nothing of
+# the tiny config's builds is reused: sharing it, one cold build serves both sections. Without
+# debug info (neither section reads file:line; kernel-e2e.sh and the arm64 section check
+# symbolization) and without what the disk boot does not use (input, VT, decompressors other
+# than gzip, PCI serial and perf drivers), which makes that cold build shorter. DEBUG_FS is
+# there for the minimize section's kmemleak, which selects it: in the baseline too, it is not
+# one of the options that section toggles (it is tested in headers many files include).
+disk_config() {
+  [ -f "$work/disk.config" ] || config "$work/disk.config" "$hist/kernel.config" <<'EOF'
+CONFIG_PCI=y
+CONFIG_VIRTIO_MENU=y
+CONFIG_VIRTIO=y
+CONFIG_VIRTIO_PCI=y
+CONFIG_BLOCK=y
+CONFIG_VIRTIO_BLK=y
+CONFIG_EXT4_FS=y
+CONFIG_NET=y
+CONFIG_INET=y
+CONFIG_UNIX=y
+CONFIG_NETDEVICES=y
+CONFIG_NET_CORE=y
+CONFIG_VIRTIO_NET=y
+CONFIG_TTY=y
+CONFIG_UNIX98_PTYS=y
+CONFIG_FUTEX=y
+CONFIG_EPOLL=y
+CONFIG_SHMEM=y
+CONFIG_TMPFS=y
+CONFIG_FILE_LOCKING=y
+CONFIG_POSIX_TIMERS=y
+CONFIG_DEBUG_FS=y
+CONFIG_DEBUG_INFO_NONE=y
+# CONFIG_DEBUG_INFO_DWARF4 is not set
+# CONFIG_IPV6 is not set
+# CONFIG_INET_DIAG is not set
+# CONFIG_ETHTOOL_NETLINK is not set
+# CONFIG_WIRELESS is not set
+# CONFIG_WLAN is not set
+# CONFIG_ETHERNET is not set
+# CONFIG_NETWORK_FILESYSTEMS is not set
+# CONFIG_MQ_IOSCHED_DEADLINE is not set
+# CONFIG_MQ_IOSCHED_KYBER is not set
+# CONFIG_PCIEASPM is not set
+# CONFIG_SERIAL_8250_PCI is not set
+# CONFIG_SERIAL_8250_LPSS is not set
+# CONFIG_SERIAL_8250_MID is not set
+# CONFIG_SERIAL_8250_PERICOM is not set
+# CONFIG_PERF_EVENTS_INTEL_UNCORE is not set
+# CONFIG_PERF_EVENTS_INTEL_RAPL is not set
+# CONFIG_PERF_EVENTS_INTEL_CSTATE is not set
+# CONFIG_VT is not set
+# CONFIG_INPUT is not set
+# CONFIG_SERIO is not set
+# CONFIG_RD_BZIP2 is not set
+# CONFIG_RD_LZMA is not set
+# CONFIG_RD_XZ is not set
+# CONFIG_RD_LZO is not set
+# CONFIG_RD_LZ4 is not set
+# CONFIG_RD_ZSTD is not set
+# CONFIG_SWAP is not set
+EOF
+}
+
 for section in $sections; do
   case $section in
     backports)
@@ -182,32 +250,50 @@ EOF
         "bug is not present where the trees meet: merge base ${early_base:0:12}"
       ;;
     minimize)
-      # The job's config: the tiny one plus options the bug does not need, two sanitizers
-      # among them (KFENCE, page poisoning). The baseline: the tiny one without BINFMT_SCRIPT,
-      # so that /init (a script) does not run: the minimizer must find that option among the
-      # others. Options few files use, so that a candidate rebuilds little (one object
-      # directory, olddefconfig and kbuild's per-option dependencies); UBSAN or KASAN would
-      # rebuild everything twice.
-      config "$work/minimize-full.config" "$hist/kernel.config" <<'EOF'
-CONFIG_KFENCE=y
-CONFIG_PAGE_POISONING=y
-CONFIG_EPOLL=y
-CONFIG_SIGNALFD=y
-CONFIG_TIMERFD=y
-CONFIG_EVENTFD=y
-CONFIG_AIO=y
-CONFIG_ADVISE_SYSCALLS=y
-CONFIG_MEMBARRIER=y
+      # The job's config: the disk section's config plus options the bug does not need, two
+      # sanitizers among them (SLUB debugging on by default, kmemleak). The baseline: the disk
+      # config without BINFMT_SCRIPT, so that /init (a script) does not run: the minimizer must
+      # find that option among the others. Every candidate builds the bad commit in the same
+      # object directory (the build slot's) after olddefconfig, so kbuild's per-option
+      # dependencies (fixdep) recompile only the objects whose sources test a changed option,
+      # and ccache answers those whose preprocessed text it has seen. So the options here are
+      # ones whose code is local (a syscall, a /proc file, a file system, one check in
+      # mm/slub.c or kernel/notifier.c, kmemleak's few files): test design, so that a candidate
+      # costs a relink, not a kernel. An option tested in a header most files include (KFENCE
+      # and PAGE_POISONING in slab.h and mm.h; SYSVIPC, AIO, EPOLL, MEMBARRIER in task_struct
+      # or mm_struct; UBSAN, KASAN) rebuilds nearly the whole kernel with every candidate that
+      # toggles it: 8 candidates took 17 minutes on 2 cores with such options. The first build
+      # (cold: the disk config) also serves the disk section.
+      disk_config
+      config "$work/minimize-full.config" "$work/disk.config" <<'EOF'
+CONFIG_SLUB_DEBUG_ON=y
+CONFIG_DEBUG_KMEMLEAK=y
+# CONFIG_DEBUG_KMEMLEAK_AUTO_SCAN is not set
 CONFIG_FHANDLE=y
-CONFIG_SYSVIPC=y
 CONFIG_CROSS_MEMORY_ATTACH=y
+CONFIG_SIGNALFD=y
 CONFIG_MAGIC_SYSRQ=y
+CONFIG_BINFMT_MISC=y
+CONFIG_USELIB=y
+CONFIG_SYSFS_SYSCALL=y
+CONFIG_IKCONFIG=y
+CONFIG_PROC_CHILDREN=y
+CONFIG_SCHED_STACK_END_CHECK=y
+CONFIG_DEBUG_NOTIFIERS=y
+CONFIG_CONFIGFS_FS=y
+CONFIG_KCMP=y
+CONFIG_BLK_DEV_LOOP=y
+CONFIG_PACKET=y
 EOF
-      config "$work/minimize-baseline.config" "$hist/kernel.config" <<'EOF'
+      config "$work/minimize-baseline.config" "$work/disk.config" <<'EOF'
 # CONFIG_BINFMT_SCRIPT is not set
 EOF
+      # init=/init: a candidate without BINFMT_SCRIPT then panics at once (the kernel panics
+      # when a requested init cannot run) instead of falling back to busybox's shell on the
+      # console until the boot timeout (90 s a run, twice per such candidate).
       job minimize "$planted" "$planted~2" "$work/minimize-full.config" <<EOF
 minimize = true
+cmdline = "init=/init"
 baseline_config = "$work/minimize-baseline.config"
 minimize_builds = 14
 EOF
@@ -219,8 +305,9 @@ EOF
       if python3 - "$work/minimize/result.json" <<'PY'; then
 import json, sys
 m = json.load(open(sys.argv[1]))["minimized_config"]
-sys.exit(0 if {"CONFIG_KFENCE", "CONFIG_PAGE_POISONING"} <= set(m["dropped"]) and len(m["dropped"]) >= 10
-         and "CONFIG_BINFMT_SCRIPT" in m["kept"] and not m["fell_back"] else 1)
+sys.exit(0 if {"CONFIG_SLUB_DEBUG_ON", "CONFIG_DEBUG_KMEMLEAK"} <= set(m["dropped"])
+         and len(m["dropped"]) >= 10 and "CONFIG_BINFMT_SCRIPT" in m["kept"]
+         and not m["fell_back"] else 1)
 PY
         say "minimize: ok: ten or more options dropped, the sanitizers among them"
       else
@@ -229,40 +316,9 @@ PY
       fi
       ;;
     disk)
-      config "$work/disk.config" "$hist/kernel.config" <<'EOF'
-CONFIG_PCI=y
-CONFIG_VIRTIO_MENU=y
-CONFIG_VIRTIO=y
-CONFIG_VIRTIO_PCI=y
-CONFIG_BLOCK=y
-CONFIG_VIRTIO_BLK=y
-CONFIG_EXT4_FS=y
-CONFIG_NET=y
-CONFIG_INET=y
-CONFIG_UNIX=y
-CONFIG_NETDEVICES=y
-CONFIG_NET_CORE=y
-CONFIG_VIRTIO_NET=y
-CONFIG_TTY=y
-CONFIG_UNIX98_PTYS=y
-CONFIG_FUTEX=y
-CONFIG_EPOLL=y
-CONFIG_SHMEM=y
-CONFIG_TMPFS=y
-CONFIG_FILE_LOCKING=y
-CONFIG_POSIX_TIMERS=y
-# CONFIG_IPV6 is not set
-# CONFIG_INET_DIAG is not set
-# CONFIG_WIRELESS is not set
-# CONFIG_WLAN is not set
-# CONFIG_ETHERNET is not set
-# CONFIG_NETWORK_FILESYSTEMS is not set
-# CONFIG_MQ_IOSCHED_DEADLINE is not set
-# CONFIG_MQ_IOSCHED_KYBER is not set
-# CONFIG_PCIEASPM is not set
-# CONFIG_SERIAL_8250_PCI is not set
-# CONFIG_SWAP is not set
-EOF
+      # After the minimize section, whose builds used this config but for local options, in
+      # the same object directory, these builds are incremental.
+      disk_config
       [ -f "$work/disk.img" ] || "$culprit" kernel image "$work/disk.img"
       job disk "$planted" "$planted~2" "$work/disk.config" <<EOF
 image = "$work/disk.img"
@@ -273,6 +329,11 @@ EOF
       ;;
     arm64)
       busybox=${CULPRIT_BUSYBOX_ARM64:-/usr/lib/culprit/arm64/busybox}
+      # tinyconfig with a PL011 console, an initramfs and line tables. Its one cold cross build
+      # is most of the section's time, so: reduced debug info (no variable locations or type
+      # info beyond each file's own structs: file:line and inlining stay, which is what the
+      # report's symbolization reads), and no VT, input or decompressors but gzip's, which
+      # nothing on a serial console with a gzip initramfs uses.
       config "$work/arm64.config" tinyconfig arm64 <<'EOF'
 CONFIG_PRINTK=y
 CONFIG_BUG=y
@@ -292,9 +353,18 @@ CONFIG_MULTIUSER=y
 CONFIG_DEBUG_KERNEL=y
 # CONFIG_DEBUG_INFO_NONE is not set
 CONFIG_DEBUG_INFO_DWARF4=y
+CONFIG_DEBUG_INFO_REDUCED=y
 # CONFIG_SLOB is not set
 CONFIG_SLUB=y
 # CONFIG_LOCALVERSION_AUTO is not set
+# CONFIG_VT is not set
+# CONFIG_INPUT is not set
+# CONFIG_RD_BZIP2 is not set
+# CONFIG_RD_LZMA is not set
+# CONFIG_RD_XZ is not set
+# CONFIG_RD_LZO is not set
+# CONFIG_RD_LZ4 is not set
+# CONFIG_RD_ZSTD is not set
 EOF
       saved_state=$state
       state=$work/arm64-state
