@@ -48,6 +48,21 @@ TEST(Pathological, EmptyAndTinyInputs) {
   }
 }
 
+// Two logs in one buffer, one after the other (a caller reusing its string): what was learnt
+// about the first (it is a kernel console, so its program lines are no reports) must not
+// decide the second.
+TEST(Pathological, AReusedBufferIsANewLog) {
+  const std::string console = "[  1.000000] booting\n*** stack smashing detected ***: terminated\n";
+  std::string user = "program started ok\n*** stack smashing detected ***: terminated\n";
+  user.insert(0, console.size() - user.size(), '-');
+  ASSERT_EQ(user.size(), console.size());
+  std::string buffer = console;
+  EXPECT_FALSE(Parse(buffer).crashed);
+  buffer.replace(0, buffer.size(), user);
+  EXPECT_TRUE(Parse(buffer).crashed) << "the second log has no console line";
+  EXPECT_EQ(Parse(buffer).title, "glibc: *** stack smashing detected ***: terminated");
+}
+
 TEST(Scanner, StreamsLikeParseAndStaysBounded) {
   std::string noise;
   for (int i = 0; i < 2000; ++i)

@@ -14,6 +14,7 @@ namespace culprit::crash {
 
 FirstCrash FindFirstCrash(std::string_view log, size_t from, bool check_replay, LogFacts* facts,
                           bool console_before) {
+  ConsoleScan console;  // one pass over the log's lines for every user-space candidate
   while (from < log.size()) {
     size_t hit = NextCrashCandidate(log, from);
     if (hit == std::string_view::npos) break;
@@ -22,7 +23,7 @@ FirstCrash FindFirstCrash(std::string_view log, size_t from, bool check_replay, 
     if (facts != nullptr) NoteLogFacts(line.text, facts);
     // A user-space report on a line with a kernel header ("WARNING: ThreadSanitizer: ...") is
     // the user-space one.
-    if (!console_before && IsUserSpaceHeaderLine(log, line.pos)) {
+    if (!console_before && IsUserSpaceHeaderLine(log, line.pos, &console)) {
       return {line.pos, /*user_space=*/true};
     }
     size_t past = PastLine(log, line.end());

@@ -123,24 +123,16 @@ const std::vector<CompiledFormat>& Compiled() {
 
 // True if a line at or before `pos` carries a kernel console prefix ("[  96.262735] "): a user
 // program's output inside a kernel console is noise to syzbot, and its own "panic:" lines are
-// the kernel table's. The scan is remembered per log, so many candidates cost one pass.
-bool InKernelConsole(std::string_view log, size_t pos) {
-  thread_local struct {
-    const char* data = nullptr;
-    size_t size = 0;
-    size_t scanned = 0;                     // lines starting before this were looked at
-    size_t stamp = std::string_view::npos;  // the first prefixed line, if found
-  } memo;
-  if (memo.data != log.data() || memo.size != log.size())
-    memo = {log.data(), log.size(), 0, std::string_view::npos};
-  if (memo.stamp != std::string_view::npos) return memo.stamp <= pos;
-  LineCursor cursor(log, memo.scanned);
+// the kernel table's. `scan` carries the work done for earlier positions of the same log.
+bool InKernelConsole(std::string_view log, size_t pos, ConsoleScan* scan) {
+  if (scan->stamp != std::string_view::npos) return scan->stamp <= pos;
+  LineCursor cursor(log, scan->scanned);
   Line line;
-  while (memo.scanned <= pos && cursor.Next(&line)) {
-    memo.scanned = cursor.pos();
+  while (scan->scanned <= pos && cursor.Next(&line)) {
+    scan->scanned = cursor.pos();
     if (SplitConsoleLine(line.text).kind != ContextKind::kNone) {
-      memo.stamp = line.pos;
-      return true;
+      scan->stamp = line.pos;
+      return line.pos <= pos;
     }
   }
   return false;
@@ -342,8 +334,9 @@ namespace {
 
 // The row whose report starts on `line`, or null.
 const CompiledFormat* FormatOf(std::string_view log, const Line& line,
-                               std::vector<std::string_view>* groups) {
-  if (InKernelConsole(log, line.pos)) return nullptr;
+                               std::vector<std::string_view>* groups, ConsoleScan* scan) {
+  ConsoleScan own;
+  if (InKernelConsole(log, line.pos, scan != nullptr ? scan : &own)) return nullptr;
   for (const CompiledFormat& f : Compiled()) {
     const UserSpaceFormat& spec = *f.spec;
     if (line.text.find(spec.marker) == std::string_view::npos) continue;
@@ -367,16 +360,16 @@ std::vector<std::string_view> UserSpaceMarkers() {
   return out;
 }
 
-bool IsUserSpaceHeaderLine(std::string_view log, size_t line_pos) {
+bool IsUserSpaceHeaderLine(std::string_view log, size_t line_pos, ConsoleScan* scan) {
   std::vector<std::string_view> groups;
-  return FormatOf(log, LineAt(log, line_pos), &groups) != nullptr;
+  return FormatOf(log, LineAt(log, line_pos), &groups, scan) != nullptr;
 }
 
 Report ParseUserSpace(std::string_view log, size_t pos) {
   Report r;
   Line header = LineAt(log, pos);
   std::vector<std::string_view> groups;
-  const CompiledFormat* f = FormatOf(log, header, &groups);
+  const CompiledFormat* f = FormatOf(log, header, &groups, nullptr);
   if (f == nullptr) return r;
   const UserSpaceFormat& spec = *f->spec;
   r.crashed = true;

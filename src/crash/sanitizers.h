@@ -46,9 +46,17 @@ const std::vector<UserSpaceFormat>& UserSpaceFormats();
 /// The substrings that can start a user-space report (the fast scan looks for these).
 std::vector<std::string_view> UserSpaceMarkers();
 
+/// How far a scan of one log for kernel console lines got: kept by a caller that asks about
+/// many lines of the same log in order (FindFirstCrash), so that they cost one pass.
+struct ConsoleScan {
+  size_t scanned = 0;                     ///< lines starting before this were looked at
+  size_t stamp = std::string_view::npos;  ///< the first line with a console prefix, if found
+};
+
 /// True if the line starting at `line_pos` starts a user-space report. Never inside a kernel
 /// console: once a line of `log` at or before it carries a console prefix ("[  96.262735] ").
-bool IsUserSpaceHeaderLine(std::string_view log, size_t line_pos);
+/// `scan`, if given, must have seen only this log.
+bool IsUserSpaceHeaderLine(std::string_view log, size_t line_pos, ConsoleScan* scan = nullptr);
 
 /// True if a line of `text` carries a kernel console prefix: from then on a stream is a kernel
 /// console, whose user-space-looking lines are a program's output (the Scanner keeps this fact
