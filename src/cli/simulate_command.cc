@@ -221,6 +221,9 @@ int RunSimulate(const SimulateFlags& f) {
         if (f.strategies[i] == "bayes-known-p") sweep.options.known_crash_p = p;
         sweep.options.build_cost = f.build_cost;
         sweep.options.confidence_target = f.confidence;
+        sweep.options.accident_prior = UnrelatedLookLikeTarget(f)
+                                           ? decide::EngineOptions::kAccidentsCounted
+                                           : decide::EngineOptions::kAccidentsToldApart;
         sweep.options.runs_per_test = f.runs_per_test;
         // syzbot and git with their own resources: one build at a time, never overlapped.
         if (kinds[i] != decide::StrategyKind::kBayes) sweep.time.builders = 1;

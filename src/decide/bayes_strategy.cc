@@ -265,7 +265,7 @@ class BayesStrategy : public Strategy {
     }
     for (double& x : prior) x *= (1 - outside) / sum;
     posterior_.emplace(ctx_.dag, ctx_.problem.mode, std::move(hyps), std::move(prior), outside,
-                       ctx_.options.known_crash_p);
+                       ctx_.options.known_crash_p, ctx_.options.accident_prior);
   }
 
   // The culprit is all but found and only its confirmation is left, which the information

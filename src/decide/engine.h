@@ -45,6 +45,14 @@ struct EngineOptions {
   /// kBayes: > 0 fixes the per-run crash probability rather than estimating it from the runs
   /// (`culprit simulate --strategies bayes-known-p` measures what knowing it is worth).
   double known_crash_p = 0;
+  /// kBayes: prior chance that the predicate also fails by accident, on commits without the
+  /// bug (Posterior: a rate f above kEpsilon, estimated from the runs). Crash titles and
+  /// `--expect` tell unrelated failures apart, so only misreads remain (kAccidentsToldApart);
+  /// `--verdict exit` without `--expect` counts every failure (kAccidentsCounted: flaky tests
+  /// are common).
+  static constexpr double kAccidentsToldApart = 0.05;
+  static constexpr double kAccidentsCounted = 0.2;
+  double accident_prior = kAccidentsToldApart;
   /// Optional prior weight per commit index (empty = uniform). Commits touching files in the
   /// crash's stack may get more. Must not hurt accuracy when wrong: it is mixed with uniform.
   std::vector<double> commit_prior;

@@ -21,6 +21,13 @@ constexpr std::array<double, Posterior::kGrid> kDefaultGrid = {
 // shapes the posterior and the choice of tests; the stop rule's profile odds leave it out, so a
 // wrong guess of p cannot end a search.
 constexpr double kReliablePrior = 0.6;
+// Accidental-failure rates: "never but for a misread" (kEpsilon), one run in 100, then about
+// a factor 2-3 apart up to one run in seven. kEpsilon holds 1 - accident_prior of the prior,
+// the others share the rest. The stop rule integrates f out under this prior (unlike p): a
+// culprit's crashes must be more than accident only where the evidence shows accidents
+// (failures on commits that are otherwise clean).
+constexpr std::array<double, Posterior::kFalseGrid> kFalseRates = {Posterior::kEpsilon, 0.01, 0.03,
+                                                                   0.07, 0.15};
 
 }  // namespace
 
@@ -30,7 +37,8 @@ double BinaryEntropy(double x) {
 }
 
 Posterior::Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> hyps,
-                     std::vector<double> prior, double outside_prior, double known_p)
+                     std::vector<double> prior, double outside_prior, double known_p,
+                     double accident_prior)
     : dag_(dag),
       mode_(mode),
       hyps_(std::move(hyps)),
@@ -43,11 +51,19 @@ Posterior::Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> h
   // A known p fills the whole grid: every grid point is p, so the posterior over p is moot.
   for (size_t g = 0; g < kGrid; ++g) {
     grid_[g] = known_p > 0 ? std::min(known_p, 0.999) : kDefaultGrid[g];
-    log_p_[g] = std::log(grid_[g]);
-    log_not_p_[g] = std::log1p(-grid_[g]);
     log_prior_p_[g] = known_p > 0      ? -std::log(double{kGrid})
                       : g + 1 == kGrid ? std::log(kReliablePrior)
                                        : std::log((1 - kReliablePrior) / (kGrid - 1));
+    for (size_t j = 0; j < kFalseGrid; ++j) {
+      const size_t x = g * kFalseGrid + j;
+      const double p = grid_[g], f = kFalseRates[j];
+      log_hit_[x] = std::log1p(-(1 - p) * (1 - f));
+      log_miss_[x] = std::log1p(-p) + std::log1p(-f);
+      log_false_[x] = std::log(f);
+      log_clean_[x] = std::log1p(-f);
+      log_prior_[x] = log_prior_p_[g] +
+                      std::log(j == 0 ? 1 - accident_prior : accident_prior / (kFalseGrid - 1));
+    }
   }
   double sum = 0;
   for (double p : prior_) sum += p;
@@ -99,11 +115,14 @@ void Posterior::Split(CommitIndex t) {
   split_.push_back(t);
 }
 
+double Posterior::ExpectedFalseRate() const {
+  double f = 0;
+  for (size_t j = 0; j < kFalseGrid; ++j) f += f_marginal_[j] * kFalseRates[j];
+  return f;
+}
+
 template <class Bit>
-void Posterior::LogLikelihood(const Evidence& ev, Bit bit, std::array<double, kGrid>* out) const {
-  static const double log_eps = std::log(kEpsilon), log_not_eps = std::log1p(-kEpsilon);
-  const std::array<double, kGrid>& log_p = log_p_;
-  const std::array<double, kGrid>& log_not_p = log_not_p_;
+void Posterior::LogLikelihood(const Evidence& ev, Bit bit, std::array<double, kJoint>* out) const {
   out->fill(0.0);
   std::map<std::string, int> group_state;  // signature -> bit of first member, 2 = separated
   int separated = 0;
@@ -122,12 +141,13 @@ void Posterior::LogLikelihood(const Evidence& ev, Bit bit, std::array<double, kG
     }
     if (e.target == 0 && e.ok == 0) continue;
     const bool crashing = (mode_ == Mode::kCause) == (changed == 1);
+    const double hits = e.target, misses = e.ok;
     if (!crashing) {
-      double l = e.target * log_eps + e.ok * log_not_eps;
-      for (double& o : *out) o += l;
+      for (size_t x = 0; x < kJoint; ++x)
+        (*out)[x] += hits * log_false_[x] + misses * log_clean_[x];
       continue;
     }
-    for (size_t g = 0; g < kGrid; ++g) (*out)[g] += e.target * log_p[g] + e.ok * log_not_p[g];
+    for (size_t x = 0; x < kJoint; ++x) (*out)[x] += hits * log_hit_[x] + misses * log_miss_[x];
   }
   if (separated > 0) {
     for (double& o : *out) o += separated * std::log(kSeparation);
@@ -157,7 +177,7 @@ void Posterior::Update(const Evidence& ev) {
   }
   const size_t cells = bits_.size();
   // Rows: the cells, then "outside the range", then "not reproducible".
-  std::vector<std::array<double, kGrid>> lw(cells + 2);
+  std::vector<std::array<double, kJoint>> lw(cells + 2);
   double top = -INFINITY;
   for (size_t k = 0; k < cells + 2; ++k) {
     double lp;
@@ -178,28 +198,34 @@ void Posterior::Update(const Evidence& ev) {
           ev, [bit](size_t) { return bit; }, &lw[k]);
       lp = std::log(kNotReproduciblePrior);
     }
-    for (size_t g = 0; g < kGrid; ++g) {
-      lw[k][g] += lp + log_prior_p_[g];
-      top = std::max(top, lw[k][g]);
+    for (size_t x = 0; x < kJoint; ++x) {
+      lw[k][x] += lp + log_prior_[x];
+      top = std::max(top, lw[k][x]);
     }
   }
   std::vector<double> cell_post(cells + 2, 0.0);
+  // f is integrated out: per row, the joint weights summed over f, one per grid point of p.
+  std::vector<std::array<double, kGrid>> by_p(cells + 2);
   p_marginal_.fill(0.0);
+  f_marginal_.fill(0.0);
   double total = 0;
   for (size_t k = 0; k < cells + 2; ++k) {
-    for (size_t g = 0; g < kGrid; ++g) {
-      double v = std::exp(lw[k][g] - top);
-      lw[k][g] = v;
+    by_p[k].fill(0.0);
+    for (size_t x = 0; x < kJoint; ++x) {
+      const double v = std::exp(lw[k][x] - top);
+      by_p[k][x / kFalseGrid] += v;
+      f_marginal_[x % kFalseGrid] += v;
       cell_post[k] += v;
-      p_marginal_[g] += v;
       total += v;
     }
+    for (size_t g = 0; g < kGrid; ++g) p_marginal_[g] += by_p[k][g];
   }
   cell_by_p_.resize(cells);
   for (size_t k = 0; k < cells; ++k) {
-    for (size_t g = 0; g < kGrid; ++g) cell_by_p_[k][g] = lw[k][g] / p_marginal_[g];
+    for (size_t g = 0; g < kGrid; ++g) cell_by_p_[k][g] = by_p[k][g] / p_marginal_[g];
   }
   for (double& v : p_marginal_) v /= total;
+  for (double& v : f_marginal_) v /= total;
   outside_ = cell_post[cells] / total;
   not_reproducible_ = cell_post[cells + 1] / total;
   // Within a cell, mass is shared in proportion to the prior.

@@ -4,13 +4,16 @@
 // reproducible" (no commit has the crash).
 //
 // Model: under hypothesis h, commit c is "changed" iff h is an ancestor of c (or c itself).
-// Cause: changed commits crash with probability p per run, unchanged ones with kEpsilon
-// (misclassification). Fix: the reverse. Only target crashes and OK runs are evidence, and
-// a human's marks (a verdict wrong with probability kMarkError, independent of p).
-// Signatures: a hypothesis that separates a group of built commits with equal signatures
-// (some members changed, some not) is multiplied by kSeparation once per group. Avoided commits
-// (not built, given their first parent's program) are left out of the groups: the strategy's
-// prior already weighs a culprit among them by kSeparation.
+// Cause: changed commits crash with probability p per run; every run, on any commit, also
+// shows the target by accident with probability f (a misread title, an unrelated failure a
+// `--verdict exit` predicate cannot tell apart): a run without the bug fails with chance f, one
+// with it 1 - (1 - p)(1 - f). f is estimated as p is, on a small grid whose prior puts most
+// mass on kEpsilon (reproducers that do not fail by accident). Fix: the reverse. Only target
+// crashes and OK runs are evidence, and a human's marks (a verdict wrong with probability
+// kMarkError, independent of p). Signatures: a hypothesis that separates a group of built commits
+// with equal signatures (some members changed, some not) is multiplied by kSeparation once per
+// group. Avoided commits (not built, given their first parent's program) are left out of the
+// groups: the strategy's prior already weighs a culprit among them by kSeparation.
 //
 // Hypotheses with the same membership in the ancestor sets of all built commits share their
 // likelihood, so they are kept in cells: the per-step cost is O(hypotheses + cells * built * grid).
@@ -29,6 +32,8 @@ namespace culprit::decide {
 class Posterior {
  public:
   static constexpr int kGrid = 16;
+  /// Grid points of the accidental-failure rate f; the first is kEpsilon.
+  static constexpr int kFalseGrid = 5;
   static constexpr double kEpsilon = 1e-3;
   static constexpr double kSeparation = 0.02;
   static constexpr double kNotReproduciblePrior = 1e-3;
@@ -40,8 +45,10 @@ class Posterior {
   /// `prior` is per hypothesis (same order as `hyps`, sorted by commit index), summing to
   /// 1 - outside_prior. `known_p` > 0 fixes the per-run crash probability instead of
   /// estimating it (what knowing p is worth, in simulation).
+  /// `accident_prior` is the prior chance that f is above kEpsilon (EngineOptions).
   Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> hyps,
-            std::vector<double> prior, double outside_prior, double known_p = 0);
+            std::vector<double> prior, double outside_prior, double known_p = 0,
+            double accident_prior = EngineOptions::kAccidentsToldApart);
 
   /// The grid of per-run crash probabilities.
   const std::array<double, kGrid>& grid() const { return grid_; }
@@ -55,8 +62,11 @@ class Posterior {
   /// Mass of "not reproducible": no commit has the crash (what was seen was misclassified).
   double not_reproducible() const { return not_reproducible_; }
   const std::array<double, kGrid>& p_marginal() const { return p_marginal_; }
+  /// Posterior mean of the accidental-failure rate f.
+  double ExpectedFalseRate() const;
   /// P(evidence, not i | p) at its most likely p over P(evidence, i | p) at its own: how well
-  /// the best-placed alternatives explain the evidence against i, the prior over p left out.
+  /// the best-placed alternatives explain the evidence against i, the prior over p left out
+  /// (f is integrated out under its prior).
   double ProfileOddsAgainst(size_t i) const;
   /// Writes the hypothesis masses into a per-commit vector (zero elsewhere).
   void MassByCommit(std::vector<double>* w) const;
@@ -64,12 +74,18 @@ class Posterior {
  private:
   void Split(CommitIndex t);
   // Log-likelihood per grid point of a membership pattern; bit(pos) says t_pos is changed.
+  // Joint grid of (p, f): index g * kFalseGrid + j.
+  static constexpr int kJoint = kGrid * kFalseGrid;
   template <class Bit>
-  void LogLikelihood(const Evidence& ev, Bit bit, std::array<double, kGrid>* out) const;
+  void LogLikelihood(const Evidence& ev, Bit bit, std::array<double, kJoint>* out) const;
 
   const CommitDag& dag_;
   Mode mode_;
-  std::array<double, kGrid> grid_{}, log_p_{}, log_not_p_{}, log_prior_p_{};
+  std::array<double, kGrid> grid_{}, log_prior_p_{};
+  // Per joint point: log P(crash seen) and log P(not) on a changed commit, and on an unchanged
+  // one (which depend on f only), and the log prior of the point.
+  std::array<double, kJoint> log_hit_{}, log_miss_{}, log_false_{}, log_clean_{}, log_prior_{};
+  std::array<double, kFalseGrid> f_marginal_{};
   std::vector<CommitIndex> hyps_;
   std::vector<double> prior_;
   double outside_prior_;

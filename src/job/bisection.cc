@@ -117,6 +117,13 @@ class Bisection {
   }
   const std::string& Id(CommitIndex c) const { return dag_.node(c).id; }
   int Runs() const { return std::max(1, EffectiveJobs(config_)); }
+  // A predicate that counts every failure (exit status, no --expect) cannot tell a flaky
+  // unrelated failure from the target.
+  double AccidentPrior() const {
+    return config_.verdict == Predicate::kExit && config_.expect.empty()
+               ? decide::EngineOptions::kAccidentsCounted
+               : decide::EngineOptions::kAccidentsToldApart;
+  }
 
   const JobConfig& config_;
   int64_t job_id_;
@@ -262,6 +269,7 @@ Result<void> Bisection::MakeEngine() {
                                 .max_runs = config_.max_runs,
                                 .build_cost = config_.build_cost,
                                 .batch_runs = Runs(),
+                                .accident_prior = AccidentPrior(),
                                 .commit_prior = commit_prior_,
                                 .avoidable = avoidable_,
                                 .seed = config_.seed};

@@ -134,5 +134,22 @@ TEST(SweepTest, UnrelatedFailuresThePredicateCannotTellApart) {
   EXPECT_LT(t.right, a.right) << "counted as the target";
 }
 
+// The same kind of test counted by its exit status alone, failing one run in twenty by
+// accident on every commit, the bug one run in two: bayes estimates the accident rate
+// (EngineOptions::accident_prior) and is right where a fixed misread rate (prior 0) takes an
+// accident on a good commit for the bug.
+TEST(SweepTest, AccidentsTheEngineEstimates) {
+  decide::CommitDag dag = History(HistoryKind::kKernel, 256);
+  SweepSpec spec{
+      .crash_p = 0.5, .trials = 20, .other_crash_rate = 0.05, .unrelated_look_like_target = true};
+  spec.options.accident_prior = decide::EngineOptions::kAccidentsCounted;
+  const SweepRow estimated = RunSweep(dag, spec);
+  spec.options.accident_prior = 0;
+  const SweepRow fixed = RunSweep(dag, spec);
+  EXPECT_GE(estimated.right, 17);
+  EXPECT_LE(estimated.wrong, 2);
+  EXPECT_GE(estimated.right, fixed.right + 5) << fixed.right;
+}
+
 }  // namespace
 }  // namespace culprit::sim
