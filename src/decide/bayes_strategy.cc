@@ -1,11 +1,14 @@
 // The default strategy: keeps a Posterior over culprits and picks the test (commit, runs) with
 // the most expected information per run, a commit not yet built paying for its build (below).
-// Information of k runs on c about the culprit: the Z-channel H(u*Q) - u*H(Q), u = posterior
-// mass under which c crashes, Q = 1 - (1 - p)^k averaged over p's posterior. Near known untestable
+// Information of k runs on c about the culprit: H(u*Q + (1-u)*G) - u*H(Q) - (1-u)*H(G), u =
+// posterior mass under which c crashes, Q = 1 - (1 - p)^k (1 - f)^k averaged over p's posterior,
+// G = 1 - (1 - f)^k the chance of an accident (f at its posterior mean; with f ~ 0 this is the
+// Z-channel). Near known untestable
 // commits the information is discounted by an estimated chance that the commit is testable
 // (untestable commits come in clusters), so the search moves to other regions.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 
 #include "decide/ancestor_mass.h"
@@ -110,7 +113,10 @@ class BayesStrategy : public Strategy {
     }
     UpdateProgress(post.hyps().empty() ? 0.0 : post.mass(top));
     const double target = ctx_.options.confidence_target;
-    if (post.outside() >= target) return Outside(range);
+    if (post.outside() >= target &&
+        post.ProfileOddsAgainstOutside() <= kProfileOddsShare * (1 - target)) {
+      return Outside(range);
+    }
     if (post.not_reproducible() >= target) {
       return ErrorConclusion("the crash does not reproduce (the crashes seen look accidental)");
     }
@@ -417,16 +423,26 @@ class BayesStrategy : public Strategy {
   Choice Choose(const SearchRange& range, const Evidence& ev) {
     const Posterior& post = *posterior_;
     const auto& grid = post.grid();
-    // Chance Q[k] that k runs on a crashing commit show the crash, over p's posterior. The
-    // information about the culprit (not about p) is H(u Q) - u H(Q).
+    // Chance Q[k] that k runs on a crashing commit show the crash, over p's posterior, and
+    // G[k] that they show it by accident on one without the bug (f at its posterior mean). The
+    // information about the culprit (not about p) is H(u Q + (1 - u) G) - u H(Q) - (1 - u) H(G).
     const int batch = std::max(1, ctx_.options.batch_runs);
-    std::array<double, std::size(kRunChoices)> q{}, r{};
+    const double f = post.ExpectedFalseRate();
+    std::array<double, std::size(kRunChoices)> q{}, r{}, a{}, ra{};
     for (size_t j = 0; j < std::size(kRunChoices); ++j) {
+      const int k = kRunChoices[j] * batch;
+      double miss = 0;
       for (size_t g = 0; g < Posterior::kGrid; ++g) {
-        q[j] += post.p_marginal()[g] * (1 - std::pow(1 - grid[g], kRunChoices[j] * batch));
+        miss += post.p_marginal()[g] * std::pow(1 - grid[g], k);
       }
+      a[j] = 1 - std::pow(1 - f, k);
+      q[j] = 1 - miss * (1 - a[j]);
       r[j] = BinaryEntropy(q[j]);
+      ra[j] = BinaryEntropy(a[j]);
     }
+    auto info_of = [&](double u, size_t j) {
+      return BinaryEntropy(u * q[j] + (1 - u) * a[j]) - u * r[j] - (1 - u) * ra[j];
+    };
     post.MassByCommit(&w_);
     ctx_.mass.Compute(w_, &m_);
     std::vector<CommitIndex> untestable;
@@ -454,10 +470,14 @@ class BayesStrategy : public Strategy {
       double last = -1;
       for (size_t j = 0; j < std::size(kRunChoices); ++j) {
         const int runs = kRunChoices[j] * batch;
-        double info = BinaryEntropy(u * q[j]) - u * r[j];
+        double info = info_of(u, j);
         double score = weight * info / runs;
         if (score > best.score) {
-          best = {c, runs, info, score, BinaryEntropy(u * q.back()) - u * r.back()};
+          // With accidents, more runs can tell less (each may fail anyway): the most any count
+          // tells.
+          double most = 0;
+          for (size_t i = 0; i < q.size(); ++i) most = std::max(most, info_of(u, i));
+          best = {c, runs, info, score, most};
         }
         if (score < last) break;  // the score is unimodal in k
         last = score;

@@ -50,7 +50,7 @@ struct EngineOptions {
   /// `--expect` tell unrelated failures apart, so only misreads remain (kAccidentsToldApart);
   /// `--verdict exit` without `--expect` counts every failure (kAccidentsCounted: flaky tests
   /// are common).
-  static constexpr double kAccidentsToldApart = 0.05;
+  static constexpr double kAccidentsToldApart = 0.01;
   static constexpr double kAccidentsCounted = 0.2;
   double accident_prior = kAccidentsToldApart;
   /// Optional prior weight per commit index (empty = uniform). Commits touching files in the

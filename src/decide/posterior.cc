@@ -21,11 +21,13 @@ constexpr std::array<double, Posterior::kGrid> kDefaultGrid = {
 // shapes the posterior and the choice of tests; the stop rule's profile odds leave it out, so a
 // wrong guess of p cannot end a search.
 constexpr double kReliablePrior = 0.6;
-// Accidental-failure rates: "never but for a misread" (kEpsilon), one run in 100, then about
-// a factor 2-3 apart up to one run in seven. kEpsilon holds 1 - accident_prior of the prior,
-// the others share the rest. The stop rule integrates f out under this prior (unlike p): a
-// culprit's crashes must be more than accident only where the evidence shows accidents
-// (failures on commits that are otherwise clean).
+// Accidental-failure rates: "never but for a misread" (kEpsilon), one run in 100, then the
+// crash-rate grid's own points up to one run in six: with thousands of runs the grids'
+// spacing decides between "the bug everywhere at rate x" and "accidents at rate x", so f must
+// be able to take the values p can. kEpsilon holds 1 - accident_prior of the prior, the others
+// share the rest. The stop rule integrates f out under this prior (unlike p): a culprit's
+// crashes must be more than accident only where the evidence shows accidents (failures on
+// commits that are otherwise clean).
 constexpr std::array<double, Posterior::kFalseGrid> kFalseRates = {Posterior::kEpsilon, 0.01, 0.03,
                                                                    0.07, 0.15};
 
@@ -72,18 +74,27 @@ Posterior::Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> h
   outside_ = outside_prior_;
 }
 
-double Posterior::ProfileOddsAgainst(size_t i) const {
-  const size_t cell = static_cast<size_t>(cell_of_[i]);
-  if (cell_prior_[cell] <= 0) return INFINITY;
-  double against = 0, for_i = 0;
+template <class MassByP>
+double Posterior::ProfileOdds(MassByP mass_by_p) const {
+  double against = 0, for_it = 0;
   for (size_t g = 0; g < kGrid; ++g) {
     // p_marginal_ / prior of p is proportional to P(evidence | p).
     const double evidence = p_marginal_[g] * std::exp(-log_prior_p_[g]);
-    const double mass_i = cell_by_p_[cell][g] * prior_[i] / cell_prior_[cell];
-    against = std::max(against, (1 - mass_i) * evidence);
-    for_i = std::max(for_i, mass_i * evidence);
+    const double mass = mass_by_p(g);
+    against = std::max(against, (1 - mass) * evidence);
+    for_it = std::max(for_it, mass * evidence);
   }
-  return for_i > 0 ? against / for_i : INFINITY;
+  return for_it > 0 ? against / for_it : INFINITY;
+}
+
+double Posterior::ProfileOddsAgainst(size_t i) const {
+  const size_t cell = static_cast<size_t>(cell_of_[i]);
+  if (cell_prior_[cell] <= 0) return INFINITY;
+  return ProfileOdds([&](size_t g) { return cell_by_p_[cell][g] * prior_[i] / cell_prior_[cell]; });
+}
+
+double Posterior::ProfileOddsAgainstOutside() const {
+  return ProfileOdds([&](size_t g) { return outside_by_p_[g]; });
 }
 
 void Posterior::MassByCommit(std::vector<double>* w) const {
@@ -224,6 +235,7 @@ void Posterior::Update(const Evidence& ev) {
   for (size_t k = 0; k < cells; ++k) {
     for (size_t g = 0; g < kGrid; ++g) cell_by_p_[k][g] = by_p[k][g] / p_marginal_[g];
   }
+  for (size_t g = 0; g < kGrid; ++g) outside_by_p_[g] = by_p[cells][g] / p_marginal_[g];
   for (double& v : p_marginal_) v /= total;
   for (double& v : f_marginal_) v /= total;
   outside_ = cell_post[cells] / total;

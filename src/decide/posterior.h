@@ -68,6 +68,8 @@ class Posterior {
   /// the best-placed alternatives explain the evidence against i, the prior over p left out
   /// (f is integrated out under its prior).
   double ProfileOddsAgainst(size_t i) const;
+  /// The same against "outside the range".
+  double ProfileOddsAgainstOutside() const;
   /// Writes the hypothesis masses into a per-commit vector (zero elsewhere).
   void MassByCommit(std::vector<double>* w) const;
 
@@ -101,6 +103,10 @@ class Posterior {
   double not_reproducible_ = 0;
   std::array<double, kGrid> p_marginal_{};
   std::vector<std::array<double, kGrid>> cell_by_p_;  // per cell: P(cell | p, evidence)
+  std::array<double, kGrid> outside_by_p_{};          // P(outside | p, evidence)
+  // Profile odds against a state whose mass given p is mass_by_p(g).
+  template <class MassByP>
+  double ProfileOdds(MassByP mass_by_p) const;
 };
 
 /// Binary entropy in bits.

@@ -18,20 +18,23 @@ constexpr int kGridSteps = 2048;
 
 RoundModel::RoundModel(const CommitDag& dag, Mode mode, const Posterior& post)
     : dag_(dag), mode_(mode), post_(post), masks_(post.hyps().size(), 0) {
-  detect_.assign(kMaxRuns + 1, 0.0);
+  // Detect and False compute what they do not find in these tables (empty until now).
+  std::vector<double> detect(kMaxRuns + 1, 0.0), accident(kMaxRuns + 1, 0.0);
   for (int k = 1; k <= kMaxRuns; ++k) {
-    for (size_t g = 0; g < Posterior::kGrid; ++g) {
-      detect_[static_cast<size_t>(k)] +=
-          post.p_marginal()[g] * (1 - std::pow(1 - post.grid()[g], k));
-    }
+    detect[static_cast<size_t>(k)] = Detect(k);
+    accident[static_cast<size_t>(k)] = False(k);
   }
+  detect_ = std::move(detect);
+  false_ = std::move(accident);
   best_.assign(kGridSteps + 1, 0.0);
   best_runs_.assign(kGridSteps + 1, 1);
   for (int i = 0; i <= kGridSteps; ++i) {
     const double u = static_cast<double>(i) / kGridSteps;
     for (int k : kRunChoices) {
-      const double q = detect_[static_cast<size_t>(k)];
-      const double bits = (BinaryEntropy(u * q) - u * BinaryEntropy(q)) / k;
+      const double q = detect_[static_cast<size_t>(k)], g = false_[static_cast<size_t>(k)];
+      const double bits =
+          (BinaryEntropy(u * q + (1 - u) * g) - u * BinaryEntropy(q) - (1 - u) * BinaryEntropy(g)) /
+          k;
       if (bits > best_[static_cast<size_t>(i)]) {
         best_[static_cast<size_t>(i)] = bits;
         best_runs_[static_cast<size_t>(i)] = k;
@@ -42,12 +45,18 @@ RoundModel::RoundModel(const CommitDag& dag, Mode mode, const Posterior& post)
 
 double RoundModel::Detect(int runs) const {
   if (runs <= 0) return 0;
-  if (runs <= kMaxRuns) return detect_[static_cast<size_t>(runs)];
-  double q = 0;
+  if (runs < static_cast<int>(detect_.size())) return detect_[static_cast<size_t>(runs)];
+  double miss = 0;
   for (size_t g = 0; g < Posterior::kGrid; ++g) {
-    q += post_.p_marginal()[g] * (1 - std::pow(1 - post_.grid()[g], runs));
+    miss += post_.p_marginal()[g] * std::pow(1 - post_.grid()[g], runs);
   }
-  return q;
+  return 1 - miss * std::pow(1 - post_.ExpectedFalseRate(), runs);
+}
+
+double RoundModel::False(int runs) const {
+  if (runs <= 0) return 0;
+  if (runs < static_cast<int>(false_.size())) return false_[static_cast<size_t>(runs)];
+  return 1 - std::pow(1 - post_.ExpectedFalseRate(), runs);
 }
 
 RoundModel::Probe RoundModel::BestProbe(double u) const {
@@ -106,14 +115,15 @@ std::vector<double> RoundModel::OutcomeLaw(const std::vector<Test>& tests) const
     law[m] += cell.mass;
   }
   // From "which tested commits crash" to "which tests saw the crash", one test at a time: a
-  // crashing commit's test misses with chance 1 - Q.
+  // crashing commit's test misses with chance 1 - Q, another's fails by accident with chance G.
   for (size_t t = 0; t < n; ++t) {
-    const double q = Detect(tests[t].runs);
+    const double q = Detect(tests[t].runs), g = False(tests[t].runs);
     const size_t bit = size_t{1} << t;
     for (size_t m = 0; m < law.size(); ++m) {
       if ((m & bit) == 0) continue;
-      law[m ^ bit] += (1 - q) * law[m];
-      law[m] *= q;
+      const double crashing = law[m], clean = law[m ^ bit];
+      law[m] = q * crashing + g * clean;
+      law[m ^ bit] = (1 - q) * crashing + (1 - g) * clean;
     }
   }
   return law;
@@ -123,13 +133,16 @@ double RoundModel::JointInfo(const std::vector<Test>& tests) const {
   if (tests.empty()) return 0;
   BuildCells();
   const size_t n = std::min(tests.size(), static_cast<size_t>(kMaxJointTests));
-  std::vector<double> h(n);
-  for (size_t t = 0; t < n; ++t) h[t] = BinaryEntropy(Detect(tests[t].runs));
-  // H(outcomes | culprit): the tests of crashing commits are coin flips.
+  std::vector<double> h(n), hg(n);
+  for (size_t t = 0; t < n; ++t) {
+    h[t] = BinaryEntropy(Detect(tests[t].runs));
+    hg[t] = BinaryEntropy(False(tests[t].runs));
+  }
+  // H(outcomes | culprit): every test is a coin flip, a crashing commit's with chance Q.
   double noise = 0;
   for (const Cell& cell : cells_) {
     double bits = 0;
-    for (size_t t = 0; t < n; ++t) bits += ((cell.mask >> tests[t].column) & 1) ? h[t] : 0.0;
+    for (size_t t = 0; t < n; ++t) bits += ((cell.mask >> tests[t].column) & 1) ? h[t] : hg[t];
     noise += cell.mass * bits;
   }
   double total = 0;
@@ -159,8 +172,8 @@ std::vector<RoundModel::Outcome> RoundModel::Outcomes(const std::vector<Test>& t
       for (size_t t = 0; t < n && factor[k] > 0; ++t) {
         const bool crashes = (cells_[k].mask >> tests[t].column) & 1;
         const bool seen = (z >> t) & 1;
-        const double q = Detect(tests[t].runs);
-        factor[k] *= crashes ? (seen ? q : 1 - q) : (seen ? 0.0 : 1.0);
+        const double q = Detect(tests[t].runs), g = False(tests[t].runs);
+        factor[k] *= crashes ? (seen ? q : 1 - q) : (seen ? g : 1 - g);
       }
     }
     Outcome o;

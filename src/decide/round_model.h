@@ -3,11 +3,12 @@
 // Private to decide.
 //
 // A test is k runs on one commit; its outcome, for the culprit, is whether the target crash
-// showed at all (given p, the count of crashes says nothing more about the culprit). Under a
-// hypothesis a commit either crashes (each run shows the crash with chance p) or never does.
-// The chance that k runs on a crashing commit show it, Q(k), is averaged over p's posterior,
-// and tests are taken as independent given the hypothesis (p's uncertainty couples them
-// slightly; the one-commit choice in bayes_strategy.cc makes the same approximation).
+// showed at all (given p, the count of crashes says little more about the culprit). Under a
+// hypothesis a commit either has the bug (each run shows the crash with chance p) or not; any
+// run also shows it by accident with chance f. The chance that k runs on a commit with the bug
+// show it, Q(k), is averaged over p's posterior at f's posterior mean; on one without it, G(k)
+// = 1 - (1 - f)^k. Tests are taken as independent given the hypothesis (p's uncertainty couples
+// them slightly; the one-commit choice in bayes_strategy.cc makes the same approximation).
 #pragma once
 
 #include <cstdint>
@@ -28,8 +29,10 @@ class RoundModel {
 
   RoundModel(const CommitDag& dag, Mode mode, const Posterior& post);
 
-  /// Chance that `runs` runs on a crashing commit show the crash.
+  /// Chance that `runs` runs on a crashing commit show the crash (by accident too).
   double Detect(int runs) const;
+  /// Chance that `runs` runs on a commit without it show it by accident (Posterior's f).
+  double False(int runs) const;
   /// The most a test of `runs` runs can tell per run about the culprit, for a commit that
   /// crashes with chance u: max over the run counts tried of (H(u Q) - u H(Q)) / runs.
   struct Probe {
@@ -74,6 +77,7 @@ class RoundModel {
   Mode mode_;
   const Posterior& post_;
   std::vector<double> detect_;  // Q(k) for k = 0..kMaxRuns
+  std::vector<double> false_;   // G(k) for k = 0..kMaxRuns
   std::vector<double> best_;    // BestProbe bits per run on a grid of u
   std::vector<int> best_runs_;  // ... and its run count
   std::vector<CommitIndex> columns_;

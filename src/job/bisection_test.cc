@@ -168,8 +168,11 @@ const LoopScenario kScenarios[] = {
      .good = {},
      .want = ConclusionKind::kHorizon,
      .want_culprit = -1},
+    // A reliable reproducer: with runs this sparse on the stretch, a flaky one loses to a
+    // streak of misses now and then (the 1% the confidence target allows), on a path that
+    // depends on the order results come in; this row is about the retries.
     {.name = "infra_errors_on_a_stretch_are_retried",
-     .crash_p = 0.7,
+     .crash_p = 1.0,
      .vms = 3,
      .infra_range = {20, 50},
      .infra_p = 0.6,
@@ -208,11 +211,13 @@ const LoopScenario kScenarios[] = {
      .crash_p = 0.5,
      .vms = 4,
      .interrupt_at_stored = 60},
+    // One VM, so that the path is the same whatever the machine's load: with several, which
+    // commits the search lands on (avoidable or not) depends on the order results come in.
     {.name = "avoids_builds_that_change_no_input",
      .history = "kernel 300",
      .culprit = 140,
      .crash_p = 0.6,
-     .vms = 2,
+     .vms = 1,
      .docs_every = 2,
      .build_inputs = {"src/"},
      .want_text = "build avoided: ",
