@@ -3,12 +3,11 @@
 // Information of k runs on c about the culprit: H(u*Q + (1-u)*G) - u*H(Q) - (1-u)*H(G), u =
 // posterior mass under which c crashes, Q = 1 - (1 - p)^k (1 - f)^k averaged over p's posterior,
 // G = 1 - (1 - f)^k the chance of an accident (f at its posterior mean; with f ~ 0 this is the
-// Z-channel). Near known untestable
-// commits the information is discounted by an estimated chance that the commit is testable
-// (untestable commits come in clusters), so the search moves to other regions.
+// Z-channel). Near known untestable commits the information is discounted by an estimated
+// chance that the commit is testable (untestable commits come in clusters), so the search moves
+// to other regions.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <optional>
 
 #include "decide/ancestor_mass.h"

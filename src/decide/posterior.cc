@@ -67,6 +67,9 @@ Posterior::Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> h
                       std::log(j == 0 ? 1 - accident_prior : accident_prior / (kFalseGrid - 1));
     }
   }
+  for (size_t j = 0; j < kFalseGrid; ++j) {
+    f_marginal_[j] = j == 0 ? 1 - accident_prior : accident_prior / (kFalseGrid - 1);
+  }
   double sum = 0;
   for (double p : prior_) sum += p;
   cell_prior_ = {sum};
