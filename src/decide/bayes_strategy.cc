@@ -86,10 +86,13 @@ class BayesStrategy : public Strategy {
     if (is_bad) {
       // With p known, one crash shows the bug reproduces; there is nothing more to learn here.
       const int crashes = ctx_.options.known_crash_p > 0 ? 1 : kCrashesOnBad;
-      if (e.target >= crashes || e.runs() >= kMaxRunsOnBad) {
+      // Where runs also fail by accident, only the crashes beyond the accidents expected tell p.
+      const double f = posterior_ ? posterior_->ExpectedFalseRate() : 0.0;
+      const int accidents = static_cast<int>(std::floor(f * e.runs()));
+      if (e.target - accidents >= crashes || e.runs() >= kMaxRunsOnBad) {
         return Judgement::Of(e.target > 0 ? Verdict::kCrash : Verdict::kNoCrash);
       }
-      return Judgement::Runs(std::min(crashes - e.target, kMaxRunsOnBad - e.runs()));
+      return Judgement::Runs(std::min(crashes + accidents - e.target, kMaxRunsOnBad - e.runs()));
     }
     if (e.target > 0) return Judgement::Of(Verdict::kCrash);
     // A probe (release, merge base, fix end) is clean once enough OK runs make a missed crash
@@ -421,26 +424,53 @@ class BayesStrategy : public Strategy {
 
   Choice Choose(const SearchRange& range, const Evidence& ev) {
     const Posterior& post = *posterior_;
-    const auto& grid = post.grid();
-    // Chance Q[k] that k runs on a crashing commit show the crash, over p's posterior, and
-    // G[k] that they show it by accident on one without the bug (f at its posterior mean). The
-    // information about the culprit (not about p) is H(u Q + (1 - u) G) - u H(Q) - (1 - u) H(G).
+    // For k runs on c: each hypothesis h predicts "the crash shows" with chance Q_h(k) if c has
+    // the bug under h, G_h(k) if not, (p, f) as the evidence leaves them under h. The
+    // information about the culprit is H(sum_h P(h) r_h) - sum_h P(h) H(r_h), r_h the chance h
+    // predicts: four sums over the hypotheses under which c crashes (ancestor sums) and their
+    // complements, per run count.
     const int batch = std::max(1, ctx_.options.batch_runs);
-    const double f = post.ExpectedFalseRate();
-    std::array<double, std::size(kRunChoices)> q{}, r{}, a{}, ra{};
-    for (size_t j = 0; j < std::size(kRunChoices); ++j) {
-      const int k = kRunChoices[j] * batch;
-      double miss = 0;
-      for (size_t g = 0; g < Posterior::kGrid; ++g) {
-        miss += post.p_marginal()[g] * std::pow(1 - grid[g], k);
+    const bool cause = ctx_.problem.mode == Mode::kCause;
+    constexpr size_t kChoices = std::size(kRunChoices);
+    std::array<std::array<std::vector<double>, 4>, kChoices> sums;
+    std::array<std::array<double, 4>, kChoices> totals{};
+    std::array<double, kChoices> outside_q{}, outside_hq{}, norep_g{}, norep_hg{};
+    std::vector<int> run_counts;
+    for (int k : kRunChoices) run_counts.push_back(k * batch);
+    post.PredictRows(run_counts, &rates_);
+    const size_t out_row = post.OutsideRow(), norep_row = post.NotReproducibleRow();
+    for (size_t j = 0; j < kChoices; ++j) {
+      for (size_t s = 0; s < 4; ++s) {
+        w4_[s].assign(static_cast<size_t>(ctx_.dag.size()), 0.0);
       }
-      a[j] = 1 - std::pow(1 - f, k);
-      q[j] = 1 - miss * (1 - a[j]);
-      r[j] = BinaryEntropy(q[j]);
-      ra[j] = BinaryEntropy(a[j]);
+      for (size_t i = 0; i < post.hyps().size(); ++i) {
+        const size_t c = static_cast<size_t>(post.hyps()[i]), row = post.RowOf(i);
+        const double m = post.mass(i), q = rates_.detect[row][j], g = rates_.accident[row][j];
+        w4_[0][c] = m * q;
+        w4_[1][c] = m * BinaryEntropy(q);
+        w4_[2][c] = m * g;
+        w4_[3][c] = m * BinaryEntropy(g);
+      }
+      for (size_t s = 0; s < 4; ++s) {
+        for (double v : w4_[s]) totals[j][s] += v;
+        ctx_.mass.Compute(w4_[s], &sums[j][s]);
+      }
+      const double oq = rates_.detect[out_row][j], ng = rates_.accident[norep_row][j];
+      outside_q[j] = post.outside() * oq;
+      outside_hq[j] = post.outside() * BinaryEntropy(oq);
+      norep_g[j] = post.not_reproducible() * ng;
+      norep_hg[j] = post.not_reproducible() * BinaryEntropy(ng);
     }
-    auto info_of = [&](double u, size_t j) {
-      return BinaryEntropy(u * q[j] + (1 - u) * a[j]) - u * r[j] - (1 - u) * ra[j];
+    auto info_of = [&](CommitIndex c, size_t j) {
+      const size_t x = static_cast<size_t>(c);
+      const auto& a = sums[j];
+      const auto& t = totals[j];
+      // Cause: c crashes under the hypotheses among its ancestors; fix: under the others.
+      const double q = (cause ? a[0][x] : t[0] - a[0][x]) + outside_q[j];
+      const double hq = (cause ? a[1][x] : t[1] - a[1][x]) + outside_hq[j];
+      const double g = (cause ? t[2] - a[2][x] : a[2][x]) + norep_g[j];
+      const double hg = (cause ? t[3] - a[3][x] : a[3][x]) + norep_hg[j];
+      return std::max(0.0, BinaryEntropy(std::clamp(q + g, 0.0, 1.0)) - hq - hg);
     };
     post.MassByCommit(&w_);
     ctx_.mass.Compute(w_, &m_);
@@ -450,40 +480,43 @@ class BayesStrategy : public Strategy {
     }
     const double new_build_discount = kBuildShare / (kBuildShare + ctx_.options.build_cost);
     Choice best;
-    auto consider = [&](CommitIndex c) {
+    // The ends of the range are always weighed: whether they crash is all but known, but
+    // their runs tell the crash rate, which hypotheses may see differently.
+    auto consider = [&](CommitIndex c, bool end) {
       const CommitEvidence& e = ev.at(c);
       if (e.Untestable()) return;
       double u = ctx_.problem.mode == Mode::kCause
                      ? m_[static_cast<size_t>(c)] + post.outside()
                      : 1.0 - m_[static_cast<size_t>(c)] - post.not_reproducible();
       u = std::clamp(u, 0.0, 1.0);
-      if (u < 1e-5 || u > 1 - 1e-5) return;
+      if (!end && (u < 1e-5 || u > 1 - 1e-5)) return;
       // An avoidable commit is free once its first parent's program is known; otherwise it
       // costs the build of the commit whose program it shares (the engine builds that one).
       const bool built = e.built() || ProgramKnown(ctx_, ev, c);
       const double weight = built ? 1.0 : ChanceTestable(c, untestable) * new_build_discount;
-      // The information of any number of runs is at most H(u) <= 2 sqrt(u (1 - u)) (Lin 1991):
-      // skip hopeless commits before paying for logarithms. This keeps a step linear with a
-      // small constant.
-      if (weight * 2 * std::sqrt(u * (1 - u)) <= best.score * batch) return;
+      // What runs tell is mostly whether c crashes, at most H(u) <= 2 sqrt(u (1 - u)) bits (Lin
+      // 1991); the rest, what they tell of the rates, is small away from the ends: skip hopeless
+      // commits before paying for logarithms. This keeps a step linear with a small constant.
+      if (!end && weight * 2 * std::sqrt(u * (1 - u)) <= best.score * batch) return;
       double last = -1;
-      for (size_t j = 0; j < std::size(kRunChoices); ++j) {
+      for (size_t j = 0; j < kChoices; ++j) {
         const int runs = kRunChoices[j] * batch;
-        double info = info_of(u, j);
+        double info = info_of(c, j);
         double score = weight * info / runs;
         if (score > best.score) {
           // With accidents, more runs can tell less (each may fail anyway): the most any count
           // tells.
           double most = 0;
-          for (size_t i = 0; i < q.size(); ++i) most = std::max(most, info_of(u, i));
+          for (size_t i = 0; i < kChoices; ++i) most = std::max(most, info_of(c, i));
           best = {c, runs, info, score, most};
         }
         if (score < last) break;  // the score is unimodal in k
         last = score;
       }
     };
-    for (CommitIndex c : post.hyps()) consider(c);
-    for (CommitIndex c : range.olds) consider(c);
+    for (CommitIndex c : post.hyps()) consider(c, false);
+    if (ev.at(range.newest).built()) consider(range.newest, true);
+    for (CommitIndex c : range.olds) consider(c, true);
     return best;
   }
 
@@ -508,11 +541,12 @@ class BayesStrategy : public Strategy {
     return c;
   }
 
-  static Conclusion Found(CommitIndex culprit, double confidence, const char* reason) {
+  Conclusion Found(CommitIndex culprit, double confidence, const char* reason) const {
     Conclusion c;
     c.kind = ConclusionKind::kFound;
     c.culprit = culprit;
     c.confidence = confidence;
+    c.accident_rate = posterior_ ? posterior_->ExpectedFalseRate() : 0.0;
     c.stop_reason = reason;
     return c;
   }
@@ -554,6 +588,8 @@ class BayesStrategy : public Strategy {
   std::optional<Posterior> posterior_;
   int real_avoidable_ = 0;
   std::vector<double> w_, m_;
+  std::array<std::vector<double>, 4> w4_;
+  Posterior::RowRates rates_;
   Progress progress_;
   int verdict_version_ = -1;
   std::vector<double> verdict_w_, verdict_m_;

@@ -49,7 +49,8 @@ struct EngineOptions {
   /// bug (Posterior: a rate f above kEpsilon, estimated from the runs). Crash titles and
   /// `--expect` tell unrelated failures apart, so only misreads remain (kAccidentsToldApart);
   /// `--verdict exit` without `--expect` counts every failure (kAccidentsCounted: flaky tests
-  /// are common).
+  /// are common). From kAccidentsCounted up, the stop rule does not lean on this prior: it
+  /// profiles f as it profiles p (Posterior::ProfileOddsAgainst).
   static constexpr double kAccidentsToldApart = 0.01;
   static constexpr double kAccidentsCounted = 0.2;
   double accident_prior = kAccidentsToldApart;
@@ -144,7 +145,10 @@ struct Conclusion {
   ConclusionKind kind = ConclusionKind::kError;
   /// kFound: the culprit. kHorizon: the oldest tested release (cause) or the newest commit (fix).
   CommitIndex culprit = kNoCommit;
-  double confidence = 0;              ///< probability that `culprit` is right (kFound)
+  double confidence = 0;  ///< probability that `culprit` is right (kFound)
+  /// The estimated chance that a run fails by accident (bayes; 0 when not estimated): what
+  /// the revert verification expects of a tree without the bug.
+  double accident_rate = 0;
   std::vector<Candidate> candidates;  ///< kInconclusive: every commit that may be it, by prob.
   Flags flags;
   std::string stop_reason;  ///< "confidence target reached", "run budget exhausted", ...

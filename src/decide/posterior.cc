@@ -21,15 +21,29 @@ constexpr std::array<double, Posterior::kGrid> kDefaultGrid = {
 // shapes the posterior and the choice of tests; the stop rule's profile odds leave it out, so a
 // wrong guess of p cannot end a search.
 constexpr double kReliablePrior = 0.6;
-// Accidental-failure rates: "never but for a misread" (kEpsilon), one run in 100, then about
-// a factor 2-3 apart up to one run in seven. kEpsilon holds 1 - accident_prior of the prior,
-// the others share the rest. The stop rule integrates f out under this prior (unlike p): a
-// culprit's crashes must be more than accident only where the evidence shows accidents
-// (failures on commits that are otherwise clean). A grid sharing p's points near 0.05 was tried:
-// it ended the false "outside" calls on long noisy searches but made others loop (stop 20's
-// note); this coarser one is what the README's figures measure.
-constexpr std::array<double, Posterior::kFalseGrid> kFalseRates = {Posterior::kEpsilon, 0.01, 0.03,
-                                                                   0.07, 0.15};
+// Accidental-failure rates: "never but for a misread" (kEpsilon), then from one run in 300 to
+// one in six, about a factor 1.2-1.5 apart from 0.01 up (as fine as p's grid where they
+// overlap). kEpsilon holds 1 - accident_prior of the prior, the others share the rest. A
+// grid point a factor 2 or more from the true rate costs every clean run a little likelihood,
+// which over thousands of runs makes "the bug everywhere at a low p" fit better than the truth
+// (a coarser grid, {0.01, 0.03, 0.07, 0.15}, ended long noisy searches in false "the good commit
+// crashes too"). A fine grid lets "a weak bug plus few accidents" explain what "more accidents"
+// explains; the planner copes since it weighs each hypothesis's own rates
+// (Posterior::PredictRows): where they predict alike, runs tell nothing.
+constexpr std::array<double, Posterior::kFalseGrid> kFalseRates = {Posterior::kEpsilon,
+                                                                   0.003,
+                                                                   0.006,
+                                                                   0.01,
+                                                                   0.015,
+                                                                   0.02,
+                                                                   0.03,
+                                                                   0.04,
+                                                                   0.05,
+                                                                   0.065,
+                                                                   0.08,
+                                                                   0.1,
+                                                                   0.13,
+                                                                   0.17};
 
 }  // namespace
 
@@ -46,6 +60,7 @@ Posterior::Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> h
       hyps_(std::move(hyps)),
       prior_(std::move(prior)),
       outside_prior_(outside_prior),
+      profile_accidents_(accident_prior >= EngineOptions::kAccidentsCounted),
       cell_of_(hyps_.size(), 0),
       bits_(1),
       pos_of_(static_cast<size_t>(dag.size()), -1) {
@@ -70,6 +85,9 @@ Posterior::Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> h
       log_prior_[x] = log_prior_p_[g] + std::log(f_marginal_[j]);
     }
   }
+  std::array<double, kJoint> prior_joint{};
+  for (size_t x = 0; x < kJoint; ++x) prior_joint[x] = std::exp(log_prior_[x]);
+  row_joint_.assign(3, prior_joint);  // one cell, outside, not reproducible
   double sum = 0;
   for (double p : prior_) sum += p;
   cell_prior_ = {sum};
@@ -90,13 +108,26 @@ double Posterior::ProfileOdds(MassByP mass_by_p) const {
   return for_it > 0 ? against / for_it : INFINITY;
 }
 
+double Posterior::JointProfileOdds(size_t row, double share) const {
+  double against = 0, for_it = 0;
+  for (size_t x = 0; x < kJoint; ++x) {
+    const double inv_prior = std::exp(-log_prior_[x]);
+    const double mine = share * joint_[row][x];
+    against = std::max(against, (joint_total_[x] - mine) * inv_prior);
+    for_it = std::max(for_it, mine * inv_prior);
+  }
+  return for_it > 0 ? against / for_it : INFINITY;
+}
+
 double Posterior::ProfileOddsAgainst(size_t i) const {
   const size_t cell = static_cast<size_t>(cell_of_[i]);
   if (cell_prior_[cell] <= 0) return INFINITY;
+  if (profile_accidents_) return JointProfileOdds(cell, prior_[i] / cell_prior_[cell]);
   return ProfileOdds([&](size_t g) { return cell_by_p_[cell][g] * prior_[i] / cell_prior_[cell]; });
 }
 
 double Posterior::ProfileOddsAgainstOutside() const {
+  if (profile_accidents_) return JointProfileOdds(OutsideRow(), 1.0);
   return ProfileOdds([&](size_t g) { return outside_by_p_[g]; });
 }
 
@@ -129,6 +160,31 @@ void Posterior::Split(CommitIndex t) {
   split_.push_back(t);
 }
 
+void Posterior::PredictRows(const std::vector<int>& runs, RowRates* out) const {
+  const size_t rows = row_joint_.size(), n = runs.size();
+  // Per joint point, the chance that runs[j] runs all miss (bug) / are all clean (no bug).
+  std::vector<std::array<double, kJoint>> miss(n), clean(n);
+  for (size_t j = 0; j < n; ++j) {
+    for (size_t x = 0; x < kJoint; ++x) {
+      miss[j][x] = std::exp(runs[j] * log_miss_[x]);
+      clean[j][x] = std::exp(runs[j] * log_clean_[x]);
+    }
+  }
+  out->detect.assign(rows, std::vector<double>(n, 0.0));
+  out->accident.assign(rows, std::vector<double>(n, 0.0));
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t j = 0; j < n; ++j) {
+      double m = 0, c = 0;
+      for (size_t x = 0; x < kJoint; ++x) {
+        m += row_joint_[r][x] * miss[j][x];
+        c += row_joint_[r][x] * clean[j][x];
+      }
+      out->detect[r][j] = 1 - m;
+      out->accident[r][j] = 1 - c;
+    }
+  }
+}
+
 double Posterior::ExpectedFalseRate() const {
   double f = 0;
   for (size_t j = 0; j < kFalseGrid; ++j) f += f_marginal_[j] * kFalseRates[j];
@@ -137,7 +193,9 @@ double Posterior::ExpectedFalseRate() const {
 
 template <class Bit>
 void Posterior::LogLikelihood(const Evidence& ev, Bit bit, std::array<double, kJoint>* out) const {
-  out->fill(0.0);
+  // Sufficient statistics: target crashes and clean runs on crashing and on clean commits, and
+  // the log factors that do not depend on (p, f) (signature groups, marks).
+  double hit = 0, miss = 0, accident = 0, clean = 0, constant = 0;
   std::map<std::string, int> group_state;  // signature -> bit of first member, 2 = separated
   int separated = 0;
   for (CommitIndex t : ev.built()) {
@@ -153,32 +211,24 @@ void Posterior::LogLikelihood(const Evidence& ev, Bit bit, std::array<double, kJ
         ++separated;
       }
     }
-    if (e.target == 0 && e.ok == 0) continue;
     const bool crashing = (mode_ == Mode::kCause) == (changed == 1);
-    const double hits = e.target, misses = e.ok;
-    if (!crashing) {
-      for (size_t x = 0; x < kJoint; ++x)
-        (*out)[x] += hits * log_false_[x] + misses * log_clean_[x];
-      continue;
-    }
-    for (size_t x = 0; x < kJoint; ++x) (*out)[x] += hits * log_hit_[x] + misses * log_miss_[x];
+    (crashing ? hit : accident) += e.target;
+    (crashing ? miss : clean) += e.ok;
   }
-  if (separated > 0) {
-    for (double& o : *out) o += separated * std::log(kSeparation);
-  }
+  if (separated > 0) constant += separated * std::log(kSeparation);
   // A human's mark: right with probability 1 - kMarkError, the same under every p.
   static const double log_mark_wrong = std::log(kMarkError),
                       log_mark_right = std::log1p(-kMarkError);
-  double marks = 0;
   for (CommitIndex t : ev.marked()) {
     const int32_t pos = pos_of_[static_cast<size_t>(t)];
     if (pos < 0) continue;
     const bool crashing = (mode_ == Mode::kCause) == (bit(static_cast<size_t>(pos)) == 1);
     const bool says_crashing = ev.at(t).mark == CommitVerdict::kCrashes;
-    marks += crashing == says_crashing ? log_mark_right : log_mark_wrong;
+    constant += crashing == says_crashing ? log_mark_right : log_mark_wrong;
   }
-  if (marks != 0) {
-    for (double& o : *out) o += marks;
+  for (size_t x = 0; x < kJoint; ++x) {
+    (*out)[x] = constant + hit * log_hit_[x] + miss * log_miss_[x] + accident * log_false_[x] +
+                clean * log_clean_[x];
   }
 }
 
@@ -239,6 +289,20 @@ void Posterior::Update(const Evidence& ev) {
     for (size_t g = 0; g < kGrid; ++g) cell_by_p_[k][g] = by_p[k][g] / p_marginal_[g];
   }
   for (size_t g = 0; g < kGrid; ++g) outside_by_p_[g] = by_p[cells][g] / p_marginal_[g];
+  joint_.resize(cells + 2);
+  joint_total_.fill(0.0);
+  for (size_t k = 0; k < cells + 2; ++k) {
+    for (size_t x = 0; x < kJoint; ++x) {
+      joint_[k][x] = std::exp(lw[k][x] - top);
+      joint_total_[x] += joint_[k][x];
+    }
+  }
+  row_joint_.resize(cells + 2);
+  for (size_t k = 0; k < cells + 2; ++k) {
+    for (size_t x = 0; x < kJoint; ++x) {
+      row_joint_[k][x] = cell_post[k] > 0 ? std::exp(lw[k][x] - top) / cell_post[k] : 0.0;
+    }
+  }
   for (double& v : p_marginal_) v /= total;
   for (double& v : f_marginal_) v /= total;
   outside_ = cell_post[cells] / total;

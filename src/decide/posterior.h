@@ -33,7 +33,7 @@ class Posterior {
  public:
   static constexpr int kGrid = 16;
   /// Grid points of the accidental-failure rate f; the first is kEpsilon.
-  static constexpr int kFalseGrid = 5;
+  static constexpr int kFalseGrid = 14;
   static constexpr double kEpsilon = 1e-3;
   static constexpr double kSeparation = 0.02;
   static constexpr double kNotReproduciblePrior = 1e-3;
@@ -65,13 +65,34 @@ class Posterior {
   /// Posterior mean of the accidental-failure rate f.
   double ExpectedFalseRate() const;
   /// P(evidence, not i | p) at its most likely p over P(evidence, i | p) at its own: how well
-  /// the best-placed alternatives explain the evidence against i, the prior over p left out
-  /// (f is integrated out under its prior).
+  /// the best-placed alternatives explain the evidence against i, the prior over p left out.
+  /// f is integrated out under its prior where accidents are rare by that prior (misreads:
+  /// accident_prior below EngineOptions::kAccidentsCounted); where the predicate counts every
+  /// failure, f is a real unknown of the problem like p, and (p, f) are profiled together: a
+  /// culprit must stand against accidents at any rate the runs allow, not at the rate the prior
+  /// expects.
   double ProfileOddsAgainst(size_t i) const;
   /// The same against "outside the range".
   double ProfileOddsAgainstOutside() const;
   /// Writes the hypothesis masses into a per-commit vector (zero elsewhere).
   void MassByCommit(std::vector<double>* w) const;
+
+  /// What runs would show, per row: hypotheses that share a likelihood (a cell) share (p, f)
+  /// as the evidence leaves them, and so a prediction. Rows are the cells, then "outside the
+  /// range" (OutsideRow), then "not reproducible" (NotReproducibleRow). Predictions are per row,
+  /// not averaged over all: a run is informative where hypotheses predict different outcomes,
+  /// and hypotheses that explain the runs with different rates predict differently even where
+  /// they agree on which commits have the bug.
+  size_t rows() const { return row_joint_.size(); }
+  size_t RowOf(size_t hypothesis) const { return static_cast<size_t>(cell_of_[hypothesis]); }
+  size_t OutsideRow() const { return rows() - 2; }
+  size_t NotReproducibleRow() const { return rows() - 1; }
+  /// Per row and per run count runs[j] (ascending): the chance that that many runs on a commit
+  /// with the bug show the target, and that they show it on one without it (by accident).
+  struct RowRates {
+    std::vector<std::vector<double>> detect, accident;  // [row][j]
+  };
+  void PredictRows(const std::vector<int>& runs, RowRates* out) const;
 
  private:
   void Split(CommitIndex t);
@@ -91,6 +112,8 @@ class Posterior {
   std::vector<CommitIndex> hyps_;
   std::vector<double> prior_;
   double outside_prior_;
+  // The stop rule's odds leave out f's prior as they leave out p's (see ProfileOddsAgainst).
+  bool profile_accidents_;
 
   std::vector<int32_t> cell_of_;            // per hypothesis
   std::vector<std::vector<uint8_t>> bits_;  // per cell, per split position: changed?
@@ -104,6 +127,12 @@ class Posterior {
   std::array<double, kGrid> p_marginal_{};
   std::vector<std::array<double, kGrid>> cell_by_p_;  // per cell: P(cell | p, evidence)
   std::array<double, kGrid> outside_by_p_{};          // P(outside | p, evidence)
+  // Per row (cells, outside, not reproducible): P(p, f | row, evidence).
+  std::vector<std::array<double, kJoint>> row_joint_;
+  // Per row: P(row, p, f, evidence) up to a constant; and its sum over the rows.
+  std::vector<std::array<double, kJoint>> joint_;
+  std::array<double, kJoint> joint_total_{};
+  double JointProfileOdds(size_t row, double share) const;
   // Profile odds against a state whose mass given p is mass_by_p(g).
   template <class MassByP>
   double ProfileOdds(MassByP mass_by_p) const;

@@ -149,5 +149,43 @@ TEST(decide_Posterior, OneCrashIsTheBugWhereNothingElseFailsByAccident) {
   EXPECT_LT(post.ExpectedFalseRate(), 0.01);
 }
 
+// Runs are weighed with each hypothesis's own rates. The bad commit 20 failed 7 times in 50,
+// commits 5 and 12 once in twenty runs each over 500: either the bug is at or below 5, weak (p
+// about 0.05) with hardly any accidents, or above 12 with accidents at 0.05 and p about 0.1.
+// Both expect 5 and 12 to keep failing once in twenty, so more runs there tell next to
+// nothing, however different the rates averaged over all hypotheses (which made such runs look
+// informative, and searches repeat them for ever); runs on 16 tell where the bug is.
+TEST(decide_Posterior, RunsWhereEveryHypothesisExpectsTheSameTellNothing) {
+  Line line = MakeLine(21);
+  Evidence ev(line.dag.size());
+  Runs(&ev, 20, 7, 43);
+  Runs(&ev, 0, 0, 1);
+  Runs(&ev, 5, 25, 475);
+  Runs(&ev, 12, 25, 475);
+  Posterior post(line.dag, Mode::kCause, line.hyps, line.prior, 1e-3, 0,
+                 EngineOptions::kAccidentsCounted);
+  post.Update(ev);
+  double early = 0, late = 0, u = post.outside();  // u: 12 has the bug
+  for (size_t i = 0; i < post.hyps().size(); ++i) {
+    const CommitIndex c = post.hyps()[i];
+    if (c <= 5) early += post.mass(i);
+    if (c > 12) late += post.mass(i);
+    if (c <= 12) u += post.mass(i);
+  }
+  EXPECT_GT(early, 0.1);
+  EXPECT_GT(late, 0.1);
+  RoundModel model(line.dag, Mode::kCause, post);
+  const int on_12 = model.Column(12), on_16 = model.Column(16);
+  const double same = model.JointInfo({{.column = on_12, .runs = 8}});
+  const double apart = model.JointInfo({{.column = on_16, .runs = 8}});
+  // The same test weighed with the rates averaged over all hypotheses.
+  const double q = model.Detect(8), g = model.False(8);
+  const double averaged =
+      BinaryEntropy(u * q + (1 - u) * g) - u * BinaryEntropy(q) - (1 - u) * BinaryEntropy(g);
+  EXPECT_LT(same, 0.01);
+  EXPECT_GT(apart, 10 * same);
+  EXPECT_GT(averaged, 10 * same);
+}
+
 }  // namespace
 }  // namespace culprit::decide

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 #include "decide/ancestor_mass.h"
 
@@ -18,6 +19,9 @@ constexpr int kGridSteps = 2048;
 
 RoundModel::RoundModel(const CommitDag& dag, Mode mode, const Posterior& post)
     : dag_(dag), mode_(mode), post_(post), masks_(post.hyps().size(), 0) {
+  std::vector<int> runs(kMaxRuns);
+  std::iota(runs.begin(), runs.end(), 1);
+  post.PredictRows(runs, &rows_);
   // Detect and False compute what they do not find in these tables (empty until now).
   std::vector<double> detect(kMaxRuns + 1, 0.0), accident(kMaxRuns + 1, 0.0);
   for (int k = 1; k <= kMaxRuns; ++k) {
@@ -59,6 +63,18 @@ double RoundModel::False(int runs) const {
   return 1 - std::pow(1 - post_.ExpectedFalseRate(), runs);
 }
 
+double RoundModel::RowDetect(size_t row, int runs) const {
+  if (runs <= 0) return 0;
+  if (runs <= kMaxRuns) return rows_.detect[row][static_cast<size_t>(runs - 1)];
+  return Detect(runs);
+}
+
+double RoundModel::RowFalse(size_t row, int runs) const {
+  if (runs <= 0) return 0;
+  if (runs <= kMaxRuns) return rows_.accident[row][static_cast<size_t>(runs - 1)];
+  return False(runs);
+}
+
 RoundModel::Probe RoundModel::BestProbe(double u) const {
   const double x = std::clamp(u, 0.0, 1.0) * kGridSteps;
   const size_t i = std::min(static_cast<size_t>(x), static_cast<size_t>(kGridSteps - 1));
@@ -92,16 +108,18 @@ void RoundModel::BuildCells() const {
   cell_of_.assign(masks_.size(), 0);
   std::vector<size_t> order(masks_.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return masks_[a] < masks_[b]; });
+  auto key = [&](size_t i) { return std::pair(masks_[i], post_.RowOf(i)); };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
   for (size_t i : order) {
-    if (cells_.empty() || cells_.back().mask != masks_[i]) cells_.push_back({masks_[i], 0.0});
+    if (cells_.empty() || cells_.back().mask != masks_[i] || cells_.back().row != post_.RowOf(i)) {
+      cells_.push_back({masks_[i], post_.RowOf(i), 0.0});
+    }
     cells_.back().mass += post_.mass(i);
     cell_of_[i] = static_cast<int32_t>(cells_.size() - 1);
   }
   // "Outside the range": every commit crashes; "not reproducible": none does.
-  cells_.push_back({all_, post_.outside()});
-  cells_.push_back({0, post_.not_reproducible()});
+  cells_.push_back({all_, post_.OutsideRow(), post_.outside()});
+  cells_.push_back({0, post_.NotReproducibleRow(), post_.not_reproducible()});
   cells_valid_ = true;
 }
 
@@ -109,22 +127,42 @@ std::vector<double> RoundModel::OutcomeLaw(const std::vector<Test>& tests) const
   BuildCells();
   const size_t n = std::min(tests.size(), static_cast<size_t>(kMaxJointTests));
   std::vector<double> law(size_t{1} << n, 0.0);
+  // Cells that agree on the tested commits and share a row give the same outcome law: merge
+  // them, then add each group's product law (a crashing commit's test sees the crash with
+  // chance Q, another's with chance G, of the group's row).
+  struct Group {
+    size_t mask = 0;
+    size_t row = 0;
+    double mass = 0;
+  };
+  std::vector<Group> groups;
   for (const Cell& cell : cells_) {
+    if (cell.mass <= 0) continue;
     size_t m = 0;
     for (size_t t = 0; t < n; ++t) m |= ((cell.mask >> tests[t].column) & 1) << t;
-    law[m] += cell.mass;
+    groups.push_back({m, cell.row, cell.mass});
   }
-  // From "which tested commits crash" to "which tests saw the crash", one test at a time: a
-  // crashing commit's test misses with chance 1 - Q, another's fails by accident with chance G.
-  for (size_t t = 0; t < n; ++t) {
-    const double q = Detect(tests[t].runs), g = False(tests[t].runs);
-    const size_t bit = size_t{1} << t;
-    for (size_t m = 0; m < law.size(); ++m) {
-      if ((m & bit) == 0) continue;
-      const double crashing = law[m], clean = law[m ^ bit];
-      law[m] = q * crashing + g * clean;
-      law[m ^ bit] = (1 - q) * crashing + (1 - g) * clean;
+  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
+    return std::pair(a.row, a.mask) < std::pair(b.row, b.mask);
+  });
+  std::vector<double> part;
+  for (size_t g = 0; g < groups.size();) {
+    Group group = groups[g];
+    for (++g; g < groups.size() && groups[g].row == group.row && groups[g].mask == group.mask; ++g)
+      group.mass += groups[g].mass;
+    part.assign(size_t{1} << n, 0.0);
+    part[0] = group.mass;
+    for (size_t t = 0; t < n; ++t) {
+      const bool crashing = (group.mask >> t) & 1;
+      const double r =
+          crashing ? RowDetect(group.row, tests[t].runs) : RowFalse(group.row, tests[t].runs);
+      const size_t bit = size_t{1} << t;
+      for (size_t z = 0; z < bit; ++z) {
+        part[z | bit] = part[z] * r;
+        part[z] *= 1 - r;
+      }
     }
+    for (size_t z = 0; z < part.size(); ++z) law[z] += part[z];
   }
   return law;
 }
@@ -133,16 +171,24 @@ double RoundModel::JointInfo(const std::vector<Test>& tests) const {
   if (tests.empty()) return 0;
   BuildCells();
   const size_t n = std::min(tests.size(), static_cast<size_t>(kMaxJointTests));
-  std::vector<double> h(n), hg(n);
-  for (size_t t = 0; t < n; ++t) {
-    h[t] = BinaryEntropy(Detect(tests[t].runs));
-    hg[t] = BinaryEntropy(False(tests[t].runs));
-  }
-  // H(outcomes | culprit): every test is a coin flip, a crashing commit's with chance Q.
+  // H(outcomes | culprit): every test is a coin flip, a crashing commit's with chance Q of the
+  // cell's row, another's with chance G.
+  const size_t rows = post_.rows();
+  std::vector<double> h(rows * n, -1.0), hg(rows * n, -1.0);
   double noise = 0;
   for (const Cell& cell : cells_) {
+    if (cell.mass <= 0) continue;
     double bits = 0;
-    for (size_t t = 0; t < n; ++t) bits += ((cell.mask >> tests[t].column) & 1) ? h[t] : hg[t];
+    for (size_t t = 0; t < n; ++t) {
+      const size_t x = cell.row * n + t;
+      if ((cell.mask >> tests[t].column) & 1) {
+        if (h[x] < 0) h[x] = BinaryEntropy(RowDetect(cell.row, tests[t].runs));
+        bits += h[x];
+      } else {
+        if (hg[x] < 0) hg[x] = BinaryEntropy(RowFalse(cell.row, tests[t].runs));
+        bits += hg[x];
+      }
+    }
     noise += cell.mass * bits;
   }
   double total = 0;
@@ -172,7 +218,8 @@ std::vector<RoundModel::Outcome> RoundModel::Outcomes(const std::vector<Test>& t
       for (size_t t = 0; t < n && factor[k] > 0; ++t) {
         const bool crashes = (cells_[k].mask >> tests[t].column) & 1;
         const bool seen = (z >> t) & 1;
-        const double q = Detect(tests[t].runs), g = False(tests[t].runs);
+        const double q = RowDetect(cells_[k].row, tests[t].runs),
+                     g = RowFalse(cells_[k].row, tests[t].runs);
         factor[k] *= crashes ? (seen ? q : 1 - q) : (seen ? g : 1 - g);
       }
     }

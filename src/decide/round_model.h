@@ -6,9 +6,13 @@
 // showed at all (given p, the count of crashes says little more about the culprit). Under a
 // hypothesis a commit either has the bug (each run shows the crash with chance p) or not; any
 // run also shows it by accident with chance f. The chance that k runs on a commit with the bug
-// show it, Q(k), is averaged over p's posterior at f's posterior mean; on one without it, G(k)
-// = 1 - (1 - f)^k. Tests are taken as independent given the hypothesis (p's uncertainty couples
-// them slightly; the one-commit choice in bayes_strategy.cc makes the same approximation).
+// show it, Q(k), and on one without it, G(k), are taken per posterior row (hypotheses sharing a
+// likelihood share (p, f) as the evidence leaves them: Posterior::PredictRows): hypotheses that
+// explain the runs with different rates predict differently even where they agree on which
+// commits have the bug, and where they predict the same a test tells nothing. Tests are taken as
+// independent given the hypothesis (the one-commit choice in bayes_strategy.cc does the same).
+// Detect, False and BestProbe use Q and G averaged over all rows: they rank and value single
+// tests, not joint outcomes.
 #pragma once
 
 #include <cstdint>
@@ -67,8 +71,12 @@ class RoundModel {
  private:
   struct Cell {
     uint64_t mask = 0;  // bit per column: the commit crashes under these hypotheses
+    size_t row = 0;     // the posterior row whose (p, f) they share
     double mass = 0;
   };
+  // Q and G of `runs` runs under posterior row `row`.
+  double RowDetect(size_t row, int runs) const;
+  double RowFalse(size_t row, int runs) const;
   void BuildCells() const;
   // P(z) for every joint outcome z of `tests` (bit i: test i saw the crash).
   std::vector<double> OutcomeLaw(const std::vector<Test>& tests) const;
@@ -81,6 +89,7 @@ class RoundModel {
   std::vector<double> best_;    // BestProbe bits per run on a grid of u
   std::vector<int> best_runs_;  // ... and its run count
   std::vector<CommitIndex> columns_;
+  Posterior::RowRates rows_;     // per row, for 1..kMaxRuns runs
   std::vector<uint64_t> masks_;  // per hypothesis
   uint64_t all_ = 0;             // mask of every column ("outside": all crash, cause and fix)
   mutable std::vector<Cell> cells_;

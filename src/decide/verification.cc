@@ -11,8 +11,8 @@ namespace {
 double LogBeta(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
 
 // log P(edited | gone) - log P(edited | still).
-double LogBayesFactor(const RunTally& bad, const RunTally& edited) {
-  const double eps = Posterior::kEpsilon;
+double LogBayesFactor(const RunTally& bad, const RunTally& edited, double accident_rate) {
+  const double eps = std::clamp(accident_rate, Posterior::kEpsilon, 0.5);
   const double gone = edited.crashes * std::log(eps) + edited.clean * std::log1p(-eps);
   // p ~ Beta(1 + bad crashes, 1 + bad clean runs): the bad commit's runs from a uniform prior.
   const double a = 1.0 + bad.crashes, b = 1.0 + bad.clean;
@@ -35,7 +35,7 @@ VerificationDecision DecideVerification(const RunTally& bad, const RunTally& edi
   const int cap =
       options.max_runs > 0 ? options.max_runs : std::max(kMinVerificationRuns, 3 * bad.total());
   VerificationDecision d;
-  const double log_bf = LogBayesFactor(bad, edited);
+  const double log_bf = LogBayesFactor(bad, edited, options.accident_rate);
   d.bayes_factor = std::exp(std::clamp(log_bf, -700.0, 700.0));
   d.p_gone = Logistic(log_bf);
   if (log_bf >= need) {
@@ -54,7 +54,8 @@ VerificationDecision DecideVerification(const RunTally& bad, const RunTally& edi
   const int left = cap - edited.total();
   int more = 1;
   while (more < left &&
-         LogBayesFactor(bad, {.crashes = edited.crashes, .clean = edited.clean + more}) < need) {
+         LogBayesFactor(bad, {.crashes = edited.crashes, .clean = edited.clean + more},
+                        options.accident_rate) < need) {
     ++more;
   }
   const int batch = std::max(1, options.batch);

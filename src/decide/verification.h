@@ -28,6 +28,9 @@ struct VerificationOptions {
   double confidence_target = 0.99;  ///< the posterior either call must reach, from even odds
   int batch = 1;                    ///< runs at once: kRunMore asks for a multiple of this
   int max_runs = 0;                 ///< 0: max(kMinVerificationRuns, 3 * the bad commit's runs)
+  /// The rate at which a run fails by accident, as the bisection estimated it
+  /// (Conclusion::accident_rate); never below Posterior::kEpsilon.
+  double accident_rate = 0;
 };
 
 struct VerificationDecision {
@@ -44,7 +47,8 @@ constexpr int kMinVerificationRuns = 60;
 
 /// A sequential test between two hypotheses about the edited tree's runs `edited`, given the
 /// bad commit's runs `bad`:
-/// - gone: a run shows the target crash only by misclassification (Posterior::kEpsilon);
+/// - gone: a run shows the target crash only by accident (`accident_rate`, at least
+///   Posterior::kEpsilon: a misclassification);
 /// - still: a run shows it with the bad commit's rate p, unknown: uniform prior on p updated
 ///   by `bad`, integrated out (a beta-binomial).
 /// From even prior odds (the test must stand on its own runs), it calls kGone or kStill once

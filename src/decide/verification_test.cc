@@ -18,6 +18,7 @@ TEST(Verification, Calls) {
     double target = 0.99;
     int batch = 1;
     int max_runs = 0;
+    double accident_rate = 0;
   };
   const Row rows[] = {
       {"nothing_yet_asks_for_runs", {6, 12}, {0, 0}, VerificationCall::kRunMore},
@@ -34,10 +35,34 @@ TEST(Verification, Calls) {
       {"cap_leaves_room", {6, 114}, {0, 8}, VerificationCall::kRunMore, 2, 0.99, 1, 10},
       {"batches_round_up", {6, 0}, {0, 0}, VerificationCall::kRunMore, 4, 0.99, 4},
       {"looser_target_needs_fewer", {6, 12}, {0, 12}, VerificationCall::kGone, -1, 0.9},
+      // Where runs fail by accident (5%), failures at that rate are what "gone" predicts: the
+      // same runs refute when nothing is expected to fail by accident.
+      {"accidents_at_the_expected_rate_confirm",
+       {24, 76},
+       {5, 95},
+       VerificationCall::kGone,
+       -1,
+       0.99,
+       1,
+       0,
+       0.05},
+      {"the_same_runs_without_accidents_refute", {24, 76}, {5, 95}, VerificationCall::kStill},
+      {"failures_at_the_bad_commits_rate_refute",
+       {24, 76},
+       {20, 80},
+       VerificationCall::kStill,
+       -1,
+       0.99,
+       1,
+       0,
+       0.05},
   };
   for (const Row& r : rows) {
-    VerificationDecision d = DecideVerification(
-        r.bad, r.edited, {.confidence_target = r.target, .batch = r.batch, .max_runs = r.max_runs});
+    VerificationDecision d = DecideVerification(r.bad, r.edited,
+                                                {.confidence_target = r.target,
+                                                 .batch = r.batch,
+                                                 .max_runs = r.max_runs,
+                                                 .accident_rate = r.accident_rate});
     EXPECT_EQ(static_cast<int>(d.call), static_cast<int>(r.want))
         << r.name << ": p(gone) " << d.p_gone << ", runs " << d.runs;
     if (r.want == VerificationCall::kRunMore) {

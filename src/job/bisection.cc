@@ -1012,7 +1012,8 @@ Result<void> Bisection::Verify(const decide::Conclusion& k, report::BisectionRes
                        .release = k.flags.release ? dag_.node(k.culprit).release : "",
                        .bad_runs = commits_[problem_.bad].runs,
                        .target = target_,
-                       .confidence = k.confidence};
+                       .confidence = k.confidence,
+                       .accident_rate = k.accident_rate};
   auto v = VerifyCulprit(config_, job_id_, parts_, dispatch_, infra_, in);
   if (!v) return tl::unexpected(v.error());
   // The bisection's posterior, updated by the verification's Bayes factor (see

@@ -204,7 +204,8 @@ Result<decide::VerificationCall> Verifier::RunUntilDecided(const store::BuildRow
     Flush();
   }
   const int jobs = std::max(1, EffectiveJobs(config_));
-  const decide::VerificationOptions options{.confidence_target = config_.confidence, .batch = jobs};
+  const decide::VerificationOptions options{
+      .confidence_target = config_.confidence, .batch = jobs, .accident_rate = in_.accident_rate};
   for (;;) {
     const decide::VerificationDecision d =
         decide::DecideVerification(bad_, tally_.decisive, options);

@@ -28,7 +28,8 @@ struct VerificationInput {
   std::string release;     ///< the culprit is this release tag: not applicable
   std::vector<store::RunRow> bad_runs;  ///< the rate the crash is expected at
   TargetCrash target;
-  double confidence = 0;  ///< the bisection's
+  double confidence = 0;     ///< the bisection's
+  double accident_rate = 0;  ///< the bisection's estimate (decide::Conclusion::accident_rate)
 };
 
 /// Verifies the culprit. Operational errors (the store, sustained infrastructure errors, an
