@@ -1,11 +1,12 @@
 // The default strategy: keeps a Posterior over culprits and picks the test (commit, runs) with
 // the most expected information per run, a commit not yet built paying for its build (below).
-// Information of k runs on c about the culprit: H(u*Q + (1-u)*G) - u*H(Q) - (1-u)*H(G), u =
-// posterior mass under which c crashes, Q = 1 - (1 - p)^k (1 - f)^k averaged over p's posterior,
-// G = 1 - (1 - f)^k the chance of an accident (f at its posterior mean; with f ~ 0 this is the
-// Z-channel). Near known untestable commits the information is discounted by an estimated
-// chance that the commit is testable (untestable commits come in clusters), so the search moves
-// to other regions.
+// Information of k runs on c about the culprit: H(sum_h P(h) r_h) - sum_h P(h) H(r_h), where
+// hypothesis h predicts "the crash shows" with chance r_h = Q_h = 1 - E[(1 - p)^k (1 - f)^k] if c
+// has the bug under h and G_h = 1 - E[(1 - f)^k] if not, (p, f) as the evidence leaves them
+// under h (with one shared rate this is H(u*Q + (1-u)*G) - u*H(Q) - (1-u)*H(G), u the mass
+// under which c crashes; with f ~ 0, the Z-channel). Near known untestable commits the information
+// is discounted by an estimated chance that the commit is testable (untestable commits come in
+// clusters), so the search moves to other regions.
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -71,6 +72,8 @@ struct Choice {
   double most_info = 0;
 };
 
+double LogBeta(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
+
 class BayesStrategy : public Strategy {
  public:
   explicit BayesStrategy(const Context& ctx) : ctx_(ctx) {}
@@ -86,21 +89,38 @@ class BayesStrategy : public Strategy {
     if (is_bad) {
       // With p known, one crash shows the bug reproduces; there is nothing more to learn here.
       const int crashes = ctx_.options.known_crash_p > 0 ? 1 : kCrashesOnBad;
-      // Where runs also fail by accident, only the crashes beyond the accidents expected tell p.
-      const double f = posterior_ ? posterior_->ExpectedFalseRate() : 0.0;
-      const int accidents = static_cast<int>(std::floor(f * e.runs()));
-      if (e.target - accidents >= crashes || e.runs() >= kMaxRunsOnBad) {
+      if (e.target >= crashes || e.runs() >= kMaxRunsOnBad) {
         return Judgement::Of(e.target > 0 ? Verdict::kCrash : Verdict::kNoCrash);
       }
-      return Judgement::Runs(std::min(crashes + accidents - e.target, kMaxRunsOnBad - e.runs()));
+      return Judgement::Runs(std::min(crashes - e.target, kMaxRunsOnBad - e.runs()));
     }
-    if (e.target > 0) return Judgement::Of(Verdict::kCrash);
     // A probe (release, merge base, fix end) is clean once enough OK runs make a missed crash
     // unlikely (1%) at the crash rate seen on the bad commit; the posterior may ask for more
     // runs on it later (see kOutsidePriorTested).
     const CommitEvidence& b = ev.at(ctx_.problem.bad);
     double p = std::max(0.02, static_cast<double>(b.target) / (b.target + b.ok + 1));
     int need = std::clamp(static_cast<int>(std::ceil(std::log(0.01) / std::log1p(-p))), 2, 100);
+    if (e.target > 0) {
+      // A failure is the bug unless accidents explain the probe's runs nearly as well: the
+      // odds of "it fails at the bad commit's rate" (unknown: a beta-binomial on the bad
+      // commit's runs) against "it fails only by accident" (f over its prior), from even odds,
+      // must reach the confidence target. Where accidents are misreads (prior
+      // kAccidentsToldApart) one crash does it at any common rate; where every failure counts,
+      // the probe runs on until its failures outrun accidents, or its clean runs show them for
+      // accidents.
+      const double target = ctx_.options.confidence_target;
+      const double need_odds = std::log(target / (1 - target));
+      const double a = 1.0 + b.target, z = 1.0 + b.ok;
+      const double bug = LogBeta(a + e.target, z + e.ok) - LogBeta(a, z);
+      const double odds =
+          bug - Posterior::AccidentLogLikelihood(e.target, e.ok, ctx_.options.accident_prior);
+      if (odds >= need_odds) return Judgement::Of(Verdict::kCrash);
+      if (odds <= -need_odds) return Judgement::Of(Verdict::kNoCrash);
+      // Out of runs: the likelier side. The probe's runs stay evidence for the posterior.
+      if (e.runs() >= 3 * need)
+        return Judgement::Of(odds > 0 ? Verdict::kCrash : Verdict::kNoCrash);
+      return Judgement::Runs(std::max(1, need / 2));
+    }
     if (e.ok >= need) return Judgement::Of(Verdict::kNoCrash);
     if (e.runs() >= 3 * need) return Judgement::Of(Verdict::kSkip);
     return Judgement::Runs(need - e.ok);

@@ -185,6 +185,21 @@ void Posterior::PredictRows(const std::vector<int>& runs, RowRates* out) const {
   }
 }
 
+double Posterior::AccidentLogLikelihood(int failures, int clean, double accident_prior) {
+  double top = -INFINITY;
+  std::array<double, kFalseGrid> l{};
+  for (size_t j = 0; j < kFalseGrid; ++j) {
+    const double prior = j == 0 ? 1 - accident_prior : accident_prior / (kFalseGrid - 1);
+    l[j] = prior > 0 ? std::log(prior) + failures * std::log(kFalseRates[j]) +
+                           clean * std::log1p(-kFalseRates[j])
+                     : -INFINITY;
+    top = std::max(top, l[j]);
+  }
+  double sum = 0;
+  for (double v : l) sum += std::exp(v - top);
+  return top + std::log(sum);
+}
+
 double Posterior::ExpectedFalseRate() const {
   double f = 0;
   for (size_t j = 0; j < kFalseGrid; ++j) f += f_marginal_[j] * kFalseRates[j];

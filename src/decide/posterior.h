@@ -7,8 +7,8 @@
 // Cause: changed commits crash with probability p per run; every run, on any commit, also
 // shows the target by accident with probability f (a misread title, an unrelated failure a
 // `--verdict exit` predicate cannot tell apart): a run without the bug fails with chance f, one
-// with it 1 - (1 - p)(1 - f). f is estimated as p is, on a small grid whose prior puts most
-// mass on kEpsilon (reproducers that do not fail by accident). Fix: the reverse. Only target
+// with it 1 - (1 - p)(1 - f). f is estimated as p is, on a grid whose prior puts most mass on
+// kEpsilon (reproducers that do not fail by accident). Fix: the reverse. Only target
 // crashes and OK runs are evidence, and a human's marks (a verdict wrong with probability
 // kMarkError, independent of p). Signatures: a hypothesis that separates a group of built commits
 // with equal signatures (some members changed, some not) is multiplied by kSeparation once per
@@ -16,7 +16,8 @@
 // groups: the strategy's prior already weighs a culprit among them by kSeparation.
 //
 // Hypotheses with the same membership in the ancestor sets of all built commits share their
-// likelihood, so they are kept in cells: the per-step cost is O(hypotheses + cells * built * grid).
+// likelihood, so they are kept in cells, and share a posterior over (p, f) (PredictRows): the
+// per-step cost is O(hypotheses + cells * (built + grid)).
 #pragma once
 
 #include <array>
@@ -64,6 +65,8 @@ class Posterior {
   const std::array<double, kGrid>& p_marginal() const { return p_marginal_; }
   /// Posterior mean of the accidental-failure rate f.
   double ExpectedFalseRate() const;
+  /// log P(`failures` and `clean` runs | a commit without the bug), f over its prior.
+  static double AccidentLogLikelihood(int failures, int clean, double accident_prior);
   /// P(evidence, not i | p) at its most likely p over P(evidence, i | p) at its own: how well
   /// the best-placed alternatives explain the evidence against i, the prior over p left out.
   /// f is integrated out under its prior where accidents are rare by that prior (misreads:
