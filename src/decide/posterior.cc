@@ -109,6 +109,7 @@ double Posterior::ProfileOdds(MassByP mass_by_p) const {
 }
 
 double Posterior::JointProfileOdds(size_t row, double share) const {
+  if (row >= joint_.size()) return INFINITY;  // no evidence weighed yet
   double against = 0, for_it = 0;
   for (size_t x = 0; x < kJoint; ++x) {
     const double inv_prior = std::exp(-log_prior_[x]);
