@@ -444,5 +444,52 @@ TEST(EngineReleaseSearch, UnluckyReleaseIsNotTrusted) {
   }
 }
 
+// The probe rule at the fix end (as at releases and merge bases): one failure is the bug where
+// accidents are misreads, not where every failure counts; there clean runs around a failure make
+// it an accident, and failures at the bug's rate make it the bug.
+TEST(ProbeRule, AFailureIsWeighedAgainstAccidents) {
+  enum class Next { kStillCrashes, kMoreRuns, kBisects };
+  struct Row {
+    const char* name;
+    double accident_prior;
+    int crashes, ok;
+    Next want;
+  };
+  const Row rows[] = {
+      {"misreads_one_failure_decides", EngineOptions::kAccidentsToldApart, 1, 0,
+       Next::kStillCrashes},
+      {"counted_one_failure_asks_for_more", EngineOptions::kAccidentsCounted, 1, 0,
+       Next::kMoreRuns},
+      {"counted_failure_among_clean_runs_is_an_accident", EngineOptions::kAccidentsCounted, 1, 12,
+       Next::kBisects},
+      {"counted_failures_at_the_bugs_rate_decide", EngineOptions::kAccidentsCounted, 3, 1,
+       Next::kStillCrashes},
+  };
+  auto spec = sim::ParseHistorySpec("linear 64");
+  ASSERT_TRUE(spec.has_value());
+  const CommitDag dag = sim::MakeHistory(*spec);
+  const CommitIndex end = dag.size() - 1;
+  for (const Row& r : rows) {
+    EngineOptions options;
+    options.accident_prior = r.accident_prior;
+    auto engine = MakeEngine(dag, {.bad = 0, .good = {end}, .mode = Mode::kFix}, options);
+    ASSERT_TRUE(engine.has_value()) << r.name;
+    (*engine)->RecordBuild(0, {.ok = true, .signature = "bad"});
+    for (int i = 0; i < 6; ++i) (*engine)->RecordRun(0, Outcome::kTargetCrash);
+    (*engine)->RecordBuild(end, {.ok = true, .signature = "end"});
+    for (int i = 0; i < r.crashes; ++i) (*engine)->RecordRun(end, Outcome::kTargetCrash);
+    for (int i = 0; i < r.ok; ++i) (*engine)->RecordRun(end, Outcome::kOk);
+    const Decision d = (*engine)->Next();
+    Next got = Next::kBisects;
+    if (const auto* c = std::get_if<Conclusion>(&d); c && c->kind == ConclusionKind::kHorizon) {
+      got = Next::kStillCrashes;
+    } else if (const auto* a = std::get_if<Action>(&d);
+               a && a->kind == Action::Kind::kTest && a->commit == end) {
+      got = Next::kMoreRuns;
+    }
+    EXPECT_EQ(static_cast<int>(got), static_cast<int>(r.want)) << r.name;
+  }
+}
+
 }  // namespace
 }  // namespace culprit::decide

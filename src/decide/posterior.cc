@@ -112,6 +112,7 @@ double Posterior::JointProfileOdds(size_t row, double share) const {
   if (row >= joint_.size()) return INFINITY;  // no evidence weighed yet
   double against = 0, for_it = 0;
   for (size_t x = 0; x < kJoint; ++x) {
+    if (log_prior_[x] == -INFINITY) continue;  // a point the prior rules out
     const double inv_prior = std::exp(-log_prior_[x]);
     const double mine = share * joint_[row][x];
     against = std::max(against, (joint_total_[x] - mine) * inv_prior);
@@ -159,6 +160,16 @@ void Posterior::Split(CommitIndex t) {
   cell_prior_ = std::move(prior);
   pos_of_[static_cast<size_t>(t)] = static_cast<int32_t>(split_.size());
   split_.push_back(t);
+}
+
+void Posterior::PredictRow(size_t row, int runs, double* detect, double* accident) const {
+  double m = 0, c = 0;
+  for (size_t x = 0; x < kJoint; ++x) {
+    m += row_joint_[row][x] * std::exp(runs * log_miss_[x]);
+    c += row_joint_[row][x] * std::exp(runs * log_clean_[x]);
+  }
+  *detect = 1 - m;
+  *accident = 1 - c;
 }
 
 void Posterior::PredictRows(const std::vector<int>& runs, RowRates* out) const {

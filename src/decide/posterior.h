@@ -96,6 +96,8 @@ class Posterior {
     std::vector<std::vector<double>> detect, accident;  // [row][j]
   };
   void PredictRows(const std::vector<int>& runs, RowRates* out) const;
+  /// The same for one row and run count.
+  void PredictRow(size_t row, int runs, double* detect, double* accident) const;
 
  private:
   void Split(CommitIndex t);

@@ -66,13 +66,17 @@ double RoundModel::False(int runs) const {
 double RoundModel::RowDetect(size_t row, int runs) const {
   if (runs <= 0) return 0;
   if (runs <= kMaxRuns) return rows_.detect[row][static_cast<size_t>(runs - 1)];
-  return Detect(runs);
+  double detect = 0, accident = 0;
+  post_.PredictRow(row, runs, &detect, &accident);
+  return detect;
 }
 
 double RoundModel::RowFalse(size_t row, int runs) const {
   if (runs <= 0) return 0;
   if (runs <= kMaxRuns) return rows_.accident[row][static_cast<size_t>(runs - 1)];
-  return False(runs);
+  double detect = 0, accident = 0;
+  post_.PredictRow(row, runs, &detect, &accident);
+  return accident;
 }
 
 RoundModel::Probe RoundModel::BestProbe(double u) const {
