@@ -72,8 +72,6 @@ struct Choice {
   double most_info = 0;
 };
 
-double LogBeta(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
-
 class BayesStrategy : public Strategy {
  public:
   explicit BayesStrategy(const Context& ctx) : ctx_(ctx) {}

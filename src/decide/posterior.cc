@@ -45,7 +45,14 @@ constexpr std::array<double, Posterior::kFalseGrid> kFalseRates = {Posterior::kE
                                                                    0.13,
                                                                    0.17};
 
+// The prior of grid point j of f: kEpsilon holds 1 - accident_prior, the others share the rest.
+double FalsePrior(size_t j, double accident_prior) {
+  return j == 0 ? 1 - accident_prior : accident_prior / (Posterior::kFalseGrid - 1);
+}
+
 }  // namespace
+
+double LogBeta(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
 
 double BinaryEntropy(double x) {
   if (x <= 0 || x >= 1) return 0;
@@ -67,7 +74,7 @@ Posterior::Posterior(const CommitDag& dag, Mode mode, std::vector<CommitIndex> h
   assert(prior_.size() == hyps_.size() && "one prior weight per hypothesis");
   // Before any evidence, f's marginal is its prior.
   for (size_t j = 0; j < kFalseGrid; ++j) {
-    f_marginal_[j] = j == 0 ? 1 - accident_prior : accident_prior / (kFalseGrid - 1);
+    f_marginal_[j] = FalsePrior(j, accident_prior);
   }
   // A known p fills the whole grid: every grid point is p, so the posterior over p is moot.
   for (size_t g = 0; g < kGrid; ++g) {
@@ -201,7 +208,7 @@ double Posterior::AccidentLogLikelihood(int failures, int clean, double accident
   double top = -INFINITY;
   std::array<double, kFalseGrid> l{};
   for (size_t j = 0; j < kFalseGrid; ++j) {
-    const double prior = j == 0 ? 1 - accident_prior : accident_prior / (kFalseGrid - 1);
+    const double prior = FalsePrior(j, accident_prior);
     l[j] = prior > 0 ? std::log(prior) + failures * std::log(kFalseRates[j]) +
                            clean * std::log1p(-kFalseRates[j])
                      : -INFINITY;

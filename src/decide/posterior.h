@@ -146,4 +146,7 @@ class Posterior {
 /// Binary entropy in bits.
 double BinaryEntropy(double x);
 
+/// log B(a, b), the log of the beta function.
+double LogBeta(double a, double b);
+
 }  // namespace culprit::decide

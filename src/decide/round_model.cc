@@ -63,20 +63,15 @@ double RoundModel::False(int runs) const {
   return 1 - std::pow(1 - post_.ExpectedFalseRate(), runs);
 }
 
-double RoundModel::RowDetect(size_t row, int runs) const {
+double RoundModel::RowRate(size_t row, int runs, bool crashing) const {
   if (runs <= 0) return 0;
-  if (runs <= kMaxRuns) return rows_.detect[row][static_cast<size_t>(runs - 1)];
+  if (runs <= kMaxRuns) {
+    const auto& table = crashing ? rows_.detect : rows_.accident;
+    return table[row][static_cast<size_t>(runs - 1)];
+  }
   double detect = 0, accident = 0;
   post_.PredictRow(row, runs, &detect, &accident);
-  return detect;
-}
-
-double RoundModel::RowFalse(size_t row, int runs) const {
-  if (runs <= 0) return 0;
-  if (runs <= kMaxRuns) return rows_.accident[row][static_cast<size_t>(runs - 1)];
-  double detect = 0, accident = 0;
-  post_.PredictRow(row, runs, &detect, &accident);
-  return accident;
+  return crashing ? detect : accident;
 }
 
 RoundModel::Probe RoundModel::BestProbe(double u) const {
@@ -158,8 +153,7 @@ std::vector<double> RoundModel::OutcomeLaw(const std::vector<Test>& tests) const
     part[0] = group.mass;
     for (size_t t = 0; t < n; ++t) {
       const bool crashing = (group.mask >> t) & 1;
-      const double r =
-          crashing ? RowDetect(group.row, tests[t].runs) : RowFalse(group.row, tests[t].runs);
+      const double r = RowRate(group.row, tests[t].runs, crashing);
       const size_t bit = size_t{1} << t;
       for (size_t z = 0; z < bit; ++z) {
         part[z | bit] = part[z] * r;
@@ -186,10 +180,10 @@ double RoundModel::JointInfo(const std::vector<Test>& tests) const {
     for (size_t t = 0; t < n; ++t) {
       const size_t x = cell.row * n + t;
       if ((cell.mask >> tests[t].column) & 1) {
-        if (h[x] < 0) h[x] = BinaryEntropy(RowDetect(cell.row, tests[t].runs));
+        if (h[x] < 0) h[x] = BinaryEntropy(RowRate(cell.row, tests[t].runs, true));
         bits += h[x];
       } else {
-        if (hg[x] < 0) hg[x] = BinaryEntropy(RowFalse(cell.row, tests[t].runs));
+        if (hg[x] < 0) hg[x] = BinaryEntropy(RowRate(cell.row, tests[t].runs, false));
         bits += hg[x];
       }
     }
@@ -222,9 +216,8 @@ std::vector<RoundModel::Outcome> RoundModel::Outcomes(const std::vector<Test>& t
       for (size_t t = 0; t < n && factor[k] > 0; ++t) {
         const bool crashes = (cells_[k].mask >> tests[t].column) & 1;
         const bool seen = (z >> t) & 1;
-        const double q = RowDetect(cells_[k].row, tests[t].runs),
-                     g = RowFalse(cells_[k].row, tests[t].runs);
-        factor[k] *= crashes ? (seen ? q : 1 - q) : (seen ? g : 1 - g);
+        const double r = RowRate(cells_[k].row, tests[t].runs, crashes);
+        factor[k] *= seen ? r : 1 - r;
       }
     }
     Outcome o;

@@ -74,9 +74,9 @@ class RoundModel {
     size_t row = 0;     // the posterior row whose (p, f) they share
     double mass = 0;
   };
-  // Q and G of `runs` runs under posterior row `row`.
-  double RowDetect(size_t row, int runs) const;
-  double RowFalse(size_t row, int runs) const;
+  // Q (a commit with the bug, `crashing`) or G (one without) of `runs` runs under posterior
+  // row `row`.
+  double RowRate(size_t row, int runs, bool crashing) const;
   void BuildCells() const;
   // P(z) for every joint outcome z of `tests` (bit i: test i saw the crash).
   std::vector<double> OutcomeLaw(const std::vector<Test>& tests) const;

@@ -8,8 +8,6 @@
 namespace culprit::decide {
 namespace {
 
-double LogBeta(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
-
 // log P(edited | gone) - log P(edited | still).
 double LogBayesFactor(const RunTally& bad, const RunTally& edited, double accident_rate) {
   const double eps = std::clamp(accident_rate, Posterior::kEpsilon, 0.5);
