@@ -446,24 +446,36 @@ TEST(EngineReleaseSearch, UnluckyReleaseIsNotTrusted) {
 
 // The probe rule at the fix end (as at releases and merge bases): one failure is the bug where
 // accidents are misreads, not where every failure counts; there clean runs around a failure make
-// it an accident, and failures at the bug's rate make it the bug.
+// it an accident, and failures at the bug's rate make it the bug only once accidents at any rate
+// f's prior allows explain them much worse.
 TEST(ProbeRule, AFailureIsWeighedAgainstAccidents) {
   enum class Next { kStillCrashes, kMoreRuns, kBisects };
   struct Row {
     const char* name;
     double accident_prior;
+    int bad_ok;  // clean runs on the bad commit, beside its 6 crashes
     int crashes, ok;
     Next want;
   };
+  constexpr double kToldApart = EngineOptions::kAccidentsToldApart;
+  constexpr double kCounted = EngineOptions::kAccidentsCounted;
   const Row rows[] = {
-      {"misreads_one_failure_decides", EngineOptions::kAccidentsToldApart, 1, 0,
-       Next::kStillCrashes},
-      {"counted_one_failure_asks_for_more", EngineOptions::kAccidentsCounted, 1, 0,
-       Next::kMoreRuns},
-      {"counted_failure_among_clean_runs_is_an_accident", EngineOptions::kAccidentsCounted, 1, 12,
-       Next::kBisects},
-      {"counted_failures_at_the_bugs_rate_decide", EngineOptions::kAccidentsCounted, 3, 1,
-       Next::kStillCrashes},
+      {"misreads_one_failure_decides", kToldApart, 0, 1, 0, Next::kStillCrashes},
+      {"counted_one_failure_asks_for_more", kCounted, 0, 1, 0, Next::kMoreRuns},
+      {"counted_failure_among_clean_runs_is_an_accident", kCounted, 0, 1, 12, Next::kBisects},
+      // The bad commit failed 6 of 6: the bug's rate is near 1. Accidents at 0.17, the highest
+      // rate f's prior allows, make 2 of 2 or 3 of 4 failures 1/27 and 1/16 as likely as the
+      // bug does: not yet 1 to 99. Averaged over f's prior they were (the rule up to stop 21).
+      {"counted_two_failures_of_two_ask_for_more", kCounted, 0, 2, 0, Next::kMoreRuns},
+      {"counted_failures_accidents_could_make_ask_for_more", kCounted, 0, 3, 1, Next::kMoreRuns},
+      {"counted_failures_at_the_bugs_rate_decide", kCounted, 0, 5, 1, Next::kStillCrashes},
+      // Out of runs (3 x 3 at the bad commit's rate).
+      {"counted_both_views_clean_out_of_runs", kCounted, 0, 2, 7, Next::kBisects},
+      {"counted_views_differ_out_of_runs_ask_for_more", kCounted, 0, 3, 6, Next::kMoreRuns},
+      // The bad commit at 6 of 18: 39 runs are 3 x need. A rate of 0.18-0.2 fits the bug as
+      // the bad commit's runs leave it, and accidents at 0.17, which f's prior makes unlikely.
+      {"counted_views_differ_at_a_low_rate_ask_for_more", kCounted, 12, 8, 31, Next::kMoreRuns},
+      {"counted_views_differ_at_the_last_run_is_clean", kCounted, 12, 14, 66, Next::kBisects},
   };
   auto spec = sim::ParseHistorySpec("linear 64");
   ASSERT_TRUE(spec.has_value());
@@ -476,6 +488,7 @@ TEST(ProbeRule, AFailureIsWeighedAgainstAccidents) {
     ASSERT_TRUE(engine.has_value()) << r.name;
     (*engine)->RecordBuild(0, {.ok = true, .signature = "bad"});
     for (int i = 0; i < 6; ++i) (*engine)->RecordRun(0, Outcome::kTargetCrash);
+    for (int i = 0; i < r.bad_ok; ++i) (*engine)->RecordRun(0, Outcome::kOk);
     (*engine)->RecordBuild(end, {.ok = true, .signature = "end"});
     for (int i = 0; i < r.crashes; ++i) (*engine)->RecordRun(end, Outcome::kTargetCrash);
     for (int i = 0; i < r.ok; ++i) (*engine)->RecordRun(end, Outcome::kOk);

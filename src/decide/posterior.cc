@@ -219,6 +219,15 @@ double Posterior::AccidentLogLikelihood(int failures, int clean, double accident
   return top + std::log(sum);
 }
 
+double Posterior::AccidentProfileLogLikelihood(int failures, int clean, double accident_prior) {
+  double top = -INFINITY;
+  for (size_t j = 0; j < kFalseGrid; ++j) {
+    if (FalsePrior(j, accident_prior) <= 0) continue;
+    top = std::max(top, failures * std::log(kFalseRates[j]) + clean * std::log1p(-kFalseRates[j]));
+  }
+  return top;
+}
+
 double Posterior::ExpectedFalseRate() const {
   double f = 0;
   for (size_t j = 0; j < kFalseGrid; ++j) f += f_marginal_[j] * kFalseRates[j];

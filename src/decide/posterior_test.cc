@@ -187,5 +187,29 @@ TEST(decide_Posterior, RunsWhereEveryHypothesisExpectsTheSameTellNothing) {
   EXPECT_GT(averaged, 10 * same);
 }
 
+// Accidents explaining a probe's runs: at the rate that fits them best (the grid's point nearest
+// the observed rate, f's prior left out) and averaged over f's prior, which gives each of the 13
+// rates 1/13 of the accident prior. Rows: failures, clean runs, the best rate.
+TEST(decide_Posterior, AccidentsAtTheBestRateExplainRunsAtLeastAsWellAsOnAverage) {
+  struct Row {
+    int failures, clean;
+    double best;
+  };
+  const Row rows[] = {
+      {1, 19, 0.05}, {2, 0, 0.17}, {3, 6, 0.17}, {1, 99, 0.01}, {0, 10, Posterior::kEpsilon}};
+  const double prior = EngineOptions::kAccidentsCounted;
+  for (const Row& r : rows) {
+    const double best = Posterior::AccidentProfileLogLikelihood(r.failures, r.clean, prior);
+    EXPECT_NEAR(best, r.failures * std::log(r.best) + r.clean * std::log1p(-r.best), 1e-9)
+        << r.failures << "/" << r.clean;
+    const double averaged = Posterior::AccidentLogLikelihood(r.failures, r.clean, prior);
+    EXPECT_LE(averaged, best);
+    if (r.failures > 0) {
+      // At most the best rate's share of the prior and the rest of the grid: within log(13 / 0.2).
+      EXPECT_GT(averaged, best - std::log(13 / prior)) << r.failures << "/" << r.clean;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace culprit::decide
