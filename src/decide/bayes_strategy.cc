@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <string>
 
 #include "decide/ancestor_mass.h"
 #include "decide/posterior.h"
@@ -595,12 +596,20 @@ class BayesStrategy : public Strategy {
     return c;
   }
 
-  // Found if the target is reached, else the smallest set holding the target mass.
+  // Found if the target is reached; the horizon, with its probability, if the bug is likelier
+  // beyond the range than in it (a probe at the far end taken for clean that the runs since
+  // contradict: listing the range's commits would name candidates that hold little of the
+  // mass); else the smallest set holding the target mass.
   Conclusion Conclude(size_t top, const char* reason) const {
     const Posterior& post = *posterior_;
     const double target = ctx_.options.confidence_target;
     if (!post.hyps().empty() && post.mass(top) >= target) {
       return Found(post.hyps()[top], post.mass(top), reason);
+    }
+    if (post.outside() > 0.5) {
+      Conclusion c = std::get<Conclusion>(Outside(range_));
+      c.stop_reason += std::string(", short of the confidence target (") + reason + ")";
+      return c;
     }
     std::vector<size_t> order(post.hyps().size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;

@@ -226,6 +226,13 @@ void WriteOpening(const BisectionResult& r, std::ostream& out) {
         out << "The crash is older than the searched history: the oldest tested release "
             << (r.release_tag.empty() ? r.commit : r.release_tag + " (" + r.commit + ")")
             << " still crashes.\n\n";
+      if (r.confidence > 0) {
+        char conf[32];
+        std::snprintf(conf, sizeof conf, "%.4f", r.confidence);
+        out << "Confidence: " << conf;
+        if (!r.stop_reason.empty()) out << " (" << r.stop_reason << ")";
+        out << ".\n\n";
+      }
       return;
     case decide::ConclusionKind::kError:
       break;

@@ -59,6 +59,10 @@ void WriteSummary(const BisectionResult& r, std::ostream& out) {
     out << "Horizon: the crash is "
         << (r.mode == decide::Mode::kFix ? "still present at the newest commit"
                                          : "older than the searched history");
+    if (r.confidence > 0) {
+      out << ", confidence <b>" << Fixed(r.confidence, 4) << "</b>";
+      if (!r.stop_reason.empty()) out << " (" << HtmlEscape(r.stop_reason) << ")";
+    }
   } else {
     out << "Failed: " << HtmlEscape(r.error);
   }

@@ -141,6 +141,17 @@ void WriteMarks(const BisectionResult& r, std::ostream& out) {
   out << "\n";
 }
 
+// How sure the search is that the crash lies beyond the range, when it weighed that (a
+// posterior's horizon; a probe's verdict carries no probability).
+void WriteHorizonConfidence(const BisectionResult& r, std::ostream& out) {
+  if (r.confidence <= 0) return;
+  char conf[32];
+  std::snprintf(conf, sizeof conf, "%.4f", r.confidence);
+  out << "confidence: " << conf;
+  if (!r.stop_reason.empty()) out << " (" << r.stop_reason << ")";
+  out << "\n";
+}
+
 void WriteFound(const BisectionResult& r, std::ostream& out) {
   bool fix = r.mode == decide::Mode::kFix;
   out << r.commit << (fix ? " is the first fixed commit\n" : " is the first bad commit\n");
@@ -219,6 +230,7 @@ void WriteText(const BisectionResult& r, std::ostream& out) {
       out << "the crash is older than the searched history: the oldest tested release "
           << (r.release_tag.empty() ? r.commit : r.release_tag + " (" + r.commit + ")")
           << " still crashes\n";
+    WriteHorizonConfidence(r, out);
     WriteCosts(r, out);
   } else {
     out << "bisection failed: " << r.error << "\n";

@@ -136,6 +136,40 @@ TEST(Render, HeadlinePerOutcome) {
   }
 }
 
+// A horizon the posterior weighed says how sure it is, in every format; one a probe's verdict
+// gave (no probability) does not.
+TEST(Render, AHorizonSaysHowSureItIs) {
+  struct Row {
+    double confidence;
+    const char* stop_reason;
+    const char* want;  // in the text, the page and the e-mail; "" for nothing
+  };
+  const Row rows[] = {
+      {0.9836, "the good commit crashes too, short of the confidence target (no test left)",
+       "0.9836"},
+      {0.9991, "the good commit crashes too", "0.9991"},
+      {0, "the newest commit still crashes", ""},
+  };
+  for (const Row& row : rows) {
+    BisectionResult r = FoundResult();
+    r.outcome = decide::ConclusionKind::kHorizon;
+    r.confidence = row.confidence;
+    r.stop_reason = row.stop_reason;
+    std::ostringstream text, page, mail;
+    WriteText(r, text);
+    WriteHtml(r, {}, page);
+    WriteEmail(r, {}, mail);
+    for (const std::string& out : {text.str(), page.str(), mail.str()}) {
+      if (*row.want) {
+        EXPECT_NE(out.find(row.want), std::string::npos) << out;
+        EXPECT_NE(out.find(row.stop_reason), std::string::npos) << out;
+      } else {
+        EXPECT_EQ(out.find("onfidence"), std::string::npos) << out;
+      }
+    }
+  }
+}
+
 TEST(Render, ExitStatusPerOutcome) {
   using decide::ConclusionKind;
   const std::pair<ConclusionKind, int> rows[] = {{ConclusionKind::kFound, 0},
