@@ -219,11 +219,16 @@ double Posterior::AccidentLogLikelihood(int failures, int clean, double accident
   return top + std::log(sum);
 }
 
-double Posterior::AccidentProfileLogLikelihood(int failures, int clean, double accident_prior) {
+double Posterior::AccidentProfileLogLikelihood(int failures, int clean, double accident_prior,
+                                               double* rate) {
   double top = -INFINITY;
   for (size_t j = 0; j < kFalseGrid; ++j) {
     if (FalsePrior(j, accident_prior) <= 0) continue;
-    top = std::max(top, failures * std::log(kFalseRates[j]) + clean * std::log1p(-kFalseRates[j]));
+    const double l = failures * std::log(kFalseRates[j]) + clean * std::log1p(-kFalseRates[j]);
+    if (l > top) {
+      top = l;
+      if (rate != nullptr) *rate = kFalseRates[j];
+    }
   }
   return top;
 }

@@ -70,7 +70,9 @@ class Posterior {
   /// log P(`failures` and `clean` runs | a commit without the bug) at the rate f the runs
   /// favour most, among those the prior allows: accidents at any rate, not at the rate the
   /// prior expects (the prior's weights left out).
-  static double AccidentProfileLogLikelihood(int failures, int clean, double accident_prior);
+  /// `rate`, when given, receives that rate.
+  static double AccidentProfileLogLikelihood(int failures, int clean, double accident_prior,
+                                             double* rate = nullptr);
   /// P(evidence, not i | p) at its most likely p over P(evidence, i | p) at its own: how well
   /// the best-placed alternatives explain the evidence against i, the prior over p left out.
   /// f is integrated out under its prior where accidents are rare by that prior (misreads:
