@@ -15,7 +15,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libgit2-dev libsqlite3-dev sqlite3 libcli11-dev nlohmann-json3-dev libfmt-dev libre2-dev
   libexpected-dev libssl-dev libtomlplusplus-dev libxxhash-dev
-  libcapstone-dev libdw-dev libelf-dev libcpp-httplib-dev
+  libcapstone-dev libdw-dev libelf-dev libcpp-httplib-dev libiberty-dev
   clang libclang-rt-14-dev
   chromium chromium-driver      # the browser e2e tests of the HTML report and `culprit serve`
 )

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -48,12 +49,28 @@ TEST(DiskImageTest, InitPrintsMarkersAndStartsSshd) {
   EXPECT_NE(init.find("10.0.2.15/24"), std::string::npos);
 }
 
-TEST(DiskImageTest, MissingDropbearNamesThePackage) {
-  auto made =
-      MakeDiskImage({.output = "/tmp/culprit-no-image.img", .dropbear = "/nonexistent/dropbear"});
-  ASSERT_FALSE(made);
-  EXPECT_EQ(made.error().kind, ErrorKind::kNotFound);
-  EXPECT_NE(made.error().message.find("dropbear-bin"), std::string::npos);
+// Whatever the machine has: a missing tool names the package that provides it.
+TEST(DiskImageTest, AMissingToolNamesItsPackage) {
+  namespace fs = std::filesystem;
+  const fs::path present = fs::path(testing::TempDir()) / "culprit-disk-image-tool";
+  { std::ofstream(present) << "#!/bin/sh\n"; }
+  struct Row {
+    fs::path busybox, dropbear;
+    const char* package;
+  };
+  const Row rows[] = {
+      {"/nonexistent/busybox", present, "busybox-static"},
+      {present, "/nonexistent/dropbear", "dropbear-bin"},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.package);
+    auto made = MakeDiskImage(
+        {.output = "/tmp/culprit-no-image.img", .busybox = row.busybox, .dropbear = row.dropbear});
+    ASSERT_FALSE(made);
+    EXPECT_EQ(made.error().kind, ErrorKind::kNotFound);
+    EXPECT_NE(made.error().message.find(row.package), std::string::npos) << made.error().message;
+  }
+  fs::remove(present);
 }
 
 // The real tools, when the machine has them (scripts/install-deps.sh --kernel).
