@@ -64,8 +64,9 @@ void AddBisectCommand(CLI::App& app, int* exit_code) {
       "bisect",
       "Find the commit that introduced (--mode cause) or fixed (--mode fix) a crash, or a\n"
       "failing test (--verdict exit), then check it by reverting it on the bad commit.\n"
-      "Exit status: 0 found, 1 error, 2 inconclusive, 3 horizon (older than the history),\n"
-      "4 found but the revert verification refuted it (the answer is suspect).");
+      "Exit status: 0 found, 1 error, 2 inconclusive (or a horizon only likelier than not),\n"
+      "3 horizon (older than the history, or still there at the newest commit), 4 found but\n"
+      "the revert verification refuted it (the answer is suspect).");
   cmd->add_option("job_file", flags->job_file,
                   "TOML job file: the flags' keys and those listed below (flags override it)")
       ->check(CLI::ExistingFile);

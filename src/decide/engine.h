@@ -153,6 +153,11 @@ struct Conclusion {
   Flags flags;
   std::string stop_reason;  ///< "confidence target reached", "run budget exhausted", ...
   std::string error;        ///< kError: e.g. "the crash was not reproduced on the bad commit"
+  /// kHorizon short of the confidence target: the search stopped (out of tests or budget, or
+  /// out of runs on the probe at the end) with the horizon only the likelier reading, and
+  /// `confidence` its probability. Reports say "probably"; the exit status is that of an
+  /// inconclusive search.
+  bool short_of_target = false;
 };
 
 /// Where the search stands, for progress lines and "Bisecting: N revisions left" logs.

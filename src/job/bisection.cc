@@ -828,14 +828,17 @@ Result<report::BisectionResult> Bisection::Finish(const decide::Conclusion& k) {
   r.title = target_.title;
   r.confidence = k.confidence;
   r.stop_reason = k.stop_reason;
+  r.short_of_target = k.short_of_target;
   r.noop = k.flags.noop;
   r.merge = k.flags.merge;
   r.release = k.flags.release;
   r.outcome = k.kind;
   r.error = k.error;
-  if (k.kind == decide::ConclusionKind::kHorizon && IsTimeoutTitle(target_.title)) {
+  if (k.kind == decide::ConclusionKind::kHorizon && !k.short_of_target &&
+      IsTimeoutTitle(target_.title)) {
     // The "crash" is culprit's own timeout and it is there at the oldest commit tried too:
-    // the test is what fails, not the history.
+    // the test is what fails, not the history. (A horizon only likelier than not says less:
+    // it stays one, with its doubt.)
     r.outcome = decide::ConclusionKind::kError;
     r.error = "the test looks broken: it ends in '" + target_.title +
               "' on the bad commit and still on the oldest commit tried, " +

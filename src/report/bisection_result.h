@@ -119,6 +119,9 @@ struct BisectionResult {
   std::string parent_signature;
   std::vector<CandidateInfo> candidates;
   double confidence = 0;
+  /// A horizon the search only found likelier than not (decide::Conclusion::short_of_target):
+  /// reports say "probably" and the exit status is an inconclusive search's.
+  bool short_of_target = false;
   bool noop = false, merge = false, release = false;
   std::string release_tag;
   std::string title;  ///< the target crash title

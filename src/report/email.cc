@@ -219,21 +219,17 @@ void WriteOpening(const BisectionResult& r, std::ostream& out) {
       }
       out << "\n";
       return;
-    case decide::ConclusionKind::kHorizon:
-      if (fix)
-        out << "The crash still happens on the newest commit " << r.commit << ".\n\n";
-      else
-        out << "The crash is older than the searched history: the oldest tested release "
-            << (r.release_tag.empty() ? r.commit : r.release_tag + " (" + r.commit + ")")
-            << " still crashes.\n\n";
+    case decide::ConclusionKind::kHorizon: {
+      std::string sentence = HorizonSentence(r);
+      sentence[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(sentence[0])));
+      out << sentence << ".\n\n";
       if (r.confidence > 0) {
-        char conf[32];
-        std::snprintf(conf, sizeof conf, "%.4f", r.confidence);
-        out << "Confidence: " << conf;
+        out << "Confidence: " << FormatConfidence(r.confidence);
         if (!r.stop_reason.empty()) out << " (" << r.stop_reason << ")";
         out << ".\n\n";
       }
       return;
+    }
     case decide::ConclusionKind::kError:
       break;
   }
@@ -255,10 +251,8 @@ std::string Body(const BisectionResult& r, bool log_attached) {
   field("git tree", r.repo);
   field("crash", r.title);
   if (r.outcome == decide::ConclusionKind::kFound) {
-    char conf[32];
-    std::snprintf(conf, sizeof conf, "%.4f", r.confidence);
-    field("confidence",
-          std::string(conf) + (r.stop_reason.empty() ? "" : " (" + r.stop_reason + ")"));
+    field("confidence", FormatConfidence(r.confidence) +
+                            (r.stop_reason.empty() ? "" : " (" + r.stop_reason + ")"));
   }
   field("tested", std::to_string(r.revisions_tested) + " revisions, " + std::to_string(r.builds) +
                       " builds, " + std::to_string(r.runs) + " runs in " +

@@ -48,7 +48,7 @@ std::string Link(const HtmlOptions& o, const std::string& path, const std::strin
 void WriteSummary(const BisectionResult& r, std::ostream& out) {
   out << "<p class=\"outcome\">";
   if (r.outcome == decide::ConclusionKind::kFound) {
-    out << "Found with confidence <b>" << Fixed(r.confidence, 4) << "</b>";
+    out << "Found with confidence <b>" << FormatConfidence(r.confidence) << "</b>";
     if (!r.stop_reason.empty()) out << " (" << HtmlEscape(r.stop_reason) << ")";
   } else if (r.outcome == decide::ConclusionKind::kInconclusive) {
     out << "Inconclusive";
@@ -56,11 +56,11 @@ void WriteSummary(const BisectionResult& r, std::ostream& out) {
     out << ": the " << decide::SoughtNoun(r.mode) << " is one of " << r.candidates.size()
         << " commits";
   } else if (r.outcome == decide::ConclusionKind::kHorizon) {
-    out << "Horizon: the crash is "
+    out << "Horizon: the crash is " << (r.short_of_target ? "probably " : "")
         << (r.mode == decide::Mode::kFix ? "still present at the newest commit"
                                          : "older than the searched history");
     if (r.confidence > 0) {
-      out << ", confidence <b>" << Fixed(r.confidence, 4) << "</b>";
+      out << ", confidence <b>" << FormatConfidence(r.confidence) << "</b>";
       if (!r.stop_reason.empty()) out << " (" << HtmlEscape(r.stop_reason) << ")";
     }
   } else {

@@ -208,6 +208,7 @@ std::string ToJson(const BisectionResult& r) {
       {"error", r.error.empty() ? json(nullptr) : json(r.error)},
       {"strategy", r.strategy},
       {"stop_reason", r.stop_reason},
+      {"short_of_target", r.short_of_target},
       {"candidate_details", candidate_details},
       {"commit_title", r.culprit.title},
       {"culprit_commit", CommitJson(r.culprit)},
@@ -287,6 +288,7 @@ Result<BisectionResult> ResultFromJson(std::string_view text) {
   r.disassembly = Str(j, "disassembly");
   for (const auto& t : Arr(j, "tested")) r.tested.push_back(TestedFromJson(t));
   r.stop_reason = Str(j, "stop_reason");
+  r.short_of_target = Bool(j, "short_of_target");
   r.error = Str(j, "error");
   r.start_commit = Str(j, "start_commit");
   r.start_title = Str(j, "start_title");

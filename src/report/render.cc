@@ -142,12 +142,11 @@ void WriteMarks(const BisectionResult& r, std::ostream& out) {
 }
 
 // How sure the search is that the crash lies beyond the range, when it weighed that (a
-// posterior's horizon; a probe's verdict carries no probability).
+// posterior's horizon, or a probe's taken out of runs; a probe's settled verdict carries no
+// probability).
 void WriteHorizonConfidence(const BisectionResult& r, std::ostream& out) {
   if (r.confidence <= 0) return;
-  char conf[32];
-  std::snprintf(conf, sizeof conf, "%.4f", r.confidence);
-  out << "confidence: " << conf;
+  out << "confidence: " << FormatConfidence(r.confidence);
   if (!r.stop_reason.empty()) out << " (" << r.stop_reason << ")";
   out << "\n";
 }
@@ -161,13 +160,11 @@ void WriteFound(const BisectionResult& r, std::ostream& out) {
   WriteCosts(r, out);
   out << (fix ? "fixing commit: " : "first bad commit: ") << r.commit << " " << r.culprit.title
       << "\n";
-  char conf[32];
-  std::snprintf(conf, sizeof conf, "%.4f", r.confidence);
-  out << "confidence: " << conf;
+  out << "confidence: " << FormatConfidence(r.confidence);
   if (!r.stop_reason.empty()) out << " (" << r.stop_reason << ")";
   if (r.verification && r.verification->outcome != VerificationOutcome::kNotApplicable) {
-    std::snprintf(conf, sizeof conf, "%.4f", r.verification->bisection_confidence);
-    out << "; " << conf << " from the bisection, combined with the verification";
+    out << "; " << FormatConfidence(r.verification->bisection_confidence)
+        << " from the bisection, combined with the verification";
   }
   out << "\n";
   WriteVerification(r, out);
@@ -224,12 +221,7 @@ void WriteText(const BisectionResult& r, std::ostream& out) {
   } else if (r.outcome == decide::ConclusionKind::kInconclusive) {
     WriteInconclusive(r, out);
   } else if (r.outcome == decide::ConclusionKind::kHorizon) {
-    if (r.mode == decide::Mode::kFix)
-      out << "the crash still happens on the newest commit " << r.commit << "\n";
-    else
-      out << "the crash is older than the searched history: the oldest tested release "
-          << (r.release_tag.empty() ? r.commit : r.release_tag + " (" + r.commit + ")")
-          << " still crashes\n";
+    out << HorizonSentence(r) << "\n";
     WriteHorizonConfidence(r, out);
     WriteCosts(r, out);
   } else {
@@ -258,19 +250,42 @@ std::string Subject(const BisectionResult& r) {
            (r.refuted() ? " [verification refuted it]" : "");
   }
   if (r.outcome == decide::ConclusionKind::kInconclusive) return crash + ": bisection inconclusive";
-  if (r.outcome == decide::ConclusionKind::kHorizon)
-    return crash + ": older than the searched history";
+  if (r.outcome == decide::ConclusionKind::kHorizon) {
+    const std::string probably = r.short_of_target ? "probably " : "";
+    return crash + ": " + probably +
+           (r.mode == decide::Mode::kFix ? "still present on the newest commit"
+                                         : "older than the searched history") +
+           (r.short_of_target ? " (not confirmed)" : "");
+  }
   return crash + ": bisection failed";
+}
+
+std::string HorizonSentence(const BisectionResult& r) {
+  // Short of the target the horizon is only the likelier reading, and says so.
+  const std::string probably = r.short_of_target ? "probably " : "";
+  const std::string unconfirmed = r.short_of_target ? " (not confirmed)" : "";
+  if (r.mode == decide::Mode::kFix)
+    return "the crash " + probably + "still happens on the newest commit " + r.commit + unconfirmed;
+  const std::string where = r.release_tag.empty()
+                                ? "commit " + r.commit
+                                : "release " + r.release_tag + " (" + r.commit + ")";
+  return "the crash is " + probably + "older than the searched history: the oldest tested " +
+         where + " " + probably + "still crashes" + unconfirmed;
+}
+
+std::string FormatConfidence(double p) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", p);
+  return buf;
 }
 
 Headline HeadlineOf(const BisectionResult& r) {
   Headline h;
   h.outcome = std::string(decide::OutcomeName(r.outcome));
   if (!r.commit.empty()) h.culprit = ShortHash(r.commit);
-  if (r.outcome == decide::ConclusionKind::kFound) {
-    char conf[16];
-    std::snprintf(conf, sizeof conf, "%.4f", r.confidence);
-    h.confidence = conf;
+  if (r.outcome == decide::ConclusionKind::kFound ||
+      (r.outcome == decide::ConclusionKind::kHorizon && r.confidence > 0)) {
+    h.confidence = FormatConfidence(r.confidence);
   }
   h.title = r.title.empty() && r.outcome == decide::ConclusionKind::kError ? r.error : r.title;
   return h;
@@ -278,8 +293,9 @@ Headline HeadlineOf(const BisectionResult& r) {
 
 int ExitStatus(const BisectionResult& r) {
   if (r.outcome == decide::ConclusionKind::kFound) return r.refuted() ? 4 : 0;
+  // A horizon short of the target is the likelier reading of an inconclusive search.
   if (r.outcome == decide::ConclusionKind::kInconclusive) return 2;
-  if (r.outcome == decide::ConclusionKind::kHorizon) return 3;
+  if (r.outcome == decide::ConclusionKind::kHorizon) return r.short_of_target ? 2 : 3;
   return 1;
 }
 

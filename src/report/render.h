@@ -71,15 +71,24 @@ std::string ReportsLink(const std::string& path, const std::string& state_dir);
 /// recognized by its `runs/`, `builds/` or `logs/` part.
 std::string StateRelative(const std::string& path, const std::string& state_dir);
 
+/// Where a horizon lies, in one sentence without its full stop: "the crash is older than the
+/// searched history: the oldest tested release v5.10 (HASH) still crashes", "probably ... (not
+/// confirmed)" when it is short of the target.
+std::string HorizonSentence(const BisectionResult& result);
+
+/// A probability as every report prints it: four decimals ("0.9912").
+std::string FormatConfidence(double p);
+
 /// A result in the columns of a job list: outcome word, the culprit's short hash, confidence
-/// ("-" unless found), crash title (the error when there is none).
+/// ("-" unless found or a weighed horizon), crash title (the error when there is none).
 struct Headline {
   std::string outcome, culprit = "-", confidence = "-", title;
 };
 Headline HeadlineOf(const BisectionResult& result);
 
-/// The exit status the command line returns: 0 found, 1 error, 2 inconclusive, 3 horizon,
-/// 4 found but refuted by the revert verification (the answer is suspect).
+/// The exit status the command line returns: 0 found, 1 error, 2 inconclusive (or a horizon
+/// short of the target), 3 horizon, 4 found but refuted by the revert verification (the
+/// answer is suspect).
 int ExitStatus(const BisectionResult& result);
 
 /// Recipients from a commit (author and Signed-off-by/Reviewed-by/Acked-by/Tested-by, never

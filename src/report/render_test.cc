@@ -117,6 +117,10 @@ TEST(Render, HeadlinePerOutcome) {
        "",
        "",
        {"inconclusive", "-", "-", "general protection fault in __io_queue_sqe"}},
+      {decide::ConclusionKind::kHorizon,
+       "483fc4e30869f8bd",
+       "",
+       {"horizon", "483fc4e30869", "0.9950", "general protection fault in __io_queue_sqe"}},
       {decide::ConclusionKind::kError,
        "",
        "no crash on the bad commit",
@@ -137,22 +141,39 @@ TEST(Render, HeadlinePerOutcome) {
 }
 
 // A horizon the posterior weighed says how sure it is, in every format; one a probe's verdict
-// gave (no probability) does not.
+// gave (no probability) does not. One short of the target says "probably" wherever it is
+// named (text, page, e-mail, subject), and exits as an inconclusive search does.
 TEST(Render, AHorizonSaysHowSureItIs) {
   struct Row {
+    decide::Mode mode;
     double confidence;
+    bool short_of_target;
     const char* stop_reason;
-    const char* want;  // in the text, the page and the e-mail; "" for nothing
+    const char* want;     // in the text, the page and the e-mail; "" for nothing
+    const char* subject;  // after "TITLE: "
+    int exit_status;
   };
   const Row rows[] = {
-      {0.9836, "the good commit crashes too, not confirmed (no test left)", "0.9836"},
-      {0.9991, "the good commit crashes too", "0.9991"},
-      {0, "the newest commit still crashes", ""},
+      {decide::Mode::kCause, 0.9836, true,
+       "the good commit crashes too, not confirmed (no test left)", "0.9836",
+       "probably older than the searched history (not confirmed)", 2},
+      {decide::Mode::kCause, 0.9991, false, "the good commit crashes too", "0.9991",
+       "older than the searched history", 3},
+      {decide::Mode::kCause, 0, false, "the oldest tested release crashes", "",
+       "older than the searched history", 3},
+      {decide::Mode::kFix, 0.71, true,
+       "the newest commit still crashes, not confirmed (run budget exhausted)", "0.7100",
+       "probably still present on the newest commit (not confirmed)", 2},
+      {decide::Mode::kFix, 0, false, "the newest commit still crashes", "",
+       "still present on the newest commit", 3},
   };
   for (const Row& row : rows) {
+    SCOPED_TRACE(row.stop_reason);
     BisectionResult r = FoundResult();
+    r.mode = row.mode;
     r.outcome = decide::ConclusionKind::kHorizon;
     r.confidence = row.confidence;
+    r.short_of_target = row.short_of_target;
     r.stop_reason = row.stop_reason;
     std::ostringstream text, page, mail;
     WriteText(r, text);
@@ -165,7 +186,14 @@ TEST(Render, AHorizonSaysHowSureItIs) {
       } else {
         EXPECT_EQ(out.find("onfidence"), std::string::npos) << out;
       }
+      EXPECT_EQ(out.find("probably") != std::string::npos, row.short_of_target) << out;
     }
+    EXPECT_EQ(Subject(r), r.title + ": " + row.subject);
+    EXPECT_EQ(HeadlineOf(r).confidence, *row.want ? row.want : "-");
+    EXPECT_EQ(ExitStatus(r), row.exit_status);
+    auto back = ResultFromJson(ToJson(r));
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->short_of_target, row.short_of_target);
   }
 }
 
