@@ -456,6 +456,7 @@ TEST(ProbeRule, AFailureIsWeighedAgainstAccidents) {
     int bad_ok;  // clean runs on the bad commit, beside its 6 crashes
     int crashes, ok;
     Next want;
+    bool short_of_target = false;  // a horizon taken out of runs, as the likelier side
   };
   constexpr double kToldApart = EngineOptions::kAccidentsToldApart;
   constexpr double kCounted = EngineOptions::kAccidentsCounted;
@@ -477,9 +478,9 @@ TEST(ProbeRule, AFailureIsWeighedAgainstAccidents) {
       // The bad commit at 6 of 60 (p ~ 0.1, 3 x need = 135): a bug at 0.1 looks like accidents
       // at 0.1 at any count, so the prior's side at once.
       {"counted_views_differ_at_a_rate_accidents_reach_take_the_priors_side", kCounted, 54, 12, 123,
-       Next::kStillCrashes},
+       Next::kStillCrashes, true},
       {"counted_views_differ_at_the_last_run_take_the_priors_side", kCounted, 12, 14, 66,
-       Next::kStillCrashes},
+       Next::kStillCrashes, true},
   };
   auto spec = sim::ParseHistorySpec("linear 64");
   ASSERT_TRUE(spec.has_value());
@@ -500,6 +501,9 @@ TEST(ProbeRule, AFailureIsWeighedAgainstAccidents) {
     Next got = Next::kBisects;
     if (const auto* c = std::get_if<Conclusion>(&d); c && c->kind == ConclusionKind::kHorizon) {
       got = Next::kStillCrashes;
+      // Short of the target the horizon says so, with the probability of its reading.
+      EXPECT_EQ(c->short_of_target, r.short_of_target) << r.name;
+      EXPECT_EQ(c->confidence > 0.5 && c->confidence < 0.99, r.short_of_target) << r.name;
     } else if (const auto* a = std::get_if<Action>(&d);
                a && a->kind == Action::Kind::kTest && a->commit == end &&
                (*engine)->progress().candidates_left == 0) {
@@ -507,6 +511,78 @@ TEST(ProbeRule, AFailureIsWeighedAgainstAccidents) {
     }
     EXPECT_EQ(static_cast<int>(got), static_cast<int>(r.want)) << r.name;
   }
+}
+
+// Where every failure counts, a release is weighed against the rate of the bug seen on the bad
+// commit and on the releases after it found failing (they have the bug whatever the release
+// holds). Releases every 10 commits, bad = 199 with 6 failures in 43 runs, release 190 found
+// failing (18 of 96). Release 180 with 5 failures in 96 runs is clean, 13 : 1 (against bad's
+// runs alone the bug was likelier, 1.6 : 1, and the search went on to an older release); with
+// 17 of 96 it fails too.
+TEST(ProbeRule, AReleaseIsWeighedAgainstTheBugsRateOnTheReleasesAfterIt) {
+  struct Row {
+    const char* name;
+    int release_failures;  // of 96 runs on release 180
+    bool want_bisect;      // else the search goes on to release 170
+  };
+  const Row rows[] = {
+      {"accidents_at_the_release", 5, true},
+      {"the_bugs_rate_at_the_release", 17, false},
+  };
+  const CommitDag dag = sim::MakeHistory({.n = 200, .release_every = 10});
+  const CommitIndex bad = 199;
+  ASSERT_EQ(ReleasesToTry(dag, bad).front(), 190);
+  auto runs = [](Engine& e, CommitIndex c, int failures, int clean) {
+    e.RecordBuild(c, {.ok = true, .signature = "s" + std::to_string(c)});
+    for (int i = 0; i < failures; ++i) e.RecordRun(c, Outcome::kTargetCrash);
+    for (int i = 0; i < clean; ++i) e.RecordRun(c, Outcome::kOk);
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.name);
+    EngineOptions options;
+    options.accident_prior = EngineOptions::kAccidentsCounted;
+    auto engine = MakeEngine(dag, {.bad = bad, .good = {}}, options);
+    ASSERT_TRUE(engine.has_value());
+    runs(**engine, bad, 6, 37);
+    runs(**engine, 190, 18, 78);
+    runs(**engine, 180, r.release_failures, 96 - r.release_failures);
+    const Decision d = (*engine)->Next();
+    const auto* a = std::get_if<Action>(&d);
+    ASSERT_NE(a, nullptr);
+    if (r.want_bisect) {
+      EXPECT_FALSE(a->release_search);
+      EXPECT_GE(a->commit, 180);  // the range from it (its own runs may come first)
+      EXPECT_LT(a->commit, bad);
+    } else {
+      EXPECT_TRUE(a->release_search);
+      EXPECT_EQ(a->commit, 170);
+    }
+  }
+}
+
+// The oldest release found failing out of runs, as the likelier side: the horizon says it is
+// not confirmed, with that side's probability. Releases 10 and 20, bad = 29.
+TEST(ProbeRule, AHorizonOnAReleaseFailingShortOfTheTargetSaysSo) {
+  const CommitDag dag = sim::MakeHistory({.n = 30, .release_every = 10});
+  ASSERT_EQ(ReleasesToTry(dag, 29), (std::vector<CommitIndex>{20, 10}));
+  EngineOptions options;
+  options.accident_prior = EngineOptions::kAccidentsCounted;
+  auto engine = MakeEngine(dag, {.bad = 29, .good = {}}, options);
+  ASSERT_TRUE(engine.has_value());
+  for (auto [c, failures, clean] : {std::tuple{29, 6, 37}, {20, 18, 78}, {10, 17, 79}}) {
+    (*engine)->RecordBuild(c, {.ok = true, .signature = "s" + std::to_string(c)});
+    for (int i = 0; i < failures; ++i) (*engine)->RecordRun(c, Outcome::kTargetCrash);
+    for (int i = 0; i < clean; ++i) (*engine)->RecordRun(c, Outcome::kOk);
+  }
+  const Decision d = (*engine)->Next();
+  const auto* c = std::get_if<Conclusion>(&d);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(static_cast<int>(c->kind), static_cast<int>(ConclusionKind::kHorizon));
+  EXPECT_EQ(c->culprit, 10);
+  EXPECT_TRUE(c->short_of_target);
+  EXPECT_GT(c->confidence, 0.5);
+  EXPECT_LT(c->confidence, 0.99);
+  EXPECT_NE(c->stop_reason.find("not confirmed"), std::string::npos) << c->stop_reason;
 }
 
 }  // namespace

@@ -32,16 +32,26 @@ inline std::optional<Verdict> MarkedVerdict(const CommitEvidence& e) {
   return std::nullopt;
 }
 
+/// Said after a horizon's stop reason when its probe was found failing short of the target.
+inline constexpr const char* kFailingShortOfTarget =
+    ", not confirmed (out of runs: its failures are more likely the bug than accidents)";
+
 /// A strategy's answer about one commit: build it, run it more, or its verdict.
 struct Judgement {
   enum class Kind { kBuild, kRuns, kVerdict };
   Kind kind = Kind::kVerdict;
   int runs = 0;
   Verdict verdict = Verdict::kSkip;
+  /// A verdict taken out of runs as the likelier side, short of the confidence target, with
+  /// its probability; 0 for a verdict the evidence settles.
+  double short_of_target = 0;
 
   static Judgement Build() { return {.kind = Kind::kBuild}; }
   static Judgement Runs(int n) { return {.kind = Kind::kRuns, .runs = n}; }
   static Judgement Of(Verdict v) { return {.kind = Kind::kVerdict, .verdict = v}; }
+  static Judgement Likelier(Verdict v, double probability) {
+    return {.kind = Kind::kVerdict, .verdict = v, .short_of_target = probability};
+  }
 };
 
 /// Everything fixed for the engine's lifetime.
