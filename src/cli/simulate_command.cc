@@ -95,9 +95,11 @@ void PrintHeader(const SimulateFlags& f, int n, double p, const Bounds& b) {
   std::printf("\n");
   // claimed%: mean confidence the strategy gave its found culprits; found-ok%: how many of
   // those were right. A strategy that says how sure it is keeps the two close.
-  std::printf("%-8s %7s %8s %7s %7s %8s %8s %10s %10s %8s %9s", "strategy", "right%", "honest%",
-              "wrong%", "error%", "builds", "runs", "runs/bound", "runs/floor", "claimed%",
-              "found-ok%");
+  // sure-wrong%: the wrong answers that did not say they might be (a set of candidates or a
+  // horizon short of the target says so).
+  std::printf("%-8s %7s %8s %7s %11s %7s %8s %8s %10s %10s %8s %9s", "strategy", "right%",
+              "honest%", "wrong%", "sure-wrong%", "error%", "builds", "runs", "runs/bound",
+              "runs/floor", "claimed%", "found-ok%");
   if (f.no_input_fraction > 0) std::printf(" %8s", "avoided");
   if (f.vms > 0) std::printf(" %7s %9s", "rounds", "wall-min");
   std::printf("\n");
@@ -105,8 +107,9 @@ void PrintHeader(const SimulateFlags& f, int n, double p, const Bounds& b) {
 
 void PrintRow(const SimulateFlags& f, const std::string& strategy, const sim::SweepRow& r,
               const Bounds& b) {
-  std::printf("%-8s %7.1f %8.1f %7.1f %7.1f %8.1f %8.1f %10s %10s %8.2f %9.2f", strategy.c_str(),
-              Percent(r.right, r.trials), Percent(r.honest, r.trials), Percent(r.wrong, r.trials),
+  std::printf("%-8s %7.1f %8.1f %7.1f %11.1f %7.1f %8.1f %8.1f %10s %10s %8.2f %9.2f",
+              strategy.c_str(), Percent(r.right, r.trials), Percent(r.honest, r.trials),
+              Percent(r.wrong, r.trials), Percent(r.sure_wrong, r.trials),
               Percent(r.failed, r.trials), r.mean_builds, r.mean_runs,
               Ratio(r.mean_runs, b.bound).c_str(), Ratio(r.mean_runs, b.floor).c_str(),
               100 * r.mean_claimed, Percent(r.found_right, r.found));
@@ -128,6 +131,7 @@ void PrintJson(const SimulateFlags& f, int n, double p, const std::string& strat
                         {"right_pct", Percent(r.right, r.trials)},
                         {"honest_pct", Percent(r.honest, r.trials)},
                         {"wrong_pct", Percent(r.wrong, r.trials)},
+                        {"sure_wrong_pct", Percent(r.sure_wrong, r.trials)},
                         {"error_pct", Percent(r.failed, r.trials)},
                         {"mean_builds", r.mean_builds},
                         {"mean_runs", r.mean_runs},

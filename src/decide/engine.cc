@@ -293,16 +293,7 @@ class BisectEngine : public Engine {
     Judgement j = strategy_->Judge(end, ev_, false);
     if (auto a = AsAction(j, end)) return *a;
     if (j.verdict == Verdict::kCrash) {
-      Conclusion c;
-      c.kind = ConclusionKind::kHorizon;
-      c.culprit = end;
-      c.stop_reason = "the newest commit still crashes";
-      if (j.short_of_target > 0) {
-        c.confidence = j.short_of_target;
-        c.short_of_target = true;
-        c.stop_reason += kFailingShortOfTarget;
-      }
-      return c;
+      return HorizonConclusion(end, "the newest commit still crashes", j);
     }
     if (j.verdict != Verdict::kNoCrash) {
       return ErrorConclusion("the newest commit " + Name(ctx_.dag, end) + " cannot be tested");

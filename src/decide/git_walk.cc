@@ -23,6 +23,20 @@ Conclusion ErrorConclusion(std::string message) {
   return c;
 }
 
+Conclusion HorizonConclusion(CommitIndex commit, std::string reason, const Judgement& failing) {
+  Conclusion c;
+  c.kind = ConclusionKind::kHorizon;
+  c.culprit = commit;
+  c.stop_reason = std::move(reason);
+  if (failing.short_of_target > 0) {
+    c.confidence = failing.short_of_target;
+    c.short_of_target = true;
+    c.stop_reason +=
+        ", not confirmed (out of runs: its failures are more likely the bug than accidents)";
+  }
+  return c;
+}
+
 namespace {
 
 // git's weighted midpoint: the candidate whose ancestor count within the range is closest to

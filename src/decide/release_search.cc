@@ -33,7 +33,7 @@ ReleaseSearch SearchReleases(const Context& ctx, const Strategy& strategy, const
   ReleaseSearch out;
   out.bad = ctx.problem.bad;
   CommitIndex oldest_bad = kNoCommit;
-  double oldest_bad_short = 0;  // its verdict's probability, when out of runs short of target
+  Judgement oldest_bad_judged;
   for (CommitIndex r : ReleasesToTry(ctx.dag, ctx.problem.bad)) {
     Judgement j = strategy.Judge(r, ev, false);
     if (j.kind == Judgement::Kind::kBuild) {
@@ -53,7 +53,7 @@ ReleaseSearch SearchReleases(const Context& ctx, const Strategy& strategy, const
         continue;
       case Verdict::kCrash:
         oldest_bad = r;
-        oldest_bad_short = j.short_of_target;
+        oldest_bad_judged = j;
         out.bad = r;
         continue;
       case Verdict::kNoCrash:
@@ -65,17 +65,8 @@ ReleaseSearch SearchReleases(const Context& ctx, const Strategy& strategy, const
     out.decision = ErrorConclusion("no testable release older than the bad commit");
     return out;
   }
-  Conclusion c;
-  c.kind = ConclusionKind::kHorizon;
-  c.culprit = oldest_bad;
-  c.stop_reason = "the oldest tested release crashes";
-  if (oldest_bad_short > 0) {
-    // Its failures only likelier the bug than accidents: the horizon is as sure as that.
-    c.confidence = oldest_bad_short;
-    c.short_of_target = true;
-    c.stop_reason += kFailingShortOfTarget;
-  }
-  out.decision = c;
+  out.decision =
+      HorizonConclusion(oldest_bad, "the oldest tested release crashes", oldest_bad_judged);
   return out;
 }
 

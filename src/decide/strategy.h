@@ -32,10 +32,6 @@ inline std::optional<Verdict> MarkedVerdict(const CommitEvidence& e) {
   return std::nullopt;
 }
 
-/// Said after a horizon's stop reason when its probe was found failing short of the target.
-inline constexpr const char* kFailingShortOfTarget =
-    ", not confirmed (out of runs: its failures are more likely the bug than accidents)";
-
 /// A strategy's answer about one commit: build it, run it more, or its verdict.
 struct Judgement {
   enum class Kind { kBuild, kRuns, kVerdict };
@@ -141,5 +137,9 @@ class GitWalkStrategy : public Strategy {
 
 /// The error conclusion with a message.
 Conclusion ErrorConclusion(std::string message);
+
+/// A horizon at `commit` found failing by `failing`: where that verdict was taken out of runs
+/// short of the target, the horizon is as sure as its probability, and says so.
+Conclusion HorizonConclusion(CommitIndex commit, std::string reason, const Judgement& failing);
 
 }  // namespace culprit::decide

@@ -216,6 +216,7 @@ SweepRow RunSweep(const decide::CommitDag& dag, const SweepSpec& spec) {
     switch (c.kind) {
       case decide::ConclusionKind::kFound:
         (c.culprit == culprit ? row.right : row.wrong)++;
+        row.sure_wrong += c.culprit != culprit;
         ++row.found;
         row.found_right += c.culprit == culprit;
         claimed += c.confidence;
@@ -228,6 +229,7 @@ SweepRow RunSweep(const decide::CommitDag& dag, const SweepSpec& spec) {
       }
       case decide::ConclusionKind::kHorizon:
         (trial.true_horizon ? row.honest : row.wrong)++;
+        row.sure_wrong += !trial.true_horizon && !c.short_of_target;
         break;
       case decide::ConclusionKind::kError:
         ++row.failed;

@@ -40,9 +40,12 @@ struct SweepSpec {
 
 struct SweepRow {
   int trials = 0;
-  int right = 0;            ///< found the planted culprit
-  int honest = 0;           ///< inconclusive holding the culprit, or a true horizon claim
-  int wrong = 0;            ///< found another commit, or a set without the culprit, or horizon
+  int right = 0;   ///< found the planted culprit
+  int honest = 0;  ///< inconclusive holding the culprit, or a true horizon claim
+  int wrong = 0;   ///< found another commit, or a set without the culprit, or horizon
+  /// ... of which said they were sure: another commit found, or a false horizon at the target
+  /// (an inconclusive set or a horizon short of the target says it may be wrong)
+  int sure_wrong = 0;
   int failed = 0;           ///< error conclusions (e.g. crash not reproduced on bad)
   int found = 0;            ///< conclusions naming one culprit
   int found_right = 0;      ///< ... that named the planted one

@@ -205,3 +205,28 @@ TEST(SweepTest, AProbesAccidentIsNotTheBug) {
 
 }  // namespace
 }  // namespace culprit::sim
+
+namespace culprit::sim {
+namespace {
+
+// A weak bug (p = 0.1) under accidents at 0.05 from a release search: bayes is not always
+// right, but its wrong answers say they may be (a horizon short of the target, a set of
+// candidates); syzbot names wrong culprits as found. sure_wrong counts the answers that mislead.
+TEST(SweepTest, SureWrongCountsTheAnswersThatDoNotSayTheyMayBeWrong) {
+  decide::CommitDag dag = History(HistoryKind::kKernel, 256);
+  SweepSpec spec{.crash_p = 0.1,
+                 .trials = 20,
+                 .other_crash_rate = 0.05,
+                 .release_search = true,
+                 .unrelated_look_like_target = true};
+  spec.options.accident_prior = decide::EngineOptions::kAccidentsCounted;
+  const SweepRow bayes = RunSweep(dag, spec);
+  spec.options.strategy = decide::StrategyKind::kSyzbot;
+  const SweepRow syzbot = RunSweep(dag, spec);
+  EXPECT_LE(bayes.sure_wrong, 1) << bayes.wrong;
+  EXPECT_GT(syzbot.sure_wrong, 0);
+  EXPECT_LE(syzbot.sure_wrong, syzbot.wrong);
+}
+
+}  // namespace
+}  // namespace culprit::sim
