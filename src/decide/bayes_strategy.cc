@@ -28,7 +28,6 @@ namespace {
 constexpr double kOutsidePriorAsserted = 1e-3;
 constexpr double kOutsidePriorTested = 0.02;
 constexpr double kMinInfoBits = 1e-3;  // below this, no test is worth running
-constexpr int kMaxRunsOnBad = 80;      // runs on bad before "not reproduced"
 // Crashes wanted on bad before bisecting: they pin down p, without which every clean run
 // elsewhere is weak evidence (the crash might just have been missed). Measured (kernel history,
 // N=1024, seeds 1-3, 600 trials each): 5 -> 6 cut the wrong answers at p=0.5 from 5 to 1 and at
@@ -153,8 +152,8 @@ class BayesStrategy : public Strategy {
     // unlikely (1%) at the crash rate seen where the bug is (BugRunsFor); the posterior may ask
     // for more runs on it later (see kOutsidePriorTested).
     const BugRuns& b = bug_runs;
-    double p = std::max(0.02, static_cast<double>(b.crashes) / (b.crashes + b.clean + 1));
-    int need = std::clamp(static_cast<int>(std::ceil(std::log(0.01) / std::log1p(-p))), 2, 100);
+    const double p = std::max(0.02, static_cast<double>(b.crashes) / (b.crashes + b.clean + 1));
+    const int need = ProbeRunsNeeded(b.crashes, b.clean);
     // A target crash decides where crash titles or --expect tell other failures apart (the
     // posterior still weighs the probe's runs later, see kOutsidePriorTested).
     if (e.target > 0 && !AccidentsCounted()) return Judgement::Of(Verdict::kCrash);

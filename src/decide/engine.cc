@@ -268,16 +268,17 @@ class BisectEngine : public Engine {
       }
     }
     if (pb.good.empty()) {
-      ReleaseSearch rs = SearchReleases(ctx_, *strategy_, ev_);
-      if (rs.decision) return *rs.decision;
-      // Where every failure counts, a release found failing may hold accidents only: the
-      // posterior weighs its runs from the bad commit down, with one bug rate and one accident
-      // rate for all (a release's failures read against the others'), rather than taking it
-      // for the bad end. (Taken for the bad end, a release search at p = 0.2 / 0.1 with
-      // accidents at 0.05 named that release with 99% claimed where its failures were
-      // accidents: wrong 4 / 26%, against 1 / 22%.)
+      // Where every failure counts, releases are weighed together (SearchReleasesWeighed),
+      // and a release found failing may hold accidents only: the posterior weighs its runs
+      // from the bad commit down, with one bug rate and one accident rate for all, rather
+      // than taking it for the bad end. (Taken for the bad end, a release search at p = 0.2 /
+      // 0.1 with accidents at 0.05 named that release with 99% claimed where its failures
+      // were accidents: wrong 4 / 26%, against 1 / 22%.)
       const bool weigh_releases = ctx_.options.strategy == StrategyKind::kBayes &&
                                   ctx_.options.accident_prior >= EngineOptions::kAccidentsCounted;
+      ReleaseSearch rs =
+          weigh_releases ? SearchReleasesWeighed(ctx_, ev_) : SearchReleases(ctx_, *strategy_, ev_);
+      if (rs.decision) return *rs.decision;
       range = {.newest = weigh_releases ? pb.bad : rs.bad, .olds = {rs.good}};
     }
     bisect_range_ = range;

@@ -233,6 +233,58 @@ double Posterior::AccidentProfileLogLikelihood(int failures, int clean, double a
   return top;
 }
 
+Posterior::Chain Posterior::Changepoint(const std::vector<std::pair<int, int>>& chain,
+                                        double accident_prior) {
+  const size_t n = chain.size();
+  Chain out;
+  out.post.assign(n, 0.0);
+  out.fail.assign(n, std::vector<double>(n, 0.0));
+  if (n == 0) return out;
+  // Per grid point (p, f) and k: log prior + the runs of the first k + 1 at the bug's rate
+  // and of the rest at f's, by prefix and suffix sums.
+  std::vector<std::array<double, kJoint>> log_joint(n);
+  for (size_t g = 0; g < kGrid; ++g) {
+    const double log_prior_p =
+        g + 1 == kGrid ? std::log(kReliablePrior) : std::log((1 - kReliablePrior) / (kGrid - 1));
+    for (size_t j = 0; j < kFalseGrid; ++j) {
+      const double p = kDefaultGrid[g], f = kFalseRates[j];
+      const double hit = std::log1p(-(1 - p) * (1 - f)), miss = std::log1p(-p) + std::log1p(-f);
+      const double fails = std::log(f), clean = std::log1p(-f);
+      std::vector<double> bug(n + 1, 0.0), none(n + 1, 0.0);
+      for (size_t i = 0; i < n; ++i) {
+        bug[i + 1] = bug[i] + chain[i].first * hit + chain[i].second * miss;
+        none[i + 1] = none[i] + chain[i].first * fails + chain[i].second * clean;
+      }
+      const double log_prior = log_prior_p + std::log(FalsePrior(j, accident_prior));
+      for (size_t k = 0; k < n; ++k) {
+        log_joint[k][g * kFalseGrid + j] = log_prior + bug[k + 1] + none[n] - none[k + 1];
+      }
+    }
+  }
+  double top = -INFINITY;
+  for (const auto& row : log_joint) {
+    for (double v : row) top = std::max(top, v);
+  }
+  double total = 0;
+  for (size_t k = 0; k < n; ++k) {
+    double mass = 0;
+    std::vector<double> fail(n, 0.0);
+    for (size_t g = 0; g < kGrid; ++g) {
+      for (size_t j = 0; j < kFalseGrid; ++j) {
+        const double w = std::exp(log_joint[k][g * kFalseGrid + j] - top);
+        const double p = kDefaultGrid[g], f = kFalseRates[j];
+        mass += w;
+        for (size_t i = 0; i < n; ++i) fail[i] += w * (i <= k ? 1 - (1 - p) * (1 - f) : f);
+      }
+    }
+    out.post[k] = mass;
+    total += mass;
+    for (size_t i = 0; i < n; ++i) out.fail[k][i] = mass > 0 ? fail[i] / mass : 0.0;
+  }
+  for (double& x : out.post) x /= total;
+  return out;
+}
+
 double Posterior::ExpectedFalseRate() const {
   double f = 0;
   for (size_t j = 0; j < kFalseGrid; ++j) f += f_marginal_[j] * kFalseRates[j];

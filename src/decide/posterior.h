@@ -22,6 +22,7 @@
 
 #include <array>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "decide/dag.h"
@@ -73,6 +74,17 @@ class Posterior {
   /// `rate`, when given, receives that rate.
   static double AccidentProfileLogLikelihood(int failures, int clean, double accident_prior,
                                              double* rate = nullptr);
+  /// The release search's changepoint model where every failure counts. `chain` holds tested
+  /// commits newest first, the bad commit first, each as (failures, clean runs), each an
+  /// ancestor of the ones before it. Under k (0 <= k < chain.size()) the first k + 1 carry the
+  /// bug and the rest do not, with one crash rate p and one accident rate f for all, both over
+  /// their priors (as the posterior's): f is paid for once, however many commits fail by
+  /// accident, and a commit's failures are the bug only at the rate the others with it show.
+  struct Chain {
+    std::vector<double> post;               ///< P(k | runs), from even odds over k
+    std::vector<std::vector<double>> fail;  ///< [k][i]: chance a further run on i fails, under k
+  };
+  static Chain Changepoint(const std::vector<std::pair<int, int>>& chain, double accident_prior);
   /// P(evidence, not i | p) at its most likely p over P(evidence, i | p) at its own: how well
   /// the best-placed alternatives explain the evidence against i, the prior over p left out.
   /// f is integrated out under its prior where accidents are rare by that prior (misreads:

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -207,6 +208,54 @@ TEST(decide_Posterior, AccidentsAtTheBestRateExplainRunsAtLeastAsWellAsOnAverage
     if (r.failures > 0) {
       // At most the best rate's share of the prior and the rest of the grid: within log(13 / 0.2).
       EXPECT_GT(averaged, best - std::log(13 / prior)) << r.failures << "/" << r.clean;
+    }
+  }
+}
+
+// The release search's changepoint model (every failure counts): the bad commit first, then
+// releases newest first, as (failures, runs). `want_k` is the likeliest k (the first k + 1
+// carry the bug), with its probability between `low` and `high`.
+TEST(decide_Posterior, ChangepointWeighsReleasesTogether) {
+  struct Row {
+    const char* name;
+    std::vector<std::pair<int, int>> failures_runs;
+    size_t want_k;
+    double low, high;
+  };
+  const Row rows[] = {
+      {"reliable_bug_clean_release", {{6, 6}, {0, 10}}, 0, 0.999, 1.0},
+      {"release_failing_at_the_bugs_rate", {{6, 6}, {5, 10}}, 1, 0.6, 0.99},
+      // One release at a third of the bad commit's rate: accidents, but they cost f's prior.
+      {"accidents_on_one_release", {{30, 200}, {10, 200}}, 0, 0.95, 0.99},
+      // Four releases at that rate: accidents are paid for once, and the newest is clean to
+      // the target where one release alone was not.
+      {"accidents_on_four_releases",
+       {{30, 200}, {10, 200}, {10, 200}, {10, 200}, {10, 200}},
+       0,
+       0.99,
+       1.0},
+      // One rate everywhere: nothing without the bug tells the accident rate, only f's prior
+      // (accidents are rare) makes "the bug in all" likelier, short of the target.
+      {"one_rate_everywhere", {{27, 180}, {27, 180}, {25, 180}}, 2, 0.85, 0.95},
+  };
+  for (const Row& r : rows) {
+    std::vector<std::pair<int, int>> chain;
+    for (auto [failures, runs] : r.failures_runs) chain.push_back({failures, runs - failures});
+    const Posterior::Chain model = Posterior::Changepoint(chain, EngineOptions::kAccidentsCounted);
+    ASSERT_EQ(model.post.size(), chain.size()) << r.name;
+    double sum = 0;
+    for (double x : model.post) sum += x;
+    EXPECT_NEAR(sum, 1.0, 1e-9) << r.name;
+    const size_t k = static_cast<size_t>(std::max_element(model.post.begin(), model.post.end()) -
+                                         model.post.begin());
+    EXPECT_EQ(k, r.want_k) << r.name;
+    EXPECT_GE(model.post[k], r.low) << r.name;
+    EXPECT_LE(model.post[k], r.high) << r.name;
+    // Under k = j, a commit with the bug (i <= j) fails at least as often as the oldest.
+    for (size_t j = 0; j < chain.size(); ++j) {
+      for (size_t i = 0; i <= j; ++i) {
+        EXPECT_GE(model.fail[j][i], model.fail[j].back() - 1e-12) << r.name;
+      }
     }
   }
 }

@@ -21,4 +21,23 @@ struct ReleaseSearch {
 
 ReleaseSearch SearchReleases(const Context& ctx, const Strategy& strategy, const Evidence& ev);
 
+/// Runs on the bad commit before "not reproduced"; also the least a probe may run to settle
+/// its verdict once out of runs (see ProbeRunsNeeded).
+inline constexpr int kMaxRunsOnBad = 80;
+
+/// Clean runs that make a missed crash unlikely (1%) on a probe, at the rate `crashes` and
+/// `clean` runs of commits with the bug show (at least 2, at most 100). Three times as many
+/// runs are a probe's batch budget before it is out of runs.
+int ProbeRunsNeeded(int crashes, int clean);
+
+/// The release search where every failure counts (bayes, EngineOptions::kAccidentsCounted):
+/// the tested releases and the bad commit are weighed together in one changepoint model
+/// (Posterior::Changepoint: one crash rate, one accident rate) rather than one probe at a time
+/// against accidents at f's prior, which paid for accidents once per release and, one release
+/// read failing, took the bug's rate for the accidents' on the next (a cascade down to the
+/// oldest release). The newest release clean to the target is the good end; while the model
+/// is unsure, runs go where one tells most about the changepoint (a release or the bad
+/// commit); once every tested release is likelier failing, the next older release is tried.
+ReleaseSearch SearchReleasesWeighed(const Context& ctx, const Evidence& ev);
+
 }  // namespace culprit::decide

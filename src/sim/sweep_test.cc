@@ -212,6 +212,10 @@ namespace {
 // A weak bug (p = 0.1) under accidents at 0.05 from a release search: bayes is not always
 // right, but its wrong answers say they may be (a horizon short of the target, a set of
 // candidates); syzbot names wrong culprits as found. sure_wrong counts the answers that mislead.
+// With the releases weighed together (one accident rate for all) bayes is wrong at most once;
+// one release at a time, each paid for accidents anew and lent its accidents' rate to the
+// bug's on the next: 4 of 20 searches walked down to a release without the bug (horizons short
+// of the target, so not sure-wrong).
 TEST(SweepTest, SureWrongCountsTheAnswersThatDoNotSayTheyMayBeWrong) {
   decide::CommitDag dag = History(HistoryKind::kKernel, 256);
   SweepSpec spec{.crash_p = 0.1,
@@ -224,6 +228,7 @@ TEST(SweepTest, SureWrongCountsTheAnswersThatDoNotSayTheyMayBeWrong) {
   spec.options.strategy = decide::StrategyKind::kSyzbot;
   const SweepRow syzbot = RunSweep(dag, spec);
   EXPECT_LE(bayes.sure_wrong, 1) << bayes.wrong;
+  EXPECT_LE(bayes.wrong, 1);
   EXPECT_GT(syzbot.sure_wrong, 0);
   EXPECT_LE(syzbot.sure_wrong, syzbot.wrong);
 }
