@@ -223,6 +223,11 @@ class BisectEngine : public Engine {
   Progress progress() const override {
     Progress p = strategy_->progress();
     p.release_search = release_search_;
+    const Problem& pb = ctx_.problem;
+    if (pb.mode == Mode::kCause && pb.good.empty() && bisect_range_ &&
+        bisect_range_->olds.size() == 1) {
+      p.search_from = bisect_range_->olds[0];
+    }
     return p;
   }
 

@@ -166,6 +166,9 @@ struct Progress {
   int steps_left = 0;       ///< rough number of further tests (log2 of candidates)
   bool release_search = false;
   double confidence = 0;  ///< the likeliest candidate's probability (strategies with a posterior)
+  /// Cause bisection without a good commit, once the release search has found where to start:
+  /// the release the bisection starts from (its range's old end; "# git bisect start BAD IT").
+  CommitIndex search_from = kNoCommit;
 };
 
 using Decision = std::variant<Action, Conclusion>;

@@ -570,6 +570,7 @@ TEST(ProbeRule, AReleaseIsWeighedWithTheOthers) {
         // The range from the oldest release tested (its own runs may come first).
         EXPECT_GE(a->commit, r.tested.back().commit);
         EXPECT_LT(a->commit, bad);
+        EXPECT_EQ((*engine)->progress().search_from, r.tested.back().commit);
         break;
       case Next::kMoreRuns: {
         EXPECT_TRUE(a->release_search);

@@ -151,7 +151,6 @@ class Bisection {
   bool prior_tried_ = false;
   ResolvedMarks marks_;  // --mark and --skip, in the engine's Problem::marks
   bool announced_bisect_ = false;
-  std::string last_good_release_;
   CommitIndex shown_ = decide::kNoCommit;  // the commit whose "testing commit" line is last
   int results_ = 0;
   int rounds_ = 0;
@@ -458,7 +457,8 @@ void Bisection::Header(CommitIndex c, bool release_search) {
       announced_bisect_ = true;
       std::string start = "# git bisect start " + bad_id_;
       for (const auto& g : good_ids_) start += " " + g;
-      if (good_ids_.empty() && !last_good_release_.empty()) start += " " + last_good_release_;
+      const CommitIndex from = engine_->progress().search_from;
+      if (good_ids_.empty() && from != decide::kNoCommit) start += " " + Id(from);
       parts_.log.Note(start);
     }
     if (std::find(cross_tree_bases_.begin(), cross_tree_bases_.end(), node.id) !=
@@ -619,7 +619,6 @@ void Bisection::PrintVerdicts() {
     // A verdict that goes back to undecided is not news; one that turns over is.
     if (v == state.printed || v == CommitVerdict::kUndecided) continue;
     if (!announced_bisect_) {
-      if (v == CommitVerdict::kClean && dag_.IsRelease(c)) last_good_release_ = Id(c);
       state.printed = v;
       continue;
     }
