@@ -101,6 +101,8 @@ class Bisection {
   /// get prior weight, and the engine is rebuilt on the evidence so far.
   Result<void> AddStackPrior();
   void Header(CommitIndex c, bool release_search);
+  bool IsProbedRelease(CommitIndex c) const;
+  std::string ReleaseName(CommitIndex c) const;
   void ShowCommit(CommitIndex c);
   void FlushRuns(CommitIndex c);
   void PrintVerdicts();
@@ -446,12 +448,24 @@ void Bisection::ShowCommit(CommitIndex c) {
   shown_ = c;
 }
 
+// A commit the release search tries: a release, or a root where the history has none.
+bool Bisection::IsProbedRelease(CommitIndex c) const {
+  return dag_.IsRelease(c) || dag_.parents(c).empty();
+}
+
+std::string Bisection::ReleaseName(CommitIndex c) const {
+  const decide::CommitNode& node = dag_.node(c);
+  return node.release.empty() ? ShortHash(node.id) : node.release;
+}
+
 // What the log says before a commit's first build: the seed's release walk, "# git bisect
 // start" once the bisection proper begins, "Bisecting: N revisions left" for each new commit.
 void Bisection::Header(CommitIndex c, bool release_search) {
   const decide::CommitNode& node = dag_.node(c);
   if (release_search) {
-    parts_.log.TestingRelease(node.release.empty() ? ShortHash(node.id) : node.release);
+    // A release's program may be built from the commit it shares it with (the release changes
+    // no input of the build): that commit is shown as itself, the release as it is avoided.
+    if (IsProbedRelease(c)) parts_.log.TestingRelease(ReleaseName(c));
   } else if (c != problem_.bad) {
     if (!announced_bisect_) {
       announced_bisect_ = true;
@@ -692,6 +706,7 @@ Result<bool> Bisection::Start(const decide::Plan& plan) {
   for (CommitIndex c : plan.cancel) dispatch_.CancelBuild(c);
   bool recorded = false;
   for (CommitIndex c : plan.avoided) {
+    if (plan.release_search && IsProbedRelease(c)) parts_.log.TestingRelease(ReleaseName(c));
     if (auto ok = RecordAvoided(c); !ok) return tl::unexpected(ok.error());
     recorded = true;
   }
