@@ -166,6 +166,20 @@ class BisectEngine : public Engine {
       return *plan;
     }
     Plan plan = ActionAsPlan(a, busy, free);
+    if (a.release_search) {
+      // While a release is tested, a free builder builds the next release the search would
+      // try were this one found failing, as it mostly is (every release newer than the
+      // culprit fails): at most one build wasted per search, one build time saved per failing
+      // release (bayes only: syzbot and git keep their own walks).
+      const CommitIndex next = ReleaseAfter(a.commit);
+      if (ctx_.options.strategy == StrategyKind::kBayes && a.kind == Action::Kind::kTest &&
+          next != kNoCommit && free.builds > 0 && !busy.Building(next)) {
+        plan.builds.push_back(next);
+        plan.speculative.push_back(next);
+        Complete(&plan, busy);
+      }
+      return plan;
+    }
     // While the ends are being checked (the bad commit's runs, then a user's good commit's
     // build and runs), the bisection can start on the guess that they are what the user says:
     // speculative builds and runs with the slots left (cause mode from a good commit). The
@@ -346,6 +360,16 @@ class BisectEngine : public Engine {
   }
 
   // Next()'s action as a plan: one commit, its runs less those in flight, within `free`.
+  // The release the search tries after `c` (the bad commit: the first), if not yet built.
+  CommitIndex ReleaseAfter(CommitIndex c) const {
+    bool after = c == ctx_.problem.bad;
+    for (CommitIndex r : ReleasesToTry(ctx_.dag, ctx_.problem.bad)) {
+      if (after) return ev_.at(r).build == BuildState::kUnknown ? r : kNoCommit;
+      after = r == c;
+    }
+    return kNoCommit;
+  }
+
   Plan ActionAsPlan(const Action& a, const InFlight& busy, const Capacity& free) {
     Plan plan;
     plan.release_search = a.release_search;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "decide/engine.h"
+#include "decide/release_search.h"
 #include "sim/history.h"
 #include "sim/world.h"
 
@@ -311,6 +312,42 @@ TEST(PlanRound, ASpeculativeBuildWaitsForAResultAboutToCome) {
       ASSERT_EQ(p.builds.size(), 1u) << "due in " << due << ": " << p.Describe(dag);
       EXPECT_EQ(p.speculative, p.builds);
     }
+  }
+}
+
+// A release search: while a release's runs go on, a free builder builds the next release the
+// search would try (as it goes on whenever the release fails); with no builder free, or for
+// syzbot's walk, nothing more. Releases every 10 commits, bad = 199 crashing.
+TEST(PlanRound, TheNextReleaseBuildsWhileAReleaseRuns) {
+  struct Row {
+    const char* name;
+    StrategyKind strategy;
+    int free_builds;
+    bool want_next;
+  };
+  const Row rows[] = {
+      {"a_builder_free", StrategyKind::kBayes, 1, true},
+      {"no_builder_free", StrategyKind::kBayes, 0, false},
+      {"syzbot_walks_one_at_a_time", StrategyKind::kSyzbot, 1, false},
+  };
+  const CommitDag dag = sim::MakeHistory({.n = 200, .release_every = 10});
+  const std::vector<CommitIndex> releases = ReleasesToTry(dag, 199);
+  ASSERT_GE(releases.size(), 2u);
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.name);
+    auto engine = MakeEngine(dag, {.bad = 199, .good = {}}, {.strategy = r.strategy});
+    ASSERT_TRUE(engine.has_value());
+    Engine& e = **engine;
+    e.RecordBuild(199, {.ok = true, .signature = "bad"});
+    for (int i = 0; i < 20; ++i) e.RecordRun(199, Outcome::kTargetCrash);
+    e.RecordBuild(releases[0], {.ok = true, .signature = "r0"});
+    const Plan p = e.PlanRound({}, {.builds = r.free_builds, .runs = 10});
+    EXPECT_TRUE(p.release_search);
+    ASSERT_FALSE(p.runs.empty()) << p.Describe(dag);
+    EXPECT_EQ(p.runs[0].commit, releases[0]);
+    const std::vector<CommitIndex> next{releases[1]};
+    EXPECT_EQ(p.builds, r.want_next ? next : std::vector<CommitIndex>{}) << p.Describe(dag);
+    EXPECT_EQ(p.speculative, p.builds);
   }
 }
 
