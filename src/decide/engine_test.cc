@@ -614,5 +614,55 @@ TEST(ProbeRule, AHorizonOnAReleaseFailingShortOfTheTargetSaysSo) {
   EXPECT_NE(c->stop_reason.find("not confirmed"), std::string::npos) << c->stop_reason;
 }
 
+// Out of runs (the budget) with the bug likelier older than the user's good commit than in
+// the range: the horizon with that probability, saying it is not confirmed, rather than a list
+// of candidates that hold little of the mass; with it likelier in the range, the candidates.
+// Bad crashes 6 of 6; good commit 0 (told apart: a crash there is no accident) crashes as
+// given.
+TEST(EngineBudget, OutOfRunsTheLikelierSideOfTheGoodEndIsSaid) {
+  struct Row {
+    const char* name;
+    int good_crashes, good_ok;
+    bool want_horizon;
+  };
+  const Row rows[] = {
+      {"one_crash_on_good", 1, 0, false},
+      {"two_crashes_on_good", 2, 0, true},
+      {"three_crashes_among_clean_runs", 3, 1, true},
+      {"crashes_and_as_many_clean_runs", 3, 3, false},
+  };
+  auto spec = sim::ParseHistorySpec("linear 64");
+  ASSERT_TRUE(spec.has_value());
+  const CommitDag dag = sim::MakeHistory(*spec);
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.name);
+    EngineOptions options;
+    options.max_runs = 6 + r.good_crashes + r.good_ok;
+    auto engine = MakeEngine(dag, {.bad = 63, .good = {0}}, options);
+    ASSERT_TRUE(engine.has_value());
+    (*engine)->RecordBuild(63, {.ok = true, .signature = "bad"});
+    for (int i = 0; i < 6; ++i) (*engine)->RecordRun(63, Outcome::kTargetCrash);
+    (*engine)->RecordBuild(0, {.ok = true, .signature = "good"});
+    for (int i = 0; i < r.good_crashes; ++i) (*engine)->RecordRun(0, Outcome::kTargetCrash);
+    for (int i = 0; i < r.good_ok; ++i) (*engine)->RecordRun(0, Outcome::kOk);
+    const Decision d = (*engine)->Next();
+    const auto* c = std::get_if<Conclusion>(&d);
+    ASSERT_NE(c, nullptr);
+    EXPECT_NE(c->stop_reason.find("run budget exhausted"), std::string::npos) << c->stop_reason;
+    if (r.want_horizon) {
+      EXPECT_EQ(static_cast<int>(c->kind), static_cast<int>(ConclusionKind::kHorizon));
+      EXPECT_EQ(c->culprit, 0);
+      EXPECT_TRUE(c->short_of_target);
+      EXPECT_GT(c->confidence, 0.5);
+      EXPECT_LT(c->confidence, 1.0);
+      EXPECT_NE(c->stop_reason.find("not confirmed"), std::string::npos) << c->stop_reason;
+    } else {
+      EXPECT_EQ(static_cast<int>(c->kind), static_cast<int>(ConclusionKind::kInconclusive));
+      EXPECT_FALSE(c->short_of_target);
+      EXPECT_FALSE(c->candidates.empty());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace culprit::decide
