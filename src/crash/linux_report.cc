@@ -80,7 +80,10 @@ const std::vector<CompiledFamily>& Families() {
     auto* out = new std::vector<CompiledFamily>;
     for (const OopsFamily& f : OopsFamilies()) {
       std::string fp;
-      for (std::string_view p : f.false_positives) fp += (fp.empty() ? "" : "|") + std::string(p);
+      // Each in a group of its own: a flag one sets ("(?i)") stays within it.
+      for (std::string_view p : f.false_positives) {
+        fp += (fp.empty() ? "(?:" : "|(?:") + std::string(p) + ")";
+      }
       CompiledFamily c{&f, CompilePattern(fp), {}};
       for (const OopsFormat& format : f.formats) {
         c.formats.push_back(

@@ -29,6 +29,30 @@ std::string LogOf(const char* raw) {
 }
 
 const Row kRows[] = {
+    // A false positive is a line of its own kind; one that is case-blind ("(?i)warning: ...
+    // uses wireless extensions") leaves the others as they are: "XFS (...): WARNING" is
+    // upper-case only, so a warning that merely mentions "xfs (loop0): warning" is a report.
+    {.name = "false_positive_is_a_header_line_no_more",
+     .log = R"(
+[   12.000001][ T1] XFS (loop0): WARNING: the mand mount option is deprecated
+[   12.000002][ T1] WARNING: CPU: 0 PID: 1 at fs/xfs/xfs_buf.c:10 xfs_buf_x+0x1/0x2
+[   12.000003][ T1] RIP: 0010:xfs_buf_x+0x1/0x2
+[   12.000004][ T1] Call Trace:
+[   12.000005][ T1]  xfs_buf_y+0x1/0x2
+[   12.000006][ T1]  xfs_buf_z+0x1/0x2
+[   12.000007][ T1]  vfs_write+0x1/0x2
+)",
+     .title = "WARNING in xfs_buf_x"},
+    {.name = "case_blind_false_positive_stays_within_itself",
+     .log = R"(
+[   12.000002][ T1] WARNING: CPU: 0 PID: 1 at fs/xfs/xfs_buf.c:10 xfs_buf_x+0x1/0x2 xfs (loop0): warning
+[   12.000003][ T1] RIP: 0010:xfs_buf_x+0x1/0x2
+[   12.000004][ T1] Call Trace:
+[   12.000005][ T1]  xfs_buf_y+0x1/0x2
+[   12.000006][ T1]  xfs_buf_z+0x1/0x2
+[   12.000007][ T1]  vfs_write+0x1/0x2
+)",
+     .title = "WARNING in xfs_buf_x"},
     {.name = "caller_context_keeps_its_own_lines",
      .log = R"(
 [   12.000001][ T4321] BUG: KASAN: use-after-free in sk_psock_drop+0x1/0x2

@@ -37,7 +37,11 @@ FirstCrash FindFirstCrash(std::string_view log, size_t from, bool check_replay, 
 Report ParseCrash(std::string_view log, size_t from, FirstCrash first, const LogFacts* before) {
   Report r;
   if (first.pos == std::string_view::npos || first.user_space) {
-    if (first.pos != std::string_view::npos) r = ParseUserSpace(log, first.pos);
+    if (first.pos != std::string_view::npos) {
+      r = ParseUserSpace(log, first.pos);
+      // A suppression pattern anywhere in the output suppresses any report (§9).
+      r.suppressed = ScanLogFacts(log).suppressed;
+    }
     r.panicked = before != nullptr && first.pos == std::string_view::npos && from == 0
                      ? before->panicked
                      : LogPanicked(log);

@@ -215,6 +215,18 @@ TEST(Sanitizers, KernelConsoleOutputIsLeftToTheKernelRules) {
   EXPECT_EQ(r.type, "DoS");
 }
 
+// A suppression pattern anywhere in the output suppresses a user-space report as it does a
+// kernel one (§9): the Go runtime out of memory is the machine's trouble, not the program's.
+TEST(Sanitizers, SuppressedWhereverThePatternIs) {
+  const std::string oom =
+      "fatal error: runtime: out of memory\n\ngoroutine 1 [running]:\nmain.grow()\n"
+      "\t/src/x.go:7 +0x1d\n";
+  Report r = Parse(oom);
+  ASSERT_TRUE(r.crashed);
+  EXPECT_TRUE(r.suppressed) << r.title;
+  EXPECT_FALSE(Parse(kRows[0].log).suppressed);
+}
+
 TEST(Sanitizers, CleanRunHasNoCrash) {
   const char* log = "parsed 12 nodes\nok\nwarning: unused value\n";
   EXPECT_FALSE(ContainsCrash(log));
