@@ -359,7 +359,6 @@ class BisectEngine : public Engine {
     return c;
   }
 
-  // Next()'s action as a plan: one commit, its runs less those in flight, within `free`.
   // The release the search tries after `c` (the bad commit: the first), if not yet built.
   CommitIndex ReleaseAfter(CommitIndex c) const {
     bool after = c == ctx_.problem.bad;
@@ -370,6 +369,7 @@ class BisectEngine : public Engine {
     return kNoCommit;
   }
 
+  // Next()'s action as a plan: one commit, its runs less those in flight, within `free`.
   Plan ActionAsPlan(const Action& a, const InFlight& busy, const Capacity& free) {
     Plan plan;
     plan.release_search = a.release_search;

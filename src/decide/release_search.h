@@ -35,9 +35,11 @@ int ProbeRunsNeeded(int crashes, int clean);
 /// (Posterior::Changepoint: one crash rate, one accident rate) rather than one probe at a time
 /// against accidents at f's prior, which paid for accidents once per release and, one release
 /// read failing, took the bug's rate for the accidents' on the next (a cascade down to the
-/// oldest release). The newest release clean to the target is the good end; while the model
-/// is unsure, runs go where one tells most about the changepoint (a release or the bad
-/// commit); once every tested release is likelier failing, the next older release is tried.
+/// oldest release). The search ends once a release is clean to the target, and the bisection
+/// starts from the oldest release tested (`good`), so that every release's runs weigh in it;
+/// while the model is unsure, runs go where one tells most about the changepoint (a release
+/// or the bad commit); once every tested release is likelier failing, an older one is tried.
+/// Out of runs, the likelier side, a horizon saying it is not confirmed.
 ReleaseSearch SearchReleasesWeighed(const Context& ctx, const Evidence& ev);
 
 }  // namespace culprit::decide
