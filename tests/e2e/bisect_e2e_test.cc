@@ -223,6 +223,10 @@ TEST(Bisect, ReleaseSearchFindsAGoodStart) {
   EXPECT_EQ(r.json["commit"], planted);
   EXPECT_NE(r.out.find("testing release v1.5"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("testing release v1.3"), std::string::npos) << r.out;
+  // The bisection starts from the release the search found clean.
+  EXPECT_NE(r.out.find("# git bisect start " + repo.Resolve("HEAD") + " " + repo.Resolve("v1.3")),
+            std::string::npos)
+      << r.out;
 }
 
 TEST(Bisect, BugOlderThanEveryReleaseIsHorizon) {
