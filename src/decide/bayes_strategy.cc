@@ -99,11 +99,11 @@ class BayesStrategy : public Strategy {
 
   // The bad commit's runs, and those of the release probes between c and the bad commit that
   // are found failing: had c the bug they would have it too (they descend from c), had it not
-  // they still have it by their own verdict, so either way their runs are the bug's. The bad
-  // commit's runs alone (6 crashes wanted) leave the rate vague: at p = 0.2 with accidents at
-  // 0.05 a clean release with 5 failures in 96 runs looked 1.6 : 1 failing against bad's 43
-  // runs, 13 : 1 clean against those of the two releases found failing before it. Releases are
-  // judged newest first, each on the ones after it, as the release search walks them.
+  // they still have it by their own verdict, so either way their runs are the bug's. Releases
+  // are judged newest first, each on the ones after it, as the release search walks them. The
+  // release search where every failure counts weighs releases in one model instead
+  // (SearchReleasesWeighed); this sets how many clean runs a release needs where crash titles
+  // tell accidents apart, and the verdicts shown for releases outside the search's range.
   BugRuns BugRunsFor(CommitIndex c, const Evidence& ev) const {
     const CommitEvidence& b = ev.at(ctx_.problem.bad);
     BugRuns out{b.target, b.ok};
@@ -152,7 +152,7 @@ class BayesStrategy : public Strategy {
     // unlikely (1%) at the crash rate seen where the bug is (BugRunsFor); the posterior may ask
     // for more runs on it later (see kOutsidePriorTested).
     const BugRuns& b = bug_runs;
-    const double p = std::max(0.02, static_cast<double>(b.crashes) / (b.crashes + b.clean + 1));
+    const double p = ProbeRate(b.crashes, b.clean);
     const int need = ProbeRunsNeeded(b.crashes, b.clean);
     // A target crash decides where crash titles or --expect tell other failures apart (the
     // posterior still weighs the probe's runs later, see kOutsidePriorTested).

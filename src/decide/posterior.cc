@@ -243,6 +243,7 @@ Posterior::Chain Posterior::Changepoint(const std::vector<std::pair<int, int>>& 
   // Per grid point (p, f) and k: log prior + the runs of the first k + 1 at the bug's rate
   // and of the rest at f's, by prefix and suffix sums.
   std::vector<std::array<double, kJoint>> log_joint(n);
+  std::vector<double> bug(n + 1, 0.0), none(n + 1, 0.0);  // prefix sums, per grid point
   for (size_t g = 0; g < kGrid; ++g) {
     const double log_prior_p =
         g + 1 == kGrid ? std::log(kReliablePrior) : std::log((1 - kReliablePrior) / (kGrid - 1));
@@ -250,7 +251,6 @@ Posterior::Chain Posterior::Changepoint(const std::vector<std::pair<int, int>>& 
       const double p = kDefaultGrid[g], f = kFalseRates[j];
       const double hit = std::log1p(-(1 - p) * (1 - f)), miss = std::log1p(-p) + std::log1p(-f);
       const double fails = std::log(f), clean = std::log1p(-f);
-      std::vector<double> bug(n + 1, 0.0), none(n + 1, 0.0);
       for (size_t i = 0; i < n; ++i) {
         bug[i + 1] = bug[i] + chain[i].first * hit + chain[i].second * miss;
         none[i + 1] = none[i] + chain[i].first * fails + chain[i].second * clean;
@@ -268,7 +268,7 @@ Posterior::Chain Posterior::Changepoint(const std::vector<std::pair<int, int>>& 
   double total = 0;
   for (size_t k = 0; k < n; ++k) {
     double mass = 0;
-    std::vector<double> fail(n, 0.0);
+    std::vector<double>& fail = out.fail[k];
     for (size_t g = 0; g < kGrid; ++g) {
       for (size_t j = 0; j < kFalseGrid; ++j) {
         const double w = std::exp(log_joint[k][g * kFalseGrid + j] - top);
@@ -279,7 +279,7 @@ Posterior::Chain Posterior::Changepoint(const std::vector<std::pair<int, int>>& 
     }
     out.post[k] = mass;
     total += mass;
-    for (size_t i = 0; i < n; ++i) out.fail[k][i] = mass > 0 ? fail[i] / mass : 0.0;
+    for (double& x : fail) x = mass > 0 ? x / mass : 0.0;
   }
   for (double& x : out.post) x /= total;
   return out;

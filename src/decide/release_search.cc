@@ -80,8 +80,12 @@ ReleaseSearch SearchReleases(const Context& ctx, const Strategy& strategy, const
   return out;
 }
 
+double ProbeRate(int crashes, int clean) {
+  return std::max(0.02, static_cast<double>(crashes) / (crashes + clean + 1));
+}
+
 int ProbeRunsNeeded(int crashes, int clean) {
-  const double p = std::max(0.02, static_cast<double>(crashes) / (crashes + clean + 1));
+  const double p = ProbeRate(crashes, clean);
   return std::clamp(static_cast<int>(std::ceil(std::log(0.01) / std::log1p(-p))), 2, 100);
 }
 

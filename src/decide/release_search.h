@@ -25,9 +25,13 @@ ReleaseSearch SearchReleases(const Context& ctx, const Strategy& strategy, const
 /// its verdict once out of runs (see ProbeRunsNeeded).
 inline constexpr int kMaxRunsOnBad = 80;
 
-/// Clean runs that make a missed crash unlikely (1%) on a probe, at the rate `crashes` and
-/// `clean` runs of commits with the bug show (at least 2, at most 100). Three times as many
-/// runs are a probe's batch budget before it is out of runs.
+/// The crash rate `crashes` and `clean` runs of commits with the bug show, as a probe is
+/// judged against it (at least 0.02).
+double ProbeRate(int crashes, int clean);
+
+/// Clean runs that make a missed crash unlikely (1%) on a probe at ProbeRate(crashes, clean)
+/// (at least 2, at most 100). Three times as many runs are a probe's batch budget before it is
+/// out of runs.
 int ProbeRunsNeeded(int crashes, int clean);
 
 /// The release search where every failure counts (bayes, EngineOptions::kAccidentsCounted):
