@@ -121,20 +121,18 @@ const std::vector<CompiledFormat>& Compiled() {
   return *compiled;
 }
 
-// True if a line of `log` carries a kernel console prefix ("[  96.262735] "): the log is a
-// kernel console, where a user program's output is noise to syzbot and its own "panic:" lines
-// are the kernel table's, before the first prefixed line as after it (a first line "*** stack
-// smashing detected ***" is a suppression there, and the oops that follows is the report).
-// `scan` carries the work done for the same log.
-bool InKernelConsole(std::string_view log, ConsoleScan* scan) {
-  if (scan->stamp != std::string_view::npos) return true;
+// True if a line at or before `pos` carries a kernel console prefix ("[  96.262735] "): a user
+// program's output inside a kernel console is noise to syzbot, and its own "panic:" lines are
+// the kernel table's. `scan` carries the work done for earlier positions of the same log.
+bool InKernelConsole(std::string_view log, size_t pos, ConsoleScan* scan) {
+  if (scan->stamp != std::string_view::npos) return scan->stamp <= pos;
   LineCursor cursor(log, scan->scanned);
   Line line;
-  while (cursor.Next(&line)) {
+  while (scan->scanned <= pos && cursor.Next(&line)) {
     scan->scanned = cursor.pos();
     if (SplitConsoleLine(line.text).kind != ContextKind::kNone) {
       scan->stamp = line.pos;
-      return true;
+      return line.pos <= pos;
     }
   }
   return false;
@@ -338,7 +336,7 @@ namespace {
 const CompiledFormat* FormatOf(std::string_view log, const Line& line,
                                std::vector<std::string_view>* groups, ConsoleScan* scan) {
   ConsoleScan own;
-  if (InKernelConsole(log, scan != nullptr ? scan : &own)) return nullptr;
+  if (InKernelConsole(log, line.pos, scan != nullptr ? scan : &own)) return nullptr;
   for (const CompiledFormat& f : Compiled()) {
     const UserSpaceFormat& spec = *f.spec;
     if (line.text.find(spec.marker) == std::string_view::npos) continue;

@@ -50,11 +50,11 @@ std::vector<std::string_view> UserSpaceMarkers();
 /// many lines of the same log in order (FindFirstCrash), so that they cost one pass.
 struct ConsoleScan {
   size_t scanned = 0;                     ///< lines starting before this were looked at
-  size_t stamp = std::string_view::npos;  ///< a line with a console prefix, once found
+  size_t stamp = std::string_view::npos;  ///< the first line with a console prefix, if found
 };
 
-/// True if the line starting at `line_pos` starts a user-space report. Never in a kernel
-/// console: a log any line of which carries a console prefix ("[  96.262735] ").
+/// True if the line starting at `line_pos` starts a user-space report. Never inside a kernel
+/// console: once a line of `log` at or before it carries a console prefix ("[  96.262735] ").
 /// `scan`, if given, must have seen only this log.
 bool IsUserSpaceHeaderLine(std::string_view log, size_t line_pos, ConsoleScan* scan = nullptr);
 

@@ -227,23 +227,6 @@ TEST(Sanitizers, SuppressedWhereverThePatternIs) {
   EXPECT_FALSE(Parse(kRows[0].log).suppressed);
 }
 
-// Before the first prefixed line as after it: a kernel console's oops is the report, and a
-// user-space line ahead of it ("*** stack smashing detected ***", a suppression) is no report.
-TEST(Sanitizers, AKernelConsoleIsOneFromItsFirstLine) {
-  const std::string log =
-      "*** stack smashing detected ***: terminated\n"
-      "[   12.000001][ T1] BUG: KASAN: use-after-free in sk_psock_drop+0x1/0x2\n"
-      "[   12.000002][ T1] Read of size 8 at addr ffff888012345678 by task a/1\n"
-      "[   12.000003][ T1] Call Trace:\n"
-      "[   12.000004][ T1]  dump_stack+0x1/0x2\n"
-      "[   12.000005][ T1]  kasan_report+0x1/0x2\n"
-      "[   12.000006][ T1]  sk_psock_drop+0x1/0x2\n"
-      "[   12.000007][ T1]  tcp_bpf_close+0x1/0x2\n";
-  Report r = Parse(log);
-  EXPECT_EQ(r.title, "KASAN: use-after-free Read in sk_psock_drop");
-  EXPECT_TRUE(r.suppressed);
-}
-
 TEST(Sanitizers, CleanRunHasNoCrash) {
   const char* log = "parsed 12 nodes\nok\nwarning: unused value\n";
   EXPECT_FALSE(ContainsCrash(log));
